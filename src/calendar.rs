@@ -1,0 +1,367 @@
+//! Working days, school days, weeks and months, exactly as `case-format.md` defines them.
+//!
+//! Bank holidays come from `policy/calendar/bank-holidays.json` in the shape of the public
+//! GOV.UK feed (division `england-and-wales`), so a council can drop in the official file.
+//! Term dates come from the file `cme.toml` names (`policy/calendar/terms.toml`).
+
+use chrono::{Datelike, Duration, Months, NaiveDate, Weekday};
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::ops::RangeInclusive;
+
+/// The GOV.UK feed's division this tool counts.
+pub const DIVISION: &str = "england-and-wales";
+
+#[derive(Clone, Debug)]
+pub struct Calendar {
+    holidays: BTreeSet<NaiveDate>,
+    holiday_years: RangeInclusive<i32>,
+    terms: Vec<Term>,
+    pub holidays_file: String,
+    pub terms_file: String,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Term {
+    pub name: String,
+    #[serde(deserialize_with = "crate::pack::toml_date")]
+    pub start: NaiveDate,
+    #[serde(deserialize_with = "crate::pack::toml_date")]
+    pub end: NaiveDate,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TermsFile {
+    #[serde(default)]
+    #[allow(dead_code)]
+    authority: Option<String>,
+    #[serde(rename = "term", default)]
+    terms: Vec<Term>,
+}
+
+#[derive(Deserialize)]
+struct Division {
+    events: Vec<Event>,
+}
+
+#[derive(Deserialize)]
+struct Event {
+    date: String,
+}
+
+/// A date the calendar files do not reach.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotCovered {
+    pub date: NaiveDate,
+    pub file: String,
+    pub covered: String,
+}
+
+impl fmt::Display for NotCovered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} is outside the bank holidays in {} (it covers {}); add that year's bank holidays from the GOV.UK feed",
+            self.date, self.file, self.covered
+        )
+    }
+}
+
+/// A date counted in school days, and whether term dates ran out so working days were counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Counted {
+    pub date: NaiveDate,
+    pub fell_back: bool,
+}
+
+/// Why a calendar file could not be used.
+#[derive(Debug)]
+pub struct CalendarFileError {
+    pub file: String,
+    pub message: String,
+    pub span: Option<std::ops::Range<usize>>,
+    pub text: Option<String>,
+}
+
+impl Calendar {
+    /// Builds a calendar from the two files' texts. `terms` is `None` when the file is absent:
+    /// school days then fall back to working days (with a warning wherever they are counted).
+    pub fn from_texts(
+        holidays_file: &str,
+        holidays_json: &str,
+        terms_file: &str,
+        terms: Option<&str>,
+    ) -> Result<Calendar, CalendarFileError> {
+        let err = |file: &str, message: String, span, text: Option<&str>| CalendarFileError {
+            file: file.to_string(),
+            message,
+            span,
+            text: text.map(str::to_string),
+        };
+        let feed: BTreeMap<String, Division> = serde_json::from_str(holidays_json).map_err(|e| {
+            err(
+                holidays_file,
+                format!("is not a bank-holidays file in the GOV.UK shape: {e}"),
+                None,
+                None,
+            )
+        })?;
+        let division = feed.get(DIVISION).ok_or_else(|| {
+            err(
+                holidays_file,
+                format!("has no \"{DIVISION}\" division; use the GOV.UK bank-holidays.json"),
+                None,
+                None,
+            )
+        })?;
+        let mut holidays = BTreeSet::new();
+        for e in &division.events {
+            let d = NaiveDate::parse_from_str(&e.date, "%Y-%m-%d").map_err(|_| {
+                err(
+                    holidays_file,
+                    format!("has a bank holiday dated \"{}\", which is not a date", e.date),
+                    None,
+                    None,
+                )
+            })?;
+            holidays.insert(d);
+        }
+        let (Some(first), Some(last)) = (holidays.first(), holidays.last()) else {
+            return Err(err(holidays_file, "lists no bank holidays".into(), None, None));
+        };
+        let holiday_years = first.year()..=last.year();
+        let mut term_list = Vec::new();
+        if let Some(text) = terms {
+            let parsed: TermsFile = toml::from_str(text).map_err(|e| {
+                err(
+                    terms_file,
+                    format!("cannot be read: {}", e.message()),
+                    e.span(),
+                    Some(text),
+                )
+            })?;
+            term_list = parsed.terms;
+            for t in &term_list {
+                if t.end < t.start {
+                    return Err(err(
+                        terms_file,
+                        format!("term \"{}\" ends ({}) before it starts ({})", t.name, t.end, t.start),
+                        None,
+                        None,
+                    ));
+                }
+            }
+            term_list.sort_by_key(|t| t.start);
+            for w in term_list.windows(2) {
+                if w[1].start <= w[0].end {
+                    return Err(err(
+                        terms_file,
+                        format!("terms \"{}\" and \"{}\" overlap", w[0].name, w[1].name),
+                        None,
+                        None,
+                    ));
+                }
+            }
+        }
+        Ok(Calendar {
+            holidays,
+            holiday_years,
+            terms: term_list,
+            holidays_file: holidays_file.to_string(),
+            terms_file: terms_file.to_string(),
+        })
+    }
+
+    pub fn terms(&self) -> &[Term] {
+        &self.terms
+    }
+
+    /// The first and last day the term dates speak for, if there are any.
+    pub fn terms_cover(&self) -> Option<(NaiveDate, NaiveDate)> {
+        Some((self.terms.first()?.start, self.terms.last()?.end))
+    }
+
+    fn covered(&self, d: NaiveDate) -> Result<(), NotCovered> {
+        if self.holiday_years.contains(&d.year()) {
+            Ok(())
+        } else {
+            Err(NotCovered {
+                date: d,
+                file: self.holidays_file.clone(),
+                covered: format!("{}-{}", self.holiday_years.start(), self.holiday_years.end()),
+            })
+        }
+    }
+
+    pub fn is_bank_holiday(&self, d: NaiveDate) -> bool {
+        self.holidays.contains(&d)
+    }
+
+    /// Monday to Friday and not a bank holiday.
+    pub fn is_working_day(&self, d: NaiveDate) -> Result<bool, NotCovered> {
+        self.covered(d)?;
+        Ok(!matches!(d.weekday(), Weekday::Sat | Weekday::Sun) && !self.holidays.contains(&d))
+    }
+
+    /// A working day inside a term. Only meaningful where the terms cover `d`.
+    fn is_school_day(&self, d: NaiveDate) -> Result<bool, NotCovered> {
+        let in_term = self.terms.iter().any(|t| t.start <= d && d <= t.end);
+        Ok(in_term && self.is_working_day(d)?)
+    }
+
+    /// "N working days after D": D is not counted; the Nth counted day is the answer.
+    pub fn add_working_days(&self, from: NaiveDate, n: u32) -> Result<NaiveDate, NotCovered> {
+        self.step(from, n, |d| self.is_working_day(d))
+    }
+
+    /// Working days in (`from`, `to`]; negative when `to` is before `from`.
+    pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> Result<i64, NotCovered> {
+        let (a, b, sign) = if from <= to { (from, to, 1) } else { (to, from, -1) };
+        let mut n = 0i64;
+        let mut d = a;
+        while d < b {
+            d += Duration::days(1);
+            if self.is_working_day(d)? {
+                n += 1;
+            }
+        }
+        Ok(sign * n)
+    }
+
+    /// "N school days after D", falling back to working days where the terms do not cover
+    /// the days counted.
+    pub fn add_school_days(&self, from: NaiveDate, n: u32) -> Result<Counted, NotCovered> {
+        if let Some((first, last)) = self.terms_cover()
+            && from + Duration::days(1) >= first
+        {
+            let date = self.step(from, n, |d| {
+                if d > last {
+                    // Signal "ran past the terms" with a sentinel error, handled below.
+                    return Err(NotCovered {
+                        date: d,
+                        file: String::new(),
+                        covered: String::new(),
+                    });
+                }
+                self.is_school_day(d)
+            });
+            match date {
+                Ok(date) => return Ok(Counted { date, fell_back: false }),
+                Err(e) if !e.file.is_empty() => return Err(e),
+                Err(_) => {}
+            }
+        }
+        Ok(Counted {
+            date: self.add_working_days(from, n)?,
+            fell_back: true,
+        })
+    }
+
+    fn step(
+        &self,
+        from: NaiveDate,
+        n: u32,
+        counts: impl Fn(NaiveDate) -> Result<bool, NotCovered>,
+    ) -> Result<NaiveDate, NotCovered> {
+        let mut d = from;
+        let mut left = n;
+        while left > 0 {
+            d = d.succ_opt().ok_or_else(|| NotCovered {
+                date: d,
+                file: self.holidays_file.clone(),
+                covered: String::new(),
+            })?;
+            if counts(d)? {
+                left -= 1;
+            }
+        }
+        Ok(d)
+    }
+}
+
+/// "N weeks after D" = D + 7N days.
+pub fn add_weeks(from: NaiveDate, n: u32) -> NaiveDate {
+    from + Duration::weeks(n.into())
+}
+
+/// "N months after D": the same day N months later, clamped to the end of a shorter month.
+pub fn add_months(from: NaiveDate, n: u32) -> NaiveDate {
+    from.checked_add_months(Months::new(n)).unwrap_or(NaiveDate::MAX)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    pub fn demo() -> Calendar {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let json = std::fs::read_to_string(format!("{root}/policy/calendar/bank-holidays.json")).unwrap();
+        let terms = std::fs::read_to_string(format!("{root}/policy/calendar/terms.toml")).unwrap();
+        Calendar::from_texts("bank-holidays.json", &json, "terms.toml", Some(&terms)).unwrap()
+    }
+
+    #[test]
+    fn working_days_skip_weekends_and_christmas() {
+        let c = demo();
+        // Fri 18 Dec 2026 + 5 working days: 21, 22, 23, 24 Dec, then 25 (Fri, Christmas),
+        // 26-27 weekend, 28 Dec (substitute for Boxing Day) are skipped: 29 Dec.
+        assert_eq!(c.add_working_days(d("2026-12-18"), 5).unwrap(), d("2026-12-29"));
+        // Easter 2027: Good Friday 26 Mar, Easter Monday 29 Mar.
+        assert_eq!(c.add_working_days(d("2027-03-25"), 1).unwrap(), d("2027-03-30"));
+        // D itself never counts, even when it is a working day.
+        assert_eq!(c.add_working_days(d("2026-11-23"), 1).unwrap(), d("2026-11-24"));
+        assert_eq!(c.working_days_between(d("2026-12-18"), d("2026-12-29")).unwrap(), 5);
+        assert_eq!(c.working_days_between(d("2026-12-29"), d("2026-12-18")).unwrap(), -5);
+    }
+
+    #[test]
+    fn months_clamp_to_month_end() {
+        assert_eq!(add_months(d("2026-08-31"), 6), d("2027-02-28"));
+        assert_eq!(add_months(d("2027-08-31"), 6), d("2028-02-29"));
+        assert_eq!(add_months(d("2026-01-31"), 1), d("2026-02-28"));
+        assert_eq!(add_weeks(d("2026-12-28"), 8), d("2027-02-22"));
+    }
+
+    #[test]
+    fn dates_outside_the_bank_holidays_are_refused() {
+        let c = demo();
+        let e = c.add_working_days(d("2028-12-20"), 30).unwrap_err();
+        assert_eq!(e.date, d("2029-01-01"));
+        assert!(e.to_string().contains("GOV.UK"));
+    }
+
+    #[test]
+    fn school_days_fall_back_outside_terms() {
+        let c = Calendar::from_texts(
+            "bh.json",
+            r#"{"england-and-wales":{"division":"england-and-wales","events":[{"title":"x","date":"2026-12-25","notes":"","bunting":true}]}}"#,
+            "terms.toml",
+            Some("[[term]]\nname = \"Autumn\"\nstart = 2026-09-03\nend = 2026-10-23\n[[term]]\nname = \"Autumn 2\"\nstart = 2026-11-02\nend = 2026-12-18\n"),
+        )
+        .unwrap();
+        // Fri 16 Oct + 10 school days: 19-23 Oct (5), half term, 2-6 Nov (5) -> 6 Nov.
+        assert_eq!(
+            c.add_school_days(d("2026-10-16"), 10).unwrap(),
+            Counted { date: d("2026-11-06"), fell_back: false }
+        );
+        // Past the last term: counted as working days, and said so.
+        let late = c.add_school_days(d("2026-12-14"), 10).unwrap();
+        assert!(late.fell_back);
+        assert_eq!(late.date, d("2026-12-29"));
+    }
+
+    #[test]
+    fn malformed_files_are_named() {
+        let e = Calendar::from_texts("bh.json", "{", "t.toml", None).unwrap_err();
+        assert_eq!(e.file, "bh.json");
+        let e = Calendar::from_texts("bh.json", r#"{"scotland":{"events":[]}}"#, "t.toml", None).unwrap_err();
+        assert!(e.message.contains("england-and-wales"));
+    }
+}

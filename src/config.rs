@@ -1,0 +1,103 @@
+//! `cme.toml`: the authority, its policy pack and its team.
+
+use crate::model::Role;
+use serde::Deserialize;
+
+pub const FILE: &str = "cme.toml";
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub authority: Authority,
+    #[serde(default, rename = "officer")]
+    pub officers: Vec<Officer>,
+    #[serde(default)]
+    pub limits: Limits,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Authority {
+    pub name: String,
+    /// Case id prefix: 2-5 capital letters.
+    pub code: String,
+    /// Which `policy/<pack>/` applies.
+    pub policy: String,
+    #[serde(default = "default_terms")]
+    pub school_calendar: String,
+    #[serde(default = "default_bank_holidays")]
+    pub bank_holidays: String,
+}
+
+fn default_terms() -> String {
+    "policy/calendar/terms.toml".into()
+}
+
+fn default_bank_holidays() -> String {
+    "policy/calendar/bank-holidays.json".into()
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Officer {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    /// An officer who has left stays listed so old records still resolve.
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// Case files larger than this are refused unread.
+    #[serde(default = "default_max_case_bytes")]
+    pub max_case_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_case_bytes: default_max_case_bytes(),
+        }
+    }
+}
+
+fn default_max_case_bytes() -> u64 {
+    16 * 1024 * 1024
+}
+
+impl Config {
+    pub fn officer(&self, id: &str) -> Option<&Officer> {
+        self.officers.iter().find(|o| o.id == id)
+    }
+
+    /// Problems `serde` cannot see: the code's shape, duplicate officers.
+    pub fn problems(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        let code = &self.authority.code;
+        if !(2..=5).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_uppercase()) {
+            out.push((
+                "authority.code".into(),
+                format!("the authority code \"{code}\" must be 2 to 5 capital letters, e.g. \"EXC\""),
+            ));
+        }
+        for (i, o) in self.officers.iter().enumerate() {
+            if o.id.is_empty() || !o.id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+                out.push((
+                    "officer.id".into(),
+                    format!("officer id \"{}\" must be letters, digits, '-' or '_'", o.id),
+                ));
+            }
+            if self.officers[..i].iter().any(|p| p.id == o.id) {
+                out.push(("officer.id".into(), format!("officer id \"{}\" is listed twice", o.id)));
+            }
+        }
+        out
+    }
+}

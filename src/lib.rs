@@ -1,0 +1,18 @@
+//! `cme`: case records, policy checks, deadlines and an intranet site for the Children
+//! Missing Education teams of English local authorities.
+//!
+//! The data flows one way: [`load`] (read `cme.toml`, the [`pack`], the [`calendar`] and the
+//! case files into the [`model`]) -> [`rules`] (validate) -> compute ([`school_age`],
+//! [`risk`]) -> present ([`diagnostic`] renderers).
+
+pub mod calendar;
+pub mod check;
+pub mod config;
+pub mod diagnostic;
+pub mod load;
+pub mod model;
+pub mod pack;
+pub mod risk;
+pub mod rules;
+pub mod school_age;
+pub mod source;

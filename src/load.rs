@@ -1,0 +1,403 @@
+//! Finding and reading what a case repository holds: `cme.toml`, the policy pack, the
+//! calendar, and the case files under `cases/` (with a size limit; symlinks refused).
+
+use crate::calendar::Calendar;
+use crate::config::{self, Config};
+use crate::diagnostic::{CheckReport, Diagnostic, Finding};
+use crate::model::{Case, Spans, decode_case};
+use crate::pack::{self, Pack, Severity};
+use crate::source::SourceFile;
+use std::fs;
+use std::io::{self, Read};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+/// The rule id of problems that stop the tool before any case is read (exit 2).
+pub const SETUP: &str = "CONFIG";
+
+/// A case repository with its configuration, pack and calendar loaded.
+#[derive(Debug)]
+pub struct Repo {
+    pub root: PathBuf,
+    pub config: Config,
+    pub pack: Pack,
+    /// The pack's policy text (Markdown).
+    pub pack_text: String,
+    pub calendar: Calendar,
+    pub config_source: Arc<SourceFile>,
+    pub pack_source: Arc<SourceFile>,
+}
+
+/// The repository could not be set up: `cme.toml`, the pack or the calendar is missing or
+/// broken. Holds the diagnostics to print.
+#[derive(Debug)]
+pub struct SetupError {
+    pub report: CheckReport,
+}
+
+impl SetupError {
+    fn one(file: &str, text: Option<&str>, span: Option<std::ops::Range<usize>>, message: String, hint: Option<String>) -> Self {
+        let src = Arc::new(SourceFile::new(file, text.unwrap_or("")));
+        let mut f = Finding::new(SETUP, Severity::Error, span, message);
+        f.hint = hint;
+        let d = Diagnostic::place(f, &src, None, None);
+        let mut report = CheckReport::default();
+        report.sources.insert(file.to_string(), src);
+        report.diagnostics.push(d);
+        SetupError { report }
+    }
+
+    pub fn message(&self) -> String {
+        self.report
+            .diagnostics
+            .iter()
+            .map(|d| format!("{}:{}:{}: {}", d.file, d.line, d.column, d.message))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// Reads a whole small file as text, or says why not.
+fn read_text(root: &Path, rel: &str, max: u64) -> Result<String, String> {
+    let bytes = read_limited(&root.join(rel), max).map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|e| format!("is not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))
+}
+
+impl Repo {
+    pub fn open(root: &Path) -> Result<Repo, SetupError> {
+        let max = 4 * 1024 * 1024;
+        let config_text = read_text(root, config::FILE, max).map_err(|e| {
+            SetupError::one(
+                config::FILE,
+                None,
+                None,
+                format!("{} in {}: {e}", config::FILE, root.display()),
+                Some("run cme from a case repository, or point at one with --repo DIR".into()),
+            )
+        })?;
+        let config: Config = toml::from_str(&config_text).map_err(|e| {
+            SetupError::one(
+                config::FILE,
+                Some(&config_text),
+                e.span(),
+                format!("{} cannot be read: {}", config::FILE, e.message()),
+                None,
+            )
+        })?;
+        if let Some((_, msg)) = config.problems().into_iter().next() {
+            return Err(SetupError::one(config::FILE, Some(&config_text), None, msg, None));
+        }
+        let id = &config.authority.policy;
+        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+            return Err(SetupError::one(
+                config::FILE,
+                Some(&config_text),
+                None,
+                format!("policy \"{id}\" must be a pack folder name: lowercase letters, digits and '-'"),
+                None,
+            ));
+        }
+        let pack_file = format!("policy/{id}/policy.toml");
+        let pack_text = read_text(root, &pack_file, max).map_err(|e| {
+            SetupError::one(
+                &pack_file,
+                None,
+                None,
+                format!("the policy pack \"{id}\" named in cme.toml cannot be read: {e}"),
+                Some("check [authority] policy in cme.toml; the packs are the folders under policy/".into()),
+            )
+        })?;
+        let pack: Pack = toml::from_str(&pack_text).map_err(|e| {
+            SetupError::one(&pack_file, Some(&pack_text), e.span(), format!("the policy pack cannot be read: {}", e.message()), None)
+        })?;
+        if pack.pack.id != *id {
+            return Err(SetupError::one(
+                &pack_file,
+                Some(&pack_text),
+                None,
+                format!("the pack in policy/{id}/ says its id is \"{}\"", pack.pack.id),
+                None,
+            ));
+        }
+        let text_file = format!("policy/{id}/{}", pack.pack.text);
+        if !is_plain_relative(&pack.pack.text) {
+            return Err(SetupError::one(&pack_file, Some(&pack_text), None, "[pack] text must be a file name inside the pack folder".into(), None));
+        }
+        let policy_md = read_text(root, &text_file, max).map_err(|e| {
+            SetupError::one(&text_file, None, None, format!("the policy text cannot be read: {e}"), None)
+        })?;
+        if let Some(p) = pack.problems(&pack::anchors(&policy_md)).into_iter().next() {
+            return Err(SetupError::one(&pack_file, Some(&pack_text), None, format!("the policy pack is inconsistent: {p}"), None));
+        }
+        let calendar = load_calendar(root, &config)?;
+        Ok(Repo {
+            root: root.to_path_buf(),
+            config_source: Arc::new(SourceFile::new(config::FILE, config_text)),
+            pack_source: Arc::new(SourceFile::new(pack_file, pack_text)),
+            config,
+            pack,
+            pack_text: policy_md,
+            calendar,
+        })
+    }
+
+    /// The path of a case file relative to the repository root, with `/`, if it is inside.
+    pub fn relative(&self, path: &Path) -> Option<String> {
+        let abs = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            std::env::current_dir().ok()?.join(path)
+        };
+        let abs = normalise(&abs);
+        let root = normalise(&fs::canonicalize(&self.root).unwrap_or_else(|_| self.root.clone()));
+        let abs = match (abs.parent().and_then(|p| fs::canonicalize(p).ok()), abs.file_name()) {
+            (Some(dir), Some(name)) => dir.join(name),
+            _ => abs,
+        };
+        let rel = abs.strip_prefix(&root).ok()?;
+        Some(
+            rel.components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/"),
+        )
+    }
+}
+
+fn load_calendar(root: &Path, config: &Config) -> Result<Calendar, SetupError> {
+    let max = 8 * 1024 * 1024;
+    let bh = &config.authority.bank_holidays;
+    let terms = &config.authority.school_calendar;
+    for f in [bh, terms] {
+        if !is_plain_relative(f) {
+            return Err(SetupError::one(config::FILE, None, None, format!("calendar path \"{f}\" must be relative and stay inside the repository"), None));
+        }
+    }
+    let bh_text = read_text(root, bh, max).map_err(|e| {
+        SetupError::one(bh, None, None, format!("the bank holidays file {e}"), Some("copy https://www.gov.uk/bank-holidays.json there".into()))
+    })?;
+    let terms_text = match read_text(root, terms, max) {
+        Ok(t) => Some(t),
+        Err(_) if !root.join(terms).exists() => None,
+        Err(e) => return Err(SetupError::one(terms, None, None, format!("the term dates file {e}"), None)),
+    };
+    Calendar::from_texts(bh, &bh_text, terms, terms_text.as_deref())
+        .map_err(|e| SetupError::one(&e.file, e.text.as_deref(), e.span, format!("{} {}", e.file, e.message), None))
+}
+
+fn is_plain_relative(p: &str) -> bool {
+    let p = Path::new(p);
+    !p.as_os_str().is_empty() && p.components().all(|c| matches!(c, Component::Normal(_)))
+}
+
+fn normalise(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Reads at most `max` bytes; a larger file is refused without reading it whole.
+pub fn read_limited(path: &Path, max: u64) -> io::Result<Vec<u8>> {
+    let meta = fs::symlink_metadata(path)?;
+    if meta.file_type().is_symlink() {
+        return Err(io::Error::other("is a symbolic link, which cme does not follow"));
+    }
+    if meta.len() > max {
+        return Err(io::Error::other(format!(
+            "is {} bytes, over the limit of {} bytes",
+            meta.len(),
+            max
+        )));
+    }
+    let mut buf = Vec::with_capacity(meta.len() as usize);
+    fs::File::open(path)?.take(max + 1).read_to_end(&mut buf)?;
+    if buf.len() as u64 > max {
+        return Err(io::Error::other(format!("is over the limit of {max} bytes")));
+    }
+    Ok(buf)
+}
+
+/// One case file as read: its text, the case if it decoded, and what was wrong with it.
+#[derive(Debug)]
+pub struct CaseFile {
+    pub source: Arc<SourceFile>,
+    pub case: Option<Case>,
+    pub spans: Spans,
+    pub problems: Vec<Finding>,
+}
+
+impl CaseFile {
+    /// The file name without `.toml`: what the case id must be.
+    pub fn stem(&self) -> &str {
+        let name = self.source.path.rsplit('/').next().unwrap_or(&self.source.path);
+        name.strip_suffix(".toml").unwrap_or(name)
+    }
+
+    fn broken(path: &str, text: String, span: Option<std::ops::Range<usize>>, message: String, hint: &str) -> Self {
+        CaseFile {
+            source: Arc::new(SourceFile::new(path, text)),
+            case: None,
+            spans: Spans::default(),
+            problems: vec![Finding::new("COM-SCHEMA", Severity::Error, span, message).hint(hint)],
+        }
+    }
+}
+
+/// Reads and decodes one case file, given its path relative to the repository root.
+pub fn read_case(root: &Path, rel: &str, max_bytes: u64) -> CaseFile {
+    match read_limited(&root.join(rel), max_bytes) {
+        Ok(bytes) => parse_case(rel, bytes),
+        Err(e) => CaseFile::broken(
+            rel,
+            String::new(),
+            None,
+            format!("the file cannot be read: it {e}"),
+            "a case file is one child's record, far smaller than this; check it is the right file",
+        ),
+    }
+}
+
+/// Decodes a case file's bytes (`rel` names it in diagnostics).
+pub fn parse_case(rel: &str, bytes: Vec<u8>) -> CaseFile {
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            // The lossy text has the same bytes up to the first bad one.
+            return CaseFile::broken(
+                rel,
+                text,
+                Some(at..at),
+                format!("the file is not UTF-8 text: byte {at} cannot be read"),
+                "save the file as UTF-8 (most editors offer it under \"Save as\" or \"Encoding\")",
+            );
+        }
+    };
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(t) => t.to_string(),
+        None => text,
+    };
+    if text.trim().is_empty() {
+        return CaseFile::broken(rel, text, None, "the file is empty".into(), "restore the case from git (git checkout -- FILE), or delete the file");
+    }
+    if let Some((at, len)) = conflict_marker(&text) {
+        return CaseFile::broken(
+            rel,
+            text,
+            Some(at..at + len),
+            "the file holds an unresolved git merge conflict".into(),
+            "keep the right lines between <<<<<<<, ======= and >>>>>>>, delete the markers, and commit again",
+        );
+    }
+    let (case, spans, problems) = decode_case(&text);
+    let problems = problems
+        .into_iter()
+        .map(|p| {
+            let mut f = Finding::new("COM-SCHEMA", Severity::Error, Some(p.span), p.message);
+            f.hint = p.hint;
+            f
+        })
+        .collect();
+    CaseFile {
+        source: Arc::new(SourceFile::new(rel, text)),
+        case,
+        spans,
+        problems,
+    }
+}
+
+/// The first git conflict marker line: its offset and length.
+fn conflict_marker(text: &str) -> Option<(usize, usize)> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let bare = line.trim_end_matches(['\n', '\r']);
+        let is_marker = ["<<<<<<<", "=======", ">>>>>>>", "|||||||"].iter().any(|m| {
+            bare.strip_prefix(m)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+        });
+        if is_marker {
+            return Some((offset, bare.len()));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Every case file under `cases/` (paths relative to the root, sorted), and a finding for
+/// each entry that cannot be a case file (symbolic links are not followed).
+pub fn case_paths(root: &Path) -> (Vec<String>, Vec<(String, Finding)>) {
+    let mut paths = Vec::new();
+    let mut problems = Vec::new();
+    let dir = root.join("cases");
+    if !dir.is_dir() {
+        return (paths, problems);
+    }
+    for entry in walkdir::WalkDir::new(&dir).follow_links(false).sort_by_file_name() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let p = e.path().map(|p| rel_string(root, p)).unwrap_or_else(|| "cases".into());
+                problems.push((p, Finding::new("COM-SCHEMA", Severity::Error, None, format!("cannot be read: {e}"))));
+                continue;
+            }
+        };
+        let rel = rel_string(root, entry.path());
+        let ft = entry.file_type();
+        if ft.is_symlink() {
+            problems.push((
+                rel,
+                Finding::new(
+                    "COM-SCHEMA",
+                    Severity::Error,
+                    None,
+                    "a symbolic link under cases/ is not followed: case files must be real files in the repository",
+                )
+                .hint("replace the link with the file itself, or remove it"),
+            ));
+        } else if ft.is_file() && rel.ends_with(".toml") {
+            paths.push(rel);
+        }
+    }
+    (paths, problems)
+}
+
+fn rel_string(root: &Path, p: &Path) -> String {
+    p.strip_prefix(root)
+        .unwrap_or(p)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conflict_markers_are_found() {
+        let t = "a = 1\n<<<<<<< HEAD\nb = 2\n=======\nb = 3\n>>>>>>> other\n";
+        assert_eq!(conflict_marker(t), Some((6, 12)));
+        assert_eq!(conflict_marker("note = \"\"\"\n======== heading\n\"\"\"\n"), None);
+    }
+
+    #[test]
+    fn bad_bytes_empty_files_and_markers_are_one_problem_each() {
+        let f = parse_case("cases/x.toml", b"id = \"\xff\"\n".to_vec());
+        assert_eq!(f.problems.len(), 1);
+        assert_eq!(f.problems[0].span, Some(6..6));
+        let f = parse_case("cases/x.toml", b"  \n".to_vec());
+        assert_eq!(f.problems[0].message, "the file is empty");
+        let f = parse_case("cases/x.toml", b"a = 1\n>>>>>>> theirs\n".to_vec());
+        assert!(f.problems[0].message.contains("merge conflict"));
+    }
+}

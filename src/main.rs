@@ -1,0 +1,65 @@
+//! The `cme` binary: parse arguments, call the library, map the outcome to an exit code
+//! (0 success, 1 records fail validation, 2 usage or I/O error).
+
+mod cli;
+
+use clap::Parser;
+use cli::{CheckFormat, Cli, Command};
+use cme::check::{self, Selection};
+use cme::diagnostic::{self, CheckReport};
+use cme::load::Repo;
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let today = cli.today.unwrap_or_else(|| chrono::Local::now().date_naive());
+    match run(&cli, today) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: &Cli, today: chrono::NaiveDate) -> std::io::Result<ExitCode> {
+    let repo = match Repo::open(&cli.repo) {
+        Ok(r) => r,
+        Err(e) => {
+            print_human_stderr(&e.report)?;
+            return Ok(ExitCode::from(2));
+        }
+    };
+    match &cli.command {
+        Command::Check { format, files } => {
+            let selection = if files.is_empty() { Selection::All } else { Selection::Files(files.clone()) };
+            let mut notes = Vec::new();
+            let report = check::run(&repo, today, &selection, &mut notes);
+            for n in notes {
+                eprintln!("note: {n}");
+            }
+            let stdout = std::io::stdout();
+            match format {
+                CheckFormat::Human => {
+                    let choice = if stdout.is_terminal() { ColorChoice::Auto } else { ColorChoice::Never };
+                    let mut out = StandardStream::stdout(choice);
+                    diagnostic::render_human(&report, &mut out)?;
+                    out.flush()?;
+                }
+                CheckFormat::Json => diagnostic::render_json(&report, &mut stdout.lock())?,
+                CheckFormat::Github => diagnostic::render_github(&report, &mut stdout.lock())?,
+                CheckFormat::Junit => diagnostic::render_junit(&report, &mut stdout.lock())?,
+            }
+            Ok(if report.errors() > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+    }
+}
+
+fn print_human_stderr(report: &CheckReport) -> std::io::Result<()> {
+    let choice = if std::io::stderr().is_terminal() { ColorChoice::Auto } else { ColorChoice::Never };
+    let mut err = StandardStream::stderr(choice);
+    diagnostic::render_diagnostics(report, &mut err)?;
+    err.flush()
+}

@@ -1,0 +1,464 @@
+//! A policy pack: `policy/<pack>/policy.toml` and the policy text it points at.
+//!
+//! The pack holds every number, list and rule setting of one council's policy. The code
+//! implements kinds of rule (a closure needs these fields; a leaving ground needs these
+//! documents; a risk level forbids closing); the pack says which apply, with which rule id,
+//! and where in the council's text each comes from.
+
+mod text;
+
+pub use text::anchors;
+
+use crate::model::{ActionKind, Decision, Outcome, Role, Whereabouts};
+use chrono::NaiveDate;
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// Reads a TOML local date (`2024-07-31`, unquoted) into a `NaiveDate`.
+pub fn toml_date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+    let dt = toml::value::Datetime::deserialize(d)?;
+    match (dt.date, dt.time, dt.offset) {
+        (Some(date), None, None) => NaiveDate::from_ymd_opt(date.year.into(), date.month.into(), date.day.into())
+            .ok_or_else(|| serde::de::Error::custom("not a real date")),
+        _ => Err(serde::de::Error::custom("expected a date alone, like 2024-07-31")),
+    }
+}
+
+fn opt_toml_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+    toml_date(d).map(Some)
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pack {
+    pub pack: PackInfo,
+    #[serde(rename = "rule")]
+    pub rules: Vec<RuleInfo>,
+    #[serde(rename = "vulnerability", default)]
+    pub vulnerabilities: Vec<Vulnerability>,
+    #[serde(rename = "check", default)]
+    pub checks: Vec<Check>,
+    #[serde(rename = "escalation", default)]
+    pub escalations: Vec<Listed>,
+    #[serde(rename = "document", default)]
+    pub documents: Vec<Listed>,
+    #[serde(rename = "ground", default)]
+    pub grounds: Vec<Ground>,
+    pub registration: Registration,
+    #[serde(rename = "ground_condition", default)]
+    pub ground_conditions: Vec<GroundCondition>,
+    #[serde(rename = "closure_requirement", default)]
+    pub closure_requirements: Vec<ClosureRequirement>,
+    #[serde(rename = "closure_checks", default)]
+    pub closure_checks: Vec<ClosureChecks>,
+    #[serde(rename = "closure_review", default)]
+    pub closure_reviews: Vec<ClosureReview>,
+    pub review: ReviewPolicy,
+    pub risk: Option<RiskMatrix>,
+    #[serde(default)]
+    pub joiner: Option<Joiner>,
+    #[serde(rename = "escalation_expected", default)]
+    pub escalations_expected: Vec<EscalationExpected>,
+    #[serde(default)]
+    pub school_age: SchoolAgeRule,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackInfo {
+    /// The folder name under `policy/`, and the part before `#` in every `policy_ref`.
+    pub id: String,
+    pub name: String,
+    pub council: String,
+    /// The source document: its title and date as the council published it.
+    pub source: String,
+    /// The policy text, Markdown, relative to the pack folder.
+    #[serde(default = "default_text")]
+    pub text: String,
+    /// When the council said it would review the policy.
+    #[serde(default, deserialize_with = "opt_toml_date")]
+    pub review_due: Option<NaiveDate>,
+    /// The rule that warns when the review date has passed.
+    #[serde(default)]
+    pub review_rule: Option<String>,
+}
+
+fn default_text() -> String {
+    "policy.md".into()
+}
+
+/// What a rule's E/W/D/S/R kind is in the catalogue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub enum RuleKind {
+    E,
+    W,
+    D,
+    S,
+    R,
+    #[serde(rename = "E/W")]
+    EW,
+    #[serde(rename = "W/D")]
+    WD,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One entry of the pack's rule catalogue.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleInfo {
+    pub id: String,
+    pub kind: RuleKind,
+    pub title: String,
+    /// Where in the source policy the rule comes from, as the source numbers it.
+    pub source: String,
+    /// `<pack>#<anchor>`: the paragraph of the pack's text the rule enforces.
+    pub policy_ref: String,
+    /// Overrides the severity the rule's code gives its findings.
+    #[serde(default)]
+    pub severity: Option<Severity>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Listed {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vulnerability {
+    pub id: String,
+    pub label: String,
+    /// Triage priority 1 (COM-TRIAGE): e.g. CLA, CP, CiN, EHCP in Worcestershire App D.
+    #[serde(default)]
+    pub priority: bool,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Check {
+    pub id: String,
+    pub label: String,
+    /// The heading the check sits under on a checklist (App F "Education Checks").
+    #[serde(default)]
+    pub group: Option<String>,
+}
+
+/// A pupil-registration ground a school may cite when removing a pupil from roll.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ground {
+    /// `8(1)(h)` (2006 regulations) or `I` (2024 regulations).
+    pub code: String,
+    /// `2006` or `2024`.
+    pub regulations: u16,
+    pub title: String,
+    /// The same ground under the other regulations, where there is one.
+    #[serde(default)]
+    pub equivalent: Option<String>,
+    /// Documents the school must send with the leaver form.
+    #[serde(default)]
+    pub documents: Vec<String>,
+    /// School days of continuous absence required before removal.
+    #[serde(default)]
+    pub min_absence_school_days: Option<u32>,
+    /// Whether a "missing" CTF (destination XXXXXXX) must be uploaded for this ground.
+    #[serde(default)]
+    pub missing_ctf: bool,
+}
+
+/// How the pack applies the registration regulations.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Registration {
+    /// Unknown grounds, and 2006 grounds cited after the 2024 regulations began.
+    pub rule: String,
+    /// The day the 2024 regulations replaced the 2006 ones.
+    #[serde(deserialize_with = "toml_date")]
+    pub regulations_2024_from: NaiveDate,
+    /// A ground's required documents missing (WOR-LEAVER-DOCS); none when absent.
+    #[serde(default)]
+    pub documents_rule: Option<String>,
+    /// Too short an absence before removal, or no missing CTF.
+    pub absence_rule: String,
+    /// The school did not notify the LA by the day of removal (COM-NOTIFY-LEAVER).
+    #[serde(default)]
+    pub notify_rule: Option<String>,
+}
+
+/// A ground only allowed in some circumstances (WOR-GROUND-B).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroundCondition {
+    pub rule: String,
+    pub grounds: Vec<String>,
+    /// The school must name the pupil's next school, and it must be in the area.
+    #[serde(default)]
+    pub requires_destination_in_area: bool,
+    /// The ground to use instead.
+    pub otherwise: String,
+}
+
+/// Fields a closure with this outcome must fill (COM-CLOSE, MAN-CLOSE-OTHER-LA, ...).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClosureRequirement {
+    pub rule: String,
+    pub outcome: Outcome,
+    pub fields: Vec<String>,
+    /// Says why, in the policy's words.
+    pub why: String,
+}
+
+/// Checks that must be logged before a closure with this outcome (MAN-CHECKS).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClosureChecks {
+    pub rule: String,
+    pub outcome: Outcome,
+    pub action_kinds: Vec<ActionKind>,
+    pub checks: Vec<String>,
+}
+
+/// A signed-off review needed before a closure with this outcome (WOR-MM-REVIEW).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClosureReview {
+    pub rule: String,
+    pub outcome: Outcome,
+    /// The review's decision must be this.
+    #[serde(default)]
+    pub decision: Option<Decision>,
+}
+
+/// Reviews in general: who may sign them off (COM-REVIEW) and what the scores mean.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewPolicy {
+    pub rule: String,
+    pub sign_off_roles: Vec<Role>,
+    /// Meaning of CME scores 1..5.
+    #[serde(default)]
+    pub cme_scale: Vec<String>,
+    /// Meaning of safeguarding scores 1..5.
+    #[serde(default)]
+    pub safeguarding_scale: Vec<String>,
+}
+
+/// The risk matrix (WOR App F): risk level by CME score and safeguarding score.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RiskMatrix {
+    pub rule: String,
+    /// `matrix[cme_score - 1][safeguarding_score - 1]`.
+    pub matrix: Vec<Vec<String>>,
+    /// What each level means for the case.
+    #[serde(default)]
+    pub meaning: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    pub no_close: Option<NoClose>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoClose {
+    pub rule: String,
+    pub levels: Vec<String>,
+    #[serde(default)]
+    pub except_outcomes: Vec<Outcome>,
+}
+
+impl RiskMatrix {
+    pub fn level(&self, cme: i64, safeguarding: i64) -> Option<&str> {
+        let row = self.matrix.get(usize::try_from(cme.checked_sub(1)?).ok()?)?;
+        row.get(usize::try_from(safeguarding.checked_sub(1)?).ok()?)
+            .map(String::as_str)
+    }
+}
+
+/// A school's joiner notification deadline (WOR-JOINER-5D).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Joiner {
+    pub rule: String,
+    pub within_school_days: u32,
+}
+
+/// An escalation the policy expects when a case stays unresolved (MAN-EARLY-HELP).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationExpected {
+    pub rule: String,
+    pub to: String,
+    pub whereabouts: Vec<Whereabouts>,
+    pub after_working_days: u32,
+}
+
+/// The child must be of compulsory school age when referred (COM-SCHOOL-AGE).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchoolAgeRule {
+    pub rule: String,
+}
+
+impl Default for SchoolAgeRule {
+    fn default() -> Self {
+        SchoolAgeRule {
+            rule: "COM-SCHOOL-AGE".into(),
+        }
+    }
+}
+
+impl Pack {
+    pub fn rule(&self, id: &str) -> Option<&RuleInfo> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    pub fn ground(&self, code: &str) -> Option<&Ground> {
+        self.grounds.iter().find(|g| g.code == code)
+    }
+
+    pub fn vulnerability(&self, id: &str) -> Option<&Vulnerability> {
+        self.vulnerabilities.iter().find(|v| v.id == id)
+    }
+
+    pub fn check(&self, id: &str) -> Option<&Check> {
+        self.checks.iter().find(|c| c.id == id)
+    }
+
+    /// Every rule id the pack's settings name, with where it is named.
+    fn named_rules(&self) -> Vec<(&str, &'static str)> {
+        let mut out = vec![
+            (self.registration.rule.as_str(), "[registration] rule"),
+            (self.registration.absence_rule.as_str(), "[registration] absence_rule"),
+            (self.review.rule.as_str(), "[review] rule"),
+            (self.school_age.rule.as_str(), "[school_age] rule"),
+        ];
+        out.extend(self.registration.documents_rule.as_deref().map(|r| (r, "[registration] documents_rule")));
+        out.extend(self.registration.notify_rule.as_deref().map(|r| (r, "[registration] notify_rule")));
+        out.extend(self.pack.review_rule.as_deref().map(|r| (r, "[pack] review_rule")));
+        out.extend(self.ground_conditions.iter().map(|g| (g.rule.as_str(), "[[ground_condition]]")));
+        out.extend(self.closure_requirements.iter().map(|g| (g.rule.as_str(), "[[closure_requirement]]")));
+        out.extend(self.closure_checks.iter().map(|g| (g.rule.as_str(), "[[closure_checks]]")));
+        out.extend(self.closure_reviews.iter().map(|g| (g.rule.as_str(), "[[closure_review]]")));
+        out.extend(self.escalations_expected.iter().map(|g| (g.rule.as_str(), "[[escalation_expected]]")));
+        out.extend(self.joiner.iter().map(|j| (j.rule.as_str(), "[joiner]")));
+        if let Some(r) = &self.risk {
+            out.push((r.rule.as_str(), "[risk]"));
+            out.extend(r.no_close.iter().map(|n| (n.rule.as_str(), "[risk.no_close]")));
+        }
+        out
+    }
+
+    /// Everything inconsistent inside the pack, given the anchors its text defines.
+    /// Each entry is a sentence naming the setting at fault.
+    pub fn problems(&self, anchors: &[String]) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for r in &self.rules {
+            if !seen.insert(r.id.as_str()) {
+                out.push(format!("rule {} is listed twice in the catalogue", r.id));
+            }
+            match r.policy_ref.split_once('#') {
+                Some((pack, anchor)) if pack == self.pack.id => {
+                    if !anchors.iter().any(|a| a == anchor) {
+                        out.push(format!(
+                            "rule {}'s policy_ref \"{}\" names no heading or numbered paragraph of {}",
+                            r.id, r.policy_ref, self.pack.text
+                        ));
+                    }
+                }
+                _ => out.push(format!(
+                    "rule {}'s policy_ref \"{}\" must be \"{}#<anchor>\"",
+                    r.id, r.policy_ref, self.pack.id
+                )),
+            }
+        }
+        for (rule, place) in self.named_rules() {
+            if self.rule(rule).is_none() {
+                out.push(format!("{place} names rule {rule}, which the catalogue ([[rule]]) does not list"));
+            }
+        }
+        for required in ["COM-SCHEMA", "COM-DATES"] {
+            if self.rule(required).is_none() {
+                out.push(format!("the catalogue must list {required}: every pack enforces it"));
+            }
+        }
+        let docs: Vec<&str> = self.documents.iter().map(|d| d.id.as_str()).collect();
+        for g in &self.grounds {
+            if g.regulations != 2006 && g.regulations != 2024 {
+                out.push(format!("ground {} has regulations {}, not 2006 or 2024", g.code, g.regulations));
+            }
+            for d in &g.documents {
+                if !docs.contains(&d.as_str()) {
+                    out.push(format!("ground {} needs document \"{d}\", which [[document]] does not list", g.code));
+                }
+            }
+            if let Some(eq) = &g.equivalent
+                && self.ground(eq).is_none()
+            {
+                out.push(format!("ground {}'s equivalent \"{eq}\" is not a listed ground", g.code));
+            }
+        }
+        for c in &self.ground_conditions {
+            for g in c.grounds.iter().chain([&c.otherwise]) {
+                if self.ground(g).is_none() {
+                    out.push(format!("[[ground_condition]] {} names ground \"{g}\", which is not listed", c.rule));
+                }
+            }
+        }
+        for c in &self.closure_requirements {
+            for f in &c.fields {
+                if !crate::model::Closure::FIELDS.contains(&f.as_str()) {
+                    out.push(format!("[[closure_requirement]] {} names \"{f}\", which is not a [closure] field", c.rule));
+                }
+            }
+        }
+        for c in &self.closure_checks {
+            for id in &c.checks {
+                if self.check(id).is_none() {
+                    out.push(format!("[[closure_checks]] {} names check \"{id}\", which [[check]] does not list", c.rule));
+                }
+            }
+        }
+        for e in &self.escalations_expected {
+            if !self.escalations.iter().any(|x| x.id == e.to) {
+                out.push(format!("[[escalation_expected]] {} names \"{}\", which [[escalation]] does not list", e.rule, e.to));
+            }
+        }
+        if let Some(r) = &self.risk
+            && (r.matrix.len() != 5 || r.matrix.iter().any(|row| row.len() != 5))
+        {
+            out.push("[risk] matrix must have 5 rows (CME score 1-5) of 5 levels (safeguarding 1-5)".into());
+        }
+        for (what, ids) in [
+            ("vulnerability", self.vulnerabilities.iter().map(|v| v.id.as_str()).collect::<Vec<_>>()),
+            ("check", self.checks.iter().map(|v| v.id.as_str()).collect()),
+            ("escalation", self.escalations.iter().map(|v| v.id.as_str()).collect()),
+            ("document", docs.clone()),
+            ("ground", self.grounds.iter().map(|g| g.code.as_str()).collect()),
+        ] {
+            for (i, id) in ids.iter().enumerate() {
+                if ids[..i].contains(id) {
+                    out.push(format!("{what} \"{id}\" is listed twice"));
+                }
+            }
+        }
+        out
+    }
+}

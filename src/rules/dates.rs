@@ -1,0 +1,140 @@
+//! COM-DATES (dates that cannot be: in the future, before birth, before the referral, out of
+//! order; a closure exactly when closed) and COM-REOPEN.
+
+use super::{CaseCheck, at};
+use crate::model::{ActionKind, Case, Status};
+use chrono::NaiveDate;
+
+const DATES: &str = "COM-DATES";
+const REOPEN: &str = "COM-REOPEN";
+
+/// Every date in a case with its path.
+fn all_dates(case: &Case) -> Vec<(String, NaiveDate)> {
+    let mut v = vec![("child.date_of_birth".to_string(), case.child.date_of_birth)];
+    let mut opt = |path: &str, d: Option<NaiveDate>| {
+        if let Some(d) = d {
+            v.push((path.to_string(), d));
+        }
+    };
+    opt("referral.received", Some(case.referral.received));
+    opt("referral.assigned_on", case.referral.assigned_on);
+    if let Some(s) = &case.school {
+        opt("school.last_attended", s.last_attended);
+        opt("school.removed_from_roll", s.removed_from_roll);
+        opt("school.notified_la", s.notified_la);
+        opt("school.missing_ctf_uploaded", s.missing_ctf_uploaded);
+    }
+    if let Some(s) = &case.social_care {
+        opt("social_care.contacted_on", s.contacted_on);
+    }
+    if let Some(cl) = &case.closure {
+        opt("closure.date", Some(cl.date));
+        opt("closure.admitted_on", cl.admitted_on);
+        opt("closure.joiner_notified", cl.joiner_notified);
+        opt("closure.confirmation_received", cl.confirmation_received);
+        opt("closure.lost_pupils_uploaded", cl.lost_pupils_uploaded);
+        opt("closure.mash_referral", cl.mash_referral);
+    }
+    for (i, a) in case.actions.iter().enumerate() {
+        v.push((at("action", i, "date"), a.date));
+    }
+    for (i, r) in case.reviews.iter().enumerate() {
+        v.push((at("review", i, "date"), r.date));
+    }
+    for (i, r) in case.reopened.iter().enumerate() {
+        v.push((at("reopened", i, "date"), r.date));
+        v.push((at("reopened", i, "closed_on"), r.closed_on));
+    }
+    v
+}
+
+fn key(path: &str) -> &str {
+    path.rsplit('.').next().unwrap_or(path)
+}
+
+pub fn check(c: &mut CaseCheck<'_>) {
+    let case = c.case;
+    let today = c.today;
+    let dob = case.child.date_of_birth;
+    let received = case.referral.received;
+    for (path, d) in all_dates(case) {
+        if d > today {
+            c.error(DATES, &path, format!("`{}` is {d}, which is after today ({today})", key(&path)))
+                .with_hint("a case records what has happened: check the day, month and year");
+        } else if d < dob && path != "child.date_of_birth" {
+            c.error(DATES, &path, format!("`{}` is {d}, before the child was born ({dob})", key(&path)))
+                .with_hint("check this date and the date of birth");
+        }
+    }
+    let before_referral = |c: &mut CaseCheck<'_>, path: &str, d: NaiveDate, what: &str| {
+        if d < received {
+            c.error(DATES, path, format!("{what} is dated {d}, before the referral was received ({received})"))
+                .with_hint("check this date and `referral.received`");
+        }
+    };
+    if let Some(d) = case.referral.assigned_on {
+        before_referral(c, "referral.assigned_on", d, "the assignment");
+    }
+    for (i, a) in case.actions.iter().enumerate() {
+        if a.kind != ActionKind::SchoolEnquiry {
+            before_referral(c, &at("action", i, "date"), a.date, &format!("action {} ({})", i + 1, a.kind));
+        }
+        if i > 0 && a.date < case.actions[i - 1].date {
+            c.error(DATES, &at("action", i, "date"), format!(
+                "action {} is dated {}, before action {} ({}): the log is kept oldest first",
+                i + 1, a.date, i, case.actions[i - 1].date
+            ))
+            .with_hint("move this [[action]] up to its place in date order");
+        }
+    }
+    for (i, r) in case.reviews.iter().enumerate() {
+        before_referral(c, &at("review", i, "date"), r.date, &format!("review {}", i + 1));
+    }
+    match (&case.closure, case.status) {
+        (Some(cl), _) => before_referral(c, "closure.date", cl.date, "the closure"),
+        (None, Status::Closed) => {
+            c.error(DATES, "status", "the status is \"closed\" but there is no [closure]".into())
+                .with_hint("add a [closure] with its date and outcome, or set status = \"open\"");
+        }
+        _ => {}
+    }
+    if case.closure.is_some() && case.status == Status::Open {
+        c.error(DATES, "closure", "there is a [closure] but the status is \"open\"".into())
+            .with_hint("set status = \"closed\", or remove [closure] (and add a [[reopened]] entry if the case was reopened)");
+    }
+    reopen(c);
+}
+
+fn reopen(c: &mut CaseCheck<'_>) {
+    if !c.on(REOPEN) {
+        return;
+    }
+    let case = c.case;
+    for (i, r) in case.reopened.iter().enumerate() {
+        if r.date < r.closed_on {
+            c.error(REOPEN, &at("reopened", i, "date"), format!(
+                "reopening {} is dated {}, before the closure it undid ({})", i + 1, r.date, r.closed_on
+            ))
+            .with_hint("`closed_on` is the date of the closure being reopened");
+        }
+        if i > 0 && r.date < case.reopened[i - 1].date {
+            c.error(REOPEN, &at("reopened", i, "date"), format!(
+                "reopening {} is dated before reopening {}: keep them oldest first", i + 1, i
+            ));
+        }
+        if i > 0 && r.closed_on < case.reopened[i - 1].date {
+            c.error(REOPEN, &at("reopened", i, "closed_on"), format!(
+                "reopening {} undid a closure of {}, but the case was reopened on {} and not closed again before it",
+                i + 1, r.closed_on, case.reopened[i - 1].date
+            ));
+        }
+    }
+    if let (Some(cl), Some(last)) = (&case.closure, case.reopened.last())
+        && cl.date < last.date
+    {
+        c.error(REOPEN, "closure.date", format!(
+            "the closure is dated {}, before the case was last reopened ({})", cl.date, last.date
+        ))
+        .with_hint("a closure after a reopening is dated on or after the reopening");
+    }
+}

@@ -1,0 +1,41 @@
+//! Escalations the policy expects when a case stays unresolved (MAN-EARLY-HELP: whereabouts
+//! still unknown 20 working days after assignment, and no referral to the Early Help Hub).
+
+use super::CaseCheck;
+use crate::model::ActionKind;
+
+pub fn check(c: &mut CaseCheck<'_>) {
+    let case = c.case;
+    if !case.is_open() {
+        return;
+    }
+    let Some(assigned) = case.referral.assigned_on else { return };
+    let start = assigned.max(case.episode_start());
+    for e in &c.repo.pack.escalations_expected {
+        if !c.on(&e.rule) || !e.whereabouts.contains(&case.child.whereabouts) {
+            continue;
+        }
+        let escalated = case
+            .actions
+            .iter()
+            .any(|a| a.kind == ActionKind::Escalation && a.to.as_deref() == Some(&e.to) && a.date >= start);
+        if escalated {
+            continue;
+        }
+        let due = match c.repo.calendar.add_working_days(start, e.after_working_days) {
+            Ok(d) => d,
+            Err(err) => {
+                c.not_covered("referral.assigned_on", &err);
+                continue;
+            }
+        };
+        if c.today > due {
+            let label = c.repo.pack.escalations.iter().find(|x| x.id == e.to).map_or(e.to.as_str(), |x| x.label.as_str());
+            c.warn(&e.rule, "child.whereabouts", format!(
+                "whereabouts still {} {} working days after {start} (since {due}) and no escalation to the {label}",
+                case.child.whereabouts, e.after_working_days
+            ))
+            .with_hint(format!("liaise with the {label} and log it: [[action]] kind = \"escalation\", to = \"{}\"", e.to));
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! The validation rules (kinds E and W of the catalogue). Each family of rules has its own
+//! file; each rule is named by its catalogue id. Rules read the case, the repository's
+//! configuration and pack; they never print. A rule the pack's catalogue does not list
+//! does not run, so a council can switch a rule off by leaving it out.
+
+mod closure;
+mod dates;
+mod escalation;
+mod referral;
+mod review;
+mod registration;
+mod schema;
+
+use crate::diagnostic::Finding;
+use crate::load::Repo;
+use crate::model::{Case, Spans};
+use crate::pack::Severity;
+use chrono::NaiveDate;
+
+/// The checks of one case: what they read, and what they found.
+pub struct CaseCheck<'a> {
+    pub repo: &'a Repo,
+    pub today: NaiveDate,
+    pub case: &'a Case,
+    pub spans: &'a Spans,
+    /// The file name without `.toml`.
+    pub stem: &'a str,
+    pub found: Vec<Finding>,
+}
+
+impl<'a> CaseCheck<'a> {
+    /// Whether the pack enforces a rule.
+    pub fn on(&self, rule: &str) -> bool {
+        self.repo.pack.rule(rule).is_some()
+    }
+
+    fn push(&mut self, rule: &str, severity: Severity, path: &str, message: String) -> &mut Finding {
+        let span = self.spans.get(path);
+        self.found.push(Finding::new(rule, severity, span, message));
+        self.found.last_mut().expect("just pushed")
+    }
+
+    /// An error at the value written at `path` (or the nearest table written).
+    pub fn error(&mut self, rule: &str, path: &str, message: String) -> &mut Finding {
+        self.push(rule, Severity::Error, path, message)
+    }
+
+    pub fn warn(&mut self, rule: &str, path: &str, message: String) -> &mut Finding {
+        self.push(rule, Severity::Warning, path, message)
+    }
+
+    /// Whether `id` is an officer in `cme.toml`.
+    pub fn is_officer(&self, id: &str) -> bool {
+        self.repo.config.officer(id).is_some()
+    }
+}
+
+impl Finding {
+    /// Adds a hint in place (for findings pushed by [`CaseCheck`]).
+    pub fn with_hint(&mut self, hint: impl Into<String>) {
+        self.hint = Some(hint.into());
+    }
+}
+
+/// Runs every rule the pack enforces on one decoded case.
+pub fn check_case(repo: &Repo, today: NaiveDate, stem: &str, case: &Case, spans: &Spans) -> Vec<Finding> {
+    let mut c = CaseCheck {
+        repo,
+        today,
+        case,
+        spans,
+        stem,
+        found: Vec::new(),
+    };
+    schema::check(&mut c);
+    dates::check(&mut c);
+    referral::check(&mut c);
+    review::check(&mut c);
+    escalation::check(&mut c);
+    registration::check(&mut c);
+    closure::check(&mut c);
+    c.found
+}
+
+/// Rules about the pack itself, reported once per run against `policy.toml`
+/// (WOR-POLICY-REVIEW: the policy text is past its review date).
+pub fn check_pack(repo: &Repo, today: NaiveDate) -> Vec<Finding> {
+    let info = &repo.pack.pack;
+    let mut out = Vec::new();
+    if let (Some(rule), Some(due)) = (&info.review_rule, info.review_due)
+        && today > due
+    {
+        let text = &repo.pack_source.text;
+        let span = text.find("review_due").map(|s| s..s + "review_due".len());
+        out.push(
+            Finding::new(
+                rule,
+                Severity::Warning,
+                span,
+                format!(
+                    "the {} was due for review on {due}; it is past its review date",
+                    info.name
+                ),
+            )
+            .hint("check the council's current policy and update the pack (and review_due) to match"),
+        );
+    }
+    out
+}
+
+/// The path of the `i`th (0-based) action, review or reopening, as spans name it.
+pub(crate) fn at(table: &str, i: usize, key: &str) -> String {
+    format!("{}.{key}", crate::model::item(table, i))
+}
+
+/// COM-CALENDAR: the calendar could not answer exactly.
+pub(crate) const CALENDAR: &str = "COM-CALENDAR";
+
+impl CaseCheck<'_> {
+    /// Reports a date the bank holidays do not cover: never a silently wrong date.
+    pub(crate) fn not_covered(&mut self, path: &str, e: &crate::calendar::NotCovered) {
+        self.error(CALENDAR, path, format!("cannot count working days here: {e}"));
+    }
+
+    /// Says that school days were counted as working days where the terms ran out.
+    pub(crate) fn fell_back(&mut self, path: &str, what: &str) {
+        let file = self.repo.calendar.terms_file.clone();
+        self.warn(CALENDAR, path, format!("{what} was counted in working days: the term dates in {file} do not cover the period"))
+            .with_hint(format!("add the school terms for these dates to {file}"));
+    }
+}

@@ -1,0 +1,25 @@
+//! COM-REVIEW: a review is signed off by an officer whose role may sign reviews off.
+
+use super::{CaseCheck, at};
+
+pub fn check(c: &mut CaseCheck<'_>) {
+    let policy = &c.repo.pack.review;
+    if !c.on(&policy.rule) {
+        return;
+    }
+    let roles = &policy.sign_off_roles;
+    for (i, r) in c.case.reviews.iter().enumerate() {
+        let Some(who) = &r.signed_off_by else { continue };
+        let Some(officer) = c.repo.config.officer(who) else {
+            continue; // COM-SCHEMA reports unknown officers
+        };
+        if !roles.contains(&officer.role) {
+            let allowed: Vec<&str> = roles.iter().map(|r| crate::model::Vocabulary::as_str(*r)).collect();
+            c.error(&policy.rule, &at("review", i, "signed_off_by"), format!(
+                "review {} is signed off by {who}, a {}; reviews are signed off by a {}",
+                i + 1, officer.role, allowed.join(" or ")
+            ))
+            .with_hint("the senior officer who made the decision signs it off");
+        }
+    }
+}

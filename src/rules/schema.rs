@@ -1,0 +1,146 @@
+//! COM-SCHEMA (what decoding alone cannot see: the id, and ids that must exist in
+//! `cme.toml` or the pack) and COM-UPN.
+
+use super::{CaseCheck, at};
+use crate::model::{ActionKind, item, nearest, upn};
+
+const SCHEMA: &str = "COM-SCHEMA";
+const UPN: &str = "COM-UPN";
+
+pub fn check(c: &mut CaseCheck<'_>) {
+    id(c);
+    officers(c);
+    pack_lists(c);
+    if c.on(UPN)
+        && let Some(u) = &c.case.child.upn
+        && let Err(e) = upn::validate(u)
+    {
+        c.error(UPN, "child.upn", format!("the UPN \"{u}\" is not valid: {e}"))
+            .with_hint("copy the UPN again from the school's record or the CTF, or leave `upn` out until it is known");
+    }
+}
+
+fn id(c: &mut CaseCheck<'_>) {
+    let id = c.case.id.clone();
+    let code = &c.repo.config.authority.code;
+    let mut parts = id.splitn(3, '-');
+    let (p, y, n) = (parts.next(), parts.next(), parts.next());
+    let shape_ok = p == Some(code.as_str())
+        && y.is_some_and(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
+        && n.is_some_and(|n| (4..=6).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()));
+    if !shape_ok {
+        c.error(SCHEMA, "id", format!("the id \"{id}\" is not of the form {code}-YYYY-NNNN"))
+            .with_hint(format!("ids are this authority's code {code}, the year, and a 4-6 digit number, e.g. {code}-2026-0042"));
+    } else if id != c.stem {
+        c.error(SCHEMA, "id", format!("the id \"{id}\" does not match the file name {}.toml", c.stem))
+            .with_hint(format!("rename the file to {id}.toml, or correct the id"));
+    }
+}
+
+fn officer_hint(c: &CaseCheck<'_>, who: &str) -> String {
+    let ids = c.repo.config.officers.iter().map(|o| o.id.as_str());
+    match nearest(who, ids) {
+        Some(n) => format!("did you mean \"{n}\"? Officers are listed in cme.toml"),
+        None => "add the officer to cme.toml as an [[officer]], or correct the id".into(),
+    }
+}
+
+fn officers(c: &mut CaseCheck<'_>) {
+    let r = &c.case.referral;
+    if let Some(who) = &r.assigned_to
+        && !c.is_officer(who)
+    {
+        let hint = officer_hint(c, who);
+        c.error(SCHEMA, "referral.assigned_to", format!("\"{who}\" is not an officer in cme.toml"))
+            .with_hint(hint);
+    }
+    match (&r.assigned_to, r.assigned_on) {
+        (Some(_), None) => {
+            c.error(SCHEMA, "referral.assigned_to", "the case is assigned but `assigned_on` is missing".into())
+                .with_hint("add `assigned_on = YYYY-MM-DD`, the day it was assigned");
+        }
+        (None, Some(_)) => {
+            c.error(SCHEMA, "referral.assigned_on", "`assigned_on` is given but `assigned_to` is missing".into())
+                .with_hint("add `assigned_to = \"officer-id\"`");
+        }
+        _ => {}
+    }
+    for (i, a) in c.case.actions.iter().enumerate() {
+        if !c.is_officer(&a.by) {
+            let hint = officer_hint(c, &a.by);
+            c.error(SCHEMA, &at("action", i, "by"), format!("\"{}\" is not an officer in cme.toml", a.by))
+                .with_hint(hint);
+        }
+    }
+    for (i, r) in c.case.reviews.iter().enumerate() {
+        if let Some(who) = &r.signed_off_by
+            && !c.is_officer(who)
+        {
+            let hint = officer_hint(c, who);
+            c.error(SCHEMA, &at("review", i, "signed_off_by"), format!("\"{who}\" is not an officer in cme.toml"))
+                .with_hint(hint);
+        }
+    }
+}
+
+fn unknown_id(c: &mut CaseCheck<'_>, path: &str, what: &str, id: &str, known: Vec<&str>) {
+    let hint = match nearest(id, known.iter().copied()) {
+        Some(n) => format!("did you mean \"{n}\"? The pack's {what}s are: {}", known.join(", ")),
+        None => format!("the pack's {what}s are: {}", known.join(", ")),
+    };
+    c.error(SCHEMA, path, format!("\"{id}\" is not a {what} in the {} pack", c.repo.pack.pack.id))
+        .with_hint(hint);
+}
+
+fn pack_lists(c: &mut CaseCheck<'_>) {
+    let pack = &c.repo.pack;
+    let vulns: Vec<&str> = pack.vulnerabilities.iter().map(|v| v.id.as_str()).collect();
+    for (i, v) in c.case.child.vulnerabilities.iter().enumerate() {
+        let path = item("child.vulnerabilities", i);
+        if !vulns.contains(&v.as_str()) {
+            unknown_id(c, &path, "vulnerability", v, vulns.clone());
+        } else if c.case.child.vulnerabilities[..i].contains(v) {
+            c.error(SCHEMA, &path, format!("vulnerability \"{v}\" is listed twice"));
+        }
+    }
+    let checks: Vec<&str> = pack.checks.iter().map(|v| v.id.as_str()).collect();
+    let escalations: Vec<&str> = pack.escalations.iter().map(|v| v.id.as_str()).collect();
+    for (i, a) in c.case.actions.iter().enumerate() {
+        match (&a.check, a.kind.takes_check()) {
+            (Some(id), true) if !checks.contains(&id.as_str()) => {
+                unknown_id(c, &at("action", i, "check"), "check", id, checks.clone())
+            }
+            (Some(_), false) => {
+                c.error(SCHEMA, &at("action", i, "check"), format!("`check` only goes with database-check or agency-enquiry actions, not {}", a.kind))
+                    .with_hint("remove `check`, or change `kind`");
+            }
+            (None, true) if a.kind == ActionKind::DatabaseCheck => {
+                c.error(SCHEMA, &at("action", i, "kind"), "a database-check must say which check: add `check`".into())
+                    .with_hint(format!("the pack's checks are: {}", checks.join(", ")));
+            }
+            _ => {}
+        }
+        match (&a.to, a.kind == ActionKind::Escalation) {
+            (Some(id), true) if !escalations.contains(&id.as_str()) => {
+                unknown_id(c, &at("action", i, "to"), "escalation", id, escalations.clone())
+            }
+            (Some(_), false) => {
+                c.error(SCHEMA, &at("action", i, "to"), format!("`to` only goes with escalation actions, not {}", a.kind))
+                    .with_hint("remove `to`, or change `kind` to \"escalation\"");
+            }
+            (None, true) => {
+                c.error(SCHEMA, &at("action", i, "kind"), "an escalation must say where to: add `to`".into())
+                    .with_hint(format!("the pack's escalations are: {}", escalations.join(", ")));
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = &c.case.school {
+        let docs: Vec<&str> = pack.documents.iter().map(|v| v.id.as_str()).collect();
+        for (i, d) in s.documents.iter().enumerate() {
+            if !docs.contains(&d.as_str()) {
+                unknown_id(c, &item("school.documents", i), "document", d, docs.clone());
+            }
+        }
+    }
+}
