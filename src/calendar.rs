@@ -349,7 +349,10 @@ pub(crate) mod tests {
         // Fri 16 Oct + 10 school days: 19-23 Oct (5), half term, 2-6 Nov (5) -> 6 Nov.
         assert_eq!(
             c.add_school_days(d("2026-10-16"), 10).unwrap(),
-            Counted { date: d("2026-11-06"), fell_back: false }
+            Counted {
+                date: d("2026-11-06"),
+                fell_back: false
+            }
         );
         // Past the last term: counted as working days, and said so.
         let late = c.add_school_days(d("2026-12-14"), 10).unwrap();

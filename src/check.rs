@@ -37,7 +37,15 @@ pub fn run(repo: &Repo, today: NaiveDate, selection: &Selection, notes: &mut Vec
             for f in files {
                 let shown = f.display().to_string();
                 let Some(rel) = repo.relative(f) else {
-                    extra.push((shown, Finding::new("COM-SCHEMA", Severity::Error, None, "this file is not inside the case repository")));
+                    extra.push((
+                        shown,
+                        Finding::new(
+                            "COM-SCHEMA",
+                            Severity::Error,
+                            None,
+                            "this file is not inside the case repository",
+                        ),
+                    ));
                     continue;
                 };
                 if !rel.ends_with(".toml") || rel == crate::config::FILE || rel.starts_with("policy/") {
@@ -52,8 +60,13 @@ pub fn run(repo: &Repo, today: NaiveDate, selection: &Selection, notes: &mut Vec
                 if !rel.starts_with("cases/") {
                     extra.push((
                         rel,
-                        Finding::new("COM-SCHEMA", Severity::Error, None, "a case file must be under cases/ to be part of the register")
-                            .hint("move it to cases/<year>/<id>.toml"),
+                        Finding::new(
+                            "COM-SCHEMA",
+                            Severity::Error,
+                            None,
+                            "a case file must be under cases/ to be part of the register",
+                        )
+                        .hint("move it to cases/<year>/<id>.toml"),
                     ));
                     continue;
                 }
@@ -95,20 +108,28 @@ pub fn run(repo: &Repo, today: NaiveDate, selection: &Selection, notes: &mut Vec
             continue;
         }
         for f in found {
-            report.diagnostics.push(Diagnostic::place(f, &source, id.as_deref(), Some(&repo.pack)));
+            report
+                .diagnostics
+                .push(Diagnostic::place(f, &source, id.as_deref(), Some(&repo.pack)));
         }
         report.sources.insert(source.path.clone(), source);
     }
     for (path, f) in extra {
         let src = Arc::new(SourceFile::new(path.clone(), ""));
-        report.diagnostics.push(Diagnostic::place(f, &src, None, Some(&repo.pack)));
+        report
+            .diagnostics
+            .push(Diagnostic::place(f, &src, None, Some(&repo.pack)));
     }
     let pack_findings = rules::check_pack(repo, today);
     if !pack_findings.is_empty() {
         for f in pack_findings {
-            report.diagnostics.push(Diagnostic::place(f, &repo.pack_source, None, Some(&repo.pack)));
+            report
+                .diagnostics
+                .push(Diagnostic::place(f, &repo.pack_source, None, Some(&repo.pack)));
         }
-        report.sources.insert(repo.pack_source.path.clone(), repo.pack_source.clone());
+        report
+            .sources
+            .insert(repo.pack_source.path.clone(), repo.pack_source.clone());
     }
     for r in &repo.pack.rules {
         report.rule_sources.insert(r.id.clone(), r.source.clone());

@@ -5,7 +5,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "cme", version, about = "Case records, policy checks and an intranet site for Children Missing Education teams")]
+#[command(
+    name = "cme",
+    version,
+    about = "Case records, policy checks and an intranet site for Children Missing Education teams"
+)]
 pub struct Cli {
     /// The case repository (default: the current directory).
     #[arg(long, global = true, value_name = "DIR", default_value = ".")]

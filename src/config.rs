@@ -88,7 +88,12 @@ impl Config {
             ));
         }
         for (i, o) in self.officers.iter().enumerate() {
-            if o.id.is_empty() || !o.id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+            if o.id.is_empty()
+                || !o
+                    .id
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            {
                 out.push((
                     "officer.id".into(),
                     format!("officer id \"{}\" must be letters, digits, '-' or '_'", o.id),

@@ -93,11 +93,17 @@ pub struct CheckReport {
 
 impl CheckReport {
     pub fn errors(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Error).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
     }
 
     pub fn warnings(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
     }
 
     /// Sorts diagnostics by file, line, column, then rule, so output is stable.
@@ -154,7 +160,16 @@ pub fn render_diagnostics(report: &CheckReport, out: &mut dyn WriteColor) -> io:
                 rep = rep.with_labels(vec![Label::primary(*id, span.clone())]);
                 if term::emit_to_write_style(out, &config, &files, &rep).is_err() {
                     // A span that no longer fits its file: fall back to the location line.
-                    writeln!(out, "{}[{}]: {}\n  --> {}:{}:{}", d.severity.as_str(), d.rule, d.message, d.file, d.line, d.column)?;
+                    writeln!(
+                        out,
+                        "{}[{}]: {}\n  --> {}:{}:{}",
+                        d.severity.as_str(),
+                        d.rule,
+                        d.message,
+                        d.file,
+                        d.line,
+                        d.column
+                    )?;
                 }
             }
             _ => {
@@ -262,7 +277,12 @@ pub fn render_junit(report: &CheckReport, out: &mut dyn Write) -> io::Result<()>
         xml(&report.today)
     )?;
     for (file, ds) in &by_file {
-        writeln!(out, r#"    <testcase classname="cme.check" name="{}" file="{}">"#, xml(file), xml(file))?;
+        writeln!(
+            out,
+            r#"    <testcase classname="cme.check" name="{}" file="{}">"#,
+            xml(file),
+            xml(file)
+        )?;
         for d in ds.iter().filter(|d| d.severity == Severity::Error) {
             writeln!(
                 out,
@@ -273,7 +293,10 @@ pub fn render_junit(report: &CheckReport, out: &mut dyn Write) -> io::Result<()>
                 d.line,
                 d.column,
                 xml(&d.message),
-                d.policy_ref.as_deref().map(|r| format!(" (policy: {})", xml(r))).unwrap_or_default()
+                d.policy_ref
+                    .as_deref()
+                    .map(|r| format!(" (policy: {})", xml(r)))
+                    .unwrap_or_default()
             )?;
         }
         let warnings: Vec<String> = ds
@@ -312,9 +335,18 @@ mod tests {
     use super::*;
 
     fn sample() -> CheckReport {
-        let src = Arc::new(SourceFile::new("cases/2026/EXC-2026-0001.toml", "id = \"x\"\nupn = \"A1\"\n"));
+        let src = Arc::new(SourceFile::new(
+            "cases/2026/EXC-2026-0001.toml",
+            "id = \"x\"\nupn = \"A1\"\n",
+        ));
         let d = Diagnostic::place(
-            Finding::new("COM-UPN", Severity::Error, Some(15..19), "a UPN has 13 characters, this one has 2").hint("copy it again"),
+            Finding::new(
+                "COM-UPN",
+                Severity::Error,
+                Some(15..19),
+                "a UPN has 13 characters, this one has 2",
+            )
+            .hint("copy it again"),
             &src,
             Some("EXC-2026-0001"),
             None,

@@ -32,16 +32,22 @@ pub struct Repo {
 /// broken. Holds the diagnostics to print.
 #[derive(Debug)]
 pub struct SetupError {
-    pub report: CheckReport,
+    pub report: Box<CheckReport>,
 }
 
 impl SetupError {
-    fn one(file: &str, text: Option<&str>, span: Option<std::ops::Range<usize>>, message: String, hint: Option<String>) -> Self {
+    fn one(
+        file: &str,
+        text: Option<&str>,
+        span: Option<std::ops::Range<usize>>,
+        message: String,
+        hint: Option<String>,
+    ) -> Self {
         let src = Arc::new(SourceFile::new(file, text.unwrap_or("")));
         let mut f = Finding::new(SETUP, Severity::Error, span, message);
         f.hint = hint;
         let d = Diagnostic::place(f, &src, None, None);
-        let mut report = CheckReport::default();
+        let mut report = Box::<CheckReport>::default();
         report.sources.insert(file.to_string(), src);
         report.diagnostics.push(d);
         SetupError { report }
@@ -88,7 +94,11 @@ impl Repo {
             return Err(SetupError::one(config::FILE, Some(&config_text), None, msg, None));
         }
         let id = &config.authority.policy;
-        if id.is_empty() || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+        if id.is_empty()
+            || !id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
             return Err(SetupError::one(
                 config::FILE,
                 Some(&config_text),
@@ -108,7 +118,13 @@ impl Repo {
             )
         })?;
         let pack: Pack = toml::from_str(&pack_text).map_err(|e| {
-            SetupError::one(&pack_file, Some(&pack_text), e.span(), format!("the policy pack cannot be read: {}", e.message()), None)
+            SetupError::one(
+                &pack_file,
+                Some(&pack_text),
+                e.span(),
+                format!("the policy pack cannot be read: {}", e.message()),
+                None,
+            )
         })?;
         if pack.pack.id != *id {
             return Err(SetupError::one(
@@ -121,13 +137,31 @@ impl Repo {
         }
         let text_file = format!("policy/{id}/{}", pack.pack.text);
         if !is_plain_relative(&pack.pack.text) {
-            return Err(SetupError::one(&pack_file, Some(&pack_text), None, "[pack] text must be a file name inside the pack folder".into(), None));
+            return Err(SetupError::one(
+                &pack_file,
+                Some(&pack_text),
+                None,
+                "[pack] text must be a file name inside the pack folder".into(),
+                None,
+            ));
         }
         let policy_md = read_text(root, &text_file, max).map_err(|e| {
-            SetupError::one(&text_file, None, None, format!("the policy text cannot be read: {e}"), None)
+            SetupError::one(
+                &text_file,
+                None,
+                None,
+                format!("the policy text cannot be read: {e}"),
+                None,
+            )
         })?;
         if let Some(p) = pack.problems(&pack::anchors(&policy_md)).into_iter().next() {
-            return Err(SetupError::one(&pack_file, Some(&pack_text), None, format!("the policy pack is inconsistent: {p}"), None));
+            return Err(SetupError::one(
+                &pack_file,
+                Some(&pack_text),
+                None,
+                format!("the policy pack is inconsistent: {p}"),
+                None,
+            ));
         }
         let calendar = load_calendar(root, &config)?;
         Ok(Repo {
@@ -170,19 +204,46 @@ fn load_calendar(root: &Path, config: &Config) -> Result<Calendar, SetupError> {
     let terms = &config.authority.school_calendar;
     for f in [bh, terms] {
         if !is_plain_relative(f) {
-            return Err(SetupError::one(config::FILE, None, None, format!("calendar path \"{f}\" must be relative and stay inside the repository"), None));
+            return Err(SetupError::one(
+                config::FILE,
+                None,
+                None,
+                format!("calendar path \"{f}\" must be relative and stay inside the repository"),
+                None,
+            ));
         }
     }
     let bh_text = read_text(root, bh, max).map_err(|e| {
-        SetupError::one(bh, None, None, format!("the bank holidays file {e}"), Some("copy https://www.gov.uk/bank-holidays.json there".into()))
+        SetupError::one(
+            bh,
+            None,
+            None,
+            format!("the bank holidays file {e}"),
+            Some("copy https://www.gov.uk/bank-holidays.json there".into()),
+        )
     })?;
     let terms_text = match read_text(root, terms, max) {
         Ok(t) => Some(t),
         Err(_) if !root.join(terms).exists() => None,
-        Err(e) => return Err(SetupError::one(terms, None, None, format!("the term dates file {e}"), None)),
+        Err(e) => {
+            return Err(SetupError::one(
+                terms,
+                None,
+                None,
+                format!("the term dates file {e}"),
+                None,
+            ));
+        }
     };
-    Calendar::from_texts(bh, &bh_text, terms, terms_text.as_deref())
-        .map_err(|e| SetupError::one(&e.file, e.text.as_deref(), e.span, format!("{} {}", e.file, e.message), None))
+    Calendar::from_texts(bh, &bh_text, terms, terms_text.as_deref()).map_err(|e| {
+        SetupError::one(
+            &e.file,
+            e.text.as_deref(),
+            e.span,
+            format!("{} {}", e.file, e.message),
+            None,
+        )
+    })
 }
 
 fn is_plain_relative(p: &str) -> bool {
@@ -287,7 +348,13 @@ pub fn parse_case(rel: &str, bytes: Vec<u8>) -> CaseFile {
         None => text,
     };
     if text.trim().is_empty() {
-        return CaseFile::broken(rel, text, None, "the file is empty".into(), "restore the case from git (git checkout -- FILE), or delete the file");
+        return CaseFile::broken(
+            rel,
+            text,
+            None,
+            "the file is empty".into(),
+            "restore the case from git (git checkout -- FILE), or delete the file",
+        );
     }
     if let Some((at, len)) = conflict_marker(&text) {
         return CaseFile::broken(
@@ -346,7 +413,10 @@ pub fn case_paths(root: &Path) -> (Vec<String>, Vec<(String, Finding)>) {
             Ok(e) => e,
             Err(e) => {
                 let p = e.path().map(|p| rel_string(root, p)).unwrap_or_else(|| "cases".into());
-                problems.push((p, Finding::new("COM-SCHEMA", Severity::Error, None, format!("cannot be read: {e}"))));
+                problems.push((
+                    p,
+                    Finding::new("COM-SCHEMA", Severity::Error, None, format!("cannot be read: {e}")),
+                ));
                 continue;
             }
         };

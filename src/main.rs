@@ -34,7 +34,11 @@ fn run(cli: &Cli, today: chrono::NaiveDate) -> std::io::Result<ExitCode> {
     };
     match &cli.command {
         Command::Check { format, files } => {
-            let selection = if files.is_empty() { Selection::All } else { Selection::Files(files.clone()) };
+            let selection = if files.is_empty() {
+                Selection::All
+            } else {
+                Selection::Files(files.clone())
+            };
             let mut notes = Vec::new();
             let report = check::run(&repo, today, &selection, &mut notes);
             for n in notes {
@@ -43,7 +47,11 @@ fn run(cli: &Cli, today: chrono::NaiveDate) -> std::io::Result<ExitCode> {
             let stdout = std::io::stdout();
             match format {
                 CheckFormat::Human => {
-                    let choice = if stdout.is_terminal() { ColorChoice::Auto } else { ColorChoice::Never };
+                    let choice = if stdout.is_terminal() {
+                        ColorChoice::Auto
+                    } else {
+                        ColorChoice::Never
+                    };
                     let mut out = StandardStream::stdout(choice);
                     diagnostic::render_human(&report, &mut out)?;
                     out.flush()?;
@@ -52,13 +60,21 @@ fn run(cli: &Cli, today: chrono::NaiveDate) -> std::io::Result<ExitCode> {
                 CheckFormat::Github => diagnostic::render_github(&report, &mut stdout.lock())?,
                 CheckFormat::Junit => diagnostic::render_junit(&report, &mut stdout.lock())?,
             }
-            Ok(if report.errors() > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+            Ok(if report.errors() > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
         }
     }
 }
 
 fn print_human_stderr(report: &CheckReport) -> std::io::Result<()> {
-    let choice = if std::io::stderr().is_terminal() { ColorChoice::Auto } else { ColorChoice::Never };
+    let choice = if std::io::stderr().is_terminal() {
+        ColorChoice::Auto
+    } else {
+        ColorChoice::Never
+    };
     let mut err = StandardStream::stderr(choice);
     diagnostic::render_diagnostics(report, &mut err)?;
     err.flush()

@@ -31,7 +31,11 @@ pub fn ends(dob: NaiveDate) -> NaiveDate {
     let sixteenth = birthday(dob, 16);
     // The school year runs 1 Sep - 31 Aug; it ends in the calendar year after a birthday in
     // September-December, and in the birthday's own year otherwise.
-    let year = if sixteenth.month() >= 9 { sixteenth.year() + 1 } else { sixteenth.year() };
+    let year = if sixteenth.month() >= 9 {
+        sixteenth.year() + 1
+    } else {
+        sixteenth.year()
+    };
     last_friday_of_june(year)
 }
 

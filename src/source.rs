@@ -49,9 +49,7 @@ impl SourceFile {
     /// The span of a whole 1-based line, without its line break.
     pub fn line_span(&self, line: usize) -> Range<usize> {
         let start = self.line_start(line);
-        let end = self.text[start..]
-            .find('\n')
-            .map_or(self.text.len(), |i| start + i);
+        let end = self.text[start..].find('\n').map_or(self.text.len(), |i| start + i);
         start..end
     }
 }

@@ -107,8 +107,7 @@ impl Decoder {
         let path = t.child_path(key);
         match t.entries.get_key_value(key) {
             Some((k, v)) => {
-                self.spans
-                    .insert(path.clone(), Some(k.span()), v.span());
+                self.spans.insert(path.clone(), Some(k.span()), v.span());
                 Some((v, path))
             }
             None => {
@@ -228,15 +227,29 @@ impl Decoder {
                 Some(w) => Some(w),
                 None => {
                     let hint = match nearest(s, V::NAMES.iter().copied()) {
-                        Some(n) => format!("did you mean \"{n}\"? The {} values are: {}", V::WHAT, V::NAMES.join(", ")),
+                        Some(n) => format!(
+                            "did you mean \"{n}\"? The {} values are: {}",
+                            V::WHAT,
+                            V::NAMES.join(", ")
+                        ),
                         None => format!("the {} values are: {}", V::WHAT, V::NAMES.join(", ")),
                     };
-                    self.problem(path, v.span(), format!("\"{s}\" is not a known {}", V::WHAT), Some(hint));
+                    self.problem(
+                        path,
+                        v.span(),
+                        format!("\"{s}\" is not a known {}", V::WHAT),
+                        Some(hint),
+                    );
                     None
                 }
             },
             _ => {
-                self.wrong_type(path, v, &format!("one of the {} values in quotes", V::WHAT), &format!("\"{}\"", V::NAMES[0]));
+                self.wrong_type(
+                    path,
+                    v,
+                    &format!("one of the {} values in quotes", V::WHAT),
+                    &format!("\"{}\"", V::NAMES[0]),
+                );
                 None
             }
         }
@@ -664,9 +677,16 @@ by = "asmith"
         let (case, _, problems) = decode_case(&bad);
         assert!(case.is_none());
         let messages: Vec<_> = problems.iter().map(|p| p.message.as_str()).collect();
-        assert!(messages.iter().any(|m| m.contains("has no `date_of_birth`")), "{messages:?}");
+        assert!(
+            messages.iter().any(|m| m.contains("has no `date_of_birth`")),
+            "{messages:?}"
+        );
         assert!(messages.iter().any(|m| m.contains("unknown key `date_of_brith`")));
-        assert!(messages.iter().any(|m| m.contains("\"unkown\" is not a known whereabouts")));
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("\"unkown\" is not a known whereabouts"))
+        );
         assert!(messages.iter().any(|m| m.contains("written as text in quotes")));
         let typo = problems.iter().find(|p| p.message.contains("date_of_brith")).unwrap();
         assert_eq!(typo.hint.as_deref(), Some("did you mean `date_of_birth`?"));

@@ -215,10 +215,7 @@ impl Case {
 
     /// The latest review, by date (the last written wins a tie).
     pub fn latest_review(&self) -> Option<(usize, &Review)> {
-        self.reviews
-            .iter()
-            .enumerate()
-            .max_by_key(|(i, r)| (r.date, *i))
+        self.reviews.iter().enumerate().max_by_key(|(i, r)| (r.date, *i))
     }
 
     pub fn is_open(&self) -> bool {

@@ -15,9 +15,9 @@ impl std::fmt::Display for UpnError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             UpnError::Length(n) => write!(f, "a UPN has 13 characters, this one has {n}"),
-            UpnError::Shape => f.write_str(
-                "a UPN is a check letter, then 12 digits (or 11 digits and a letter for a temporary UPN)",
-            ),
+            UpnError::Shape => {
+                f.write_str("a UPN is a check letter, then 12 digits (or 11 digits and a letter for a temporary UPN)")
+            }
             UpnError::CheckLetter { written, expected } => write!(
                 f,
                 "the check letter is {written} but the digits give {expected}: a character is mistyped"
@@ -79,7 +79,10 @@ mod tests {
         // The often-copied example is wrong: its check letter is P.
         assert_eq!(
             validate("Q207000016049"),
-            Err(UpnError::CheckLetter { written: 'Q', expected: 'P' })
+            Err(UpnError::CheckLetter {
+                written: 'Q',
+                expected: 'P'
+            })
         );
         assert_eq!(validate("P207000016049"), Ok(()));
     }

@@ -194,7 +194,10 @@ mod tests {
     #[test]
     fn nearest_suggests_close_words_only() {
         assert_eq!(nearest("unkown", Whereabouts::NAMES.iter().copied()), Some("unknown"));
-        assert_eq!(nearest("date_of_brith", ["date_of_birth", "upn"]), Some("date_of_birth"));
+        assert_eq!(
+            nearest("date_of_brith", ["date_of_birth", "upn"]),
+            Some("date_of_birth")
+        );
         assert_eq!(nearest("banana", ["date_of_birth", "upn"]), None);
     }
 }

@@ -349,14 +349,44 @@ impl Pack {
             (self.review.rule.as_str(), "[review] rule"),
             (self.school_age.rule.as_str(), "[school_age] rule"),
         ];
-        out.extend(self.registration.documents_rule.as_deref().map(|r| (r, "[registration] documents_rule")));
-        out.extend(self.registration.notify_rule.as_deref().map(|r| (r, "[registration] notify_rule")));
+        out.extend(
+            self.registration
+                .documents_rule
+                .as_deref()
+                .map(|r| (r, "[registration] documents_rule")),
+        );
+        out.extend(
+            self.registration
+                .notify_rule
+                .as_deref()
+                .map(|r| (r, "[registration] notify_rule")),
+        );
         out.extend(self.pack.review_rule.as_deref().map(|r| (r, "[pack] review_rule")));
-        out.extend(self.ground_conditions.iter().map(|g| (g.rule.as_str(), "[[ground_condition]]")));
-        out.extend(self.closure_requirements.iter().map(|g| (g.rule.as_str(), "[[closure_requirement]]")));
-        out.extend(self.closure_checks.iter().map(|g| (g.rule.as_str(), "[[closure_checks]]")));
-        out.extend(self.closure_reviews.iter().map(|g| (g.rule.as_str(), "[[closure_review]]")));
-        out.extend(self.escalations_expected.iter().map(|g| (g.rule.as_str(), "[[escalation_expected]]")));
+        out.extend(
+            self.ground_conditions
+                .iter()
+                .map(|g| (g.rule.as_str(), "[[ground_condition]]")),
+        );
+        out.extend(
+            self.closure_requirements
+                .iter()
+                .map(|g| (g.rule.as_str(), "[[closure_requirement]]")),
+        );
+        out.extend(
+            self.closure_checks
+                .iter()
+                .map(|g| (g.rule.as_str(), "[[closure_checks]]")),
+        );
+        out.extend(
+            self.closure_reviews
+                .iter()
+                .map(|g| (g.rule.as_str(), "[[closure_review]]")),
+        );
+        out.extend(
+            self.escalations_expected
+                .iter()
+                .map(|g| (g.rule.as_str(), "[[escalation_expected]]")),
+        );
         out.extend(self.joiner.iter().map(|j| (j.rule.as_str(), "[joiner]")));
         if let Some(r) = &self.risk {
             out.push((r.rule.as_str(), "[risk]"));
@@ -391,7 +421,9 @@ impl Pack {
         }
         for (rule, place) in self.named_rules() {
             if self.rule(rule).is_none() {
-                out.push(format!("{place} names rule {rule}, which the catalogue ([[rule]]) does not list"));
+                out.push(format!(
+                    "{place} names rule {rule}, which the catalogue ([[rule]]) does not list"
+                ));
             }
         }
         for required in ["COM-SCHEMA", "COM-DATES"] {
@@ -402,43 +434,64 @@ impl Pack {
         let docs: Vec<&str> = self.documents.iter().map(|d| d.id.as_str()).collect();
         for g in &self.grounds {
             if g.regulations != 2006 && g.regulations != 2024 {
-                out.push(format!("ground {} has regulations {}, not 2006 or 2024", g.code, g.regulations));
+                out.push(format!(
+                    "ground {} has regulations {}, not 2006 or 2024",
+                    g.code, g.regulations
+                ));
             }
             for d in &g.documents {
                 if !docs.contains(&d.as_str()) {
-                    out.push(format!("ground {} needs document \"{d}\", which [[document]] does not list", g.code));
+                    out.push(format!(
+                        "ground {} needs document \"{d}\", which [[document]] does not list",
+                        g.code
+                    ));
                 }
             }
             if let Some(eq) = &g.equivalent
                 && self.ground(eq).is_none()
             {
-                out.push(format!("ground {}'s equivalent \"{eq}\" is not a listed ground", g.code));
+                out.push(format!(
+                    "ground {}'s equivalent \"{eq}\" is not a listed ground",
+                    g.code
+                ));
             }
         }
         for c in &self.ground_conditions {
             for g in c.grounds.iter().chain([&c.otherwise]) {
                 if self.ground(g).is_none() {
-                    out.push(format!("[[ground_condition]] {} names ground \"{g}\", which is not listed", c.rule));
+                    out.push(format!(
+                        "[[ground_condition]] {} names ground \"{g}\", which is not listed",
+                        c.rule
+                    ));
                 }
             }
         }
         for c in &self.closure_requirements {
             for f in &c.fields {
                 if !crate::model::Closure::FIELDS.contains(&f.as_str()) {
-                    out.push(format!("[[closure_requirement]] {} names \"{f}\", which is not a [closure] field", c.rule));
+                    out.push(format!(
+                        "[[closure_requirement]] {} names \"{f}\", which is not a [closure] field",
+                        c.rule
+                    ));
                 }
             }
         }
         for c in &self.closure_checks {
             for id in &c.checks {
                 if self.check(id).is_none() {
-                    out.push(format!("[[closure_checks]] {} names check \"{id}\", which [[check]] does not list", c.rule));
+                    out.push(format!(
+                        "[[closure_checks]] {} names check \"{id}\", which [[check]] does not list",
+                        c.rule
+                    ));
                 }
             }
         }
         for e in &self.escalations_expected {
             if !self.escalations.iter().any(|x| x.id == e.to) {
-                out.push(format!("[[escalation_expected]] {} names \"{}\", which [[escalation]] does not list", e.rule, e.to));
+                out.push(format!(
+                    "[[escalation_expected]] {} names \"{}\", which [[escalation]] does not list",
+                    e.rule, e.to
+                ));
             }
         }
         if let Some(r) = &self.risk
@@ -447,7 +500,10 @@ impl Pack {
             out.push("[risk] matrix must have 5 rows (CME score 1-5) of 5 levels (safeguarding 1-5)".into());
         }
         for (what, ids) in [
-            ("vulnerability", self.vulnerabilities.iter().map(|v| v.id.as_str()).collect::<Vec<_>>()),
+            (
+                "vulnerability",
+                self.vulnerabilities.iter().map(|v| v.id.as_str()).collect::<Vec<_>>(),
+            ),
             ("check", self.checks.iter().map(|v| v.id.as_str()).collect()),
             ("escalation", self.escalations.iter().map(|v| v.id.as_str()).collect()),
             ("document", docs.clone()),

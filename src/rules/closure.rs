@@ -25,11 +25,24 @@ fn requirements(c: &mut CaseCheck<'_>, cl: &Closure) {
             .map(String::as_str)
             .collect();
         if !missing.is_empty() {
-            let list = missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(" and ");
-            c.error(&req.rule, "closure.outcome", format!(
-                "closing as {} needs {list}: {}", cl.outcome, req.why
-            ))
-            .with_hint(format!("add {} to [closure]", missing.iter().map(|m| format!("{m} = ...")).collect::<Vec<_>>().join(", ")));
+            let list = missing
+                .iter()
+                .map(|m| format!("`{m}`"))
+                .collect::<Vec<_>>()
+                .join(" and ");
+            c.error(
+                &req.rule,
+                "closure.outcome",
+                format!("closing as {} needs {list}: {}", cl.outcome, req.why),
+            )
+            .with_hint(format!(
+                "add {} to [closure]",
+                missing
+                    .iter()
+                    .map(|m| format!("{m} = ..."))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
         }
     }
 }
@@ -40,9 +53,10 @@ fn checks(c: &mut CaseCheck<'_>, cl: &Closure) {
             continue;
         }
         let done = |id: &str| {
-            c.case.actions.iter().any(|a| {
-                rule.action_kinds.contains(&a.kind) && a.check.as_deref() == Some(id) && a.date <= cl.date
-            })
+            c.case
+                .actions
+                .iter()
+                .any(|a| rule.action_kinds.contains(&a.kind) && a.check.as_deref() == Some(id) && a.date <= cl.date)
         };
         let missing: Vec<&str> = rule.checks.iter().filter(|id| !done(id)).map(String::as_str).collect();
         if !missing.is_empty() {
@@ -51,10 +65,15 @@ fn checks(c: &mut CaseCheck<'_>, cl: &Closure) {
                 .map(|id| c.repo.pack.check(id).map_or(*id, |ch| ch.label.as_str()))
                 .collect();
             let kinds: Vec<&str> = rule.action_kinds.iter().map(|k| k.as_str()).collect();
-            c.error(&rule.rule, "closure.outcome", format!(
-                "closing as {} needs every check logged first; not logged: {}",
-                cl.outcome, labels.join("; ")
-            ))
+            c.error(
+                &rule.rule,
+                "closure.outcome",
+                format!(
+                    "closing as {} needs every check logged first; not logged: {}",
+                    cl.outcome,
+                    labels.join("; ")
+                ),
+            )
             .with_hint(format!(
                 "log each as an [[action]] of kind {} with `check` = one of: {}",
                 kinds.join(" or "),
@@ -101,11 +120,19 @@ fn no_close(c: &mut CaseCheck<'_>, cl: &Closure) {
         && rating.date <= cl.date
         && rule.levels.iter().any(|l| l == rating.level)
     {
-        let meaning = risk.meaning.get(rating.level).map(|m| format!(" ({m})")).unwrap_or_default();
-        c.error(&rule.rule, "closure.outcome", format!(
-            "the latest review ({}) rates this case {}{meaning}: it must not be closed as {}",
-            rating.date, rating.level, cl.outcome
-        ))
+        let meaning = risk
+            .meaning
+            .get(rating.level)
+            .map(|m| format!(" ({m})"))
+            .unwrap_or_default();
+        c.error(
+            &rule.rule,
+            "closure.outcome",
+            format!(
+                "the latest review ({}) rates this case {}{meaning}: it must not be closed as {}",
+                rating.date, rating.level, cl.outcome
+            ),
+        )
         .with_hint("keep the case open with checks continuing, and review it again; only beyond-school-age closes it");
     }
 }

@@ -59,17 +59,29 @@ pub fn check(c: &mut CaseCheck<'_>) {
     let received = case.referral.received;
     for (path, d) in all_dates(case) {
         if d > today {
-            c.error(DATES, &path, format!("`{}` is {d}, which is after today ({today})", key(&path)))
-                .with_hint("a case records what has happened: check the day, month and year");
+            c.error(
+                DATES,
+                &path,
+                format!("`{}` is {d}, which is after today ({today})", key(&path)),
+            )
+            .with_hint("a case records what has happened: check the day, month and year");
         } else if d < dob && path != "child.date_of_birth" {
-            c.error(DATES, &path, format!("`{}` is {d}, before the child was born ({dob})", key(&path)))
-                .with_hint("check this date and the date of birth");
+            c.error(
+                DATES,
+                &path,
+                format!("`{}` is {d}, before the child was born ({dob})", key(&path)),
+            )
+            .with_hint("check this date and the date of birth");
         }
     }
     let before_referral = |c: &mut CaseCheck<'_>, path: &str, d: NaiveDate, what: &str| {
         if d < received {
-            c.error(DATES, path, format!("{what} is dated {d}, before the referral was received ({received})"))
-                .with_hint("check this date and `referral.received`");
+            c.error(
+                DATES,
+                path,
+                format!("{what} is dated {d}, before the referral was received ({received})"),
+            )
+            .with_hint("check this date and `referral.received`");
         }
     };
     if let Some(d) = case.referral.assigned_on {
@@ -77,13 +89,25 @@ pub fn check(c: &mut CaseCheck<'_>) {
     }
     for (i, a) in case.actions.iter().enumerate() {
         if a.kind != ActionKind::SchoolEnquiry {
-            before_referral(c, &at("action", i, "date"), a.date, &format!("action {} ({})", i + 1, a.kind));
+            before_referral(
+                c,
+                &at("action", i, "date"),
+                a.date,
+                &format!("action {} ({})", i + 1, a.kind),
+            );
         }
         if i > 0 && a.date < case.actions[i - 1].date {
-            c.error(DATES, &at("action", i, "date"), format!(
-                "action {} is dated {}, before action {} ({}): the log is kept oldest first",
-                i + 1, a.date, i, case.actions[i - 1].date
-            ))
+            c.error(
+                DATES,
+                &at("action", i, "date"),
+                format!(
+                    "action {} is dated {}, before action {} ({}): the log is kept oldest first",
+                    i + 1,
+                    a.date,
+                    i,
+                    case.actions[i - 1].date
+                ),
+            )
             .with_hint("move this [[action]] up to its place in date order");
         }
     }
@@ -93,14 +117,24 @@ pub fn check(c: &mut CaseCheck<'_>) {
     match (&case.closure, case.status) {
         (Some(cl), _) => before_referral(c, "closure.date", cl.date, "the closure"),
         (None, Status::Closed) => {
-            c.error(DATES, "status", "the status is \"closed\" but there is no [closure]".into())
-                .with_hint("add a [closure] with its date and outcome, or set status = \"open\"");
+            c.error(
+                DATES,
+                "status",
+                "the status is \"closed\" but there is no [closure]".into(),
+            )
+            .with_hint("add a [closure] with its date and outcome, or set status = \"open\"");
         }
         _ => {}
     }
     if case.closure.is_some() && case.status == Status::Open {
-        c.error(DATES, "closure", "there is a [closure] but the status is \"open\"".into())
-            .with_hint("set status = \"closed\", or remove [closure] (and add a [[reopened]] entry if the case was reopened)");
+        c.error(
+            DATES,
+            "closure",
+            "there is a [closure] but the status is \"open\"".into(),
+        )
+        .with_hint(
+            "set status = \"closed\", or remove [closure] (and add a [[reopened]] entry if the case was reopened)",
+        );
     }
     reopen(c);
 }
@@ -112,15 +146,28 @@ fn reopen(c: &mut CaseCheck<'_>) {
     let case = c.case;
     for (i, r) in case.reopened.iter().enumerate() {
         if r.date < r.closed_on {
-            c.error(REOPEN, &at("reopened", i, "date"), format!(
-                "reopening {} is dated {}, before the closure it undid ({})", i + 1, r.date, r.closed_on
-            ))
+            c.error(
+                REOPEN,
+                &at("reopened", i, "date"),
+                format!(
+                    "reopening {} is dated {}, before the closure it undid ({})",
+                    i + 1,
+                    r.date,
+                    r.closed_on
+                ),
+            )
             .with_hint("`closed_on` is the date of the closure being reopened");
         }
         if i > 0 && r.date < case.reopened[i - 1].date {
-            c.error(REOPEN, &at("reopened", i, "date"), format!(
-                "reopening {} is dated before reopening {}: keep them oldest first", i + 1, i
-            ));
+            c.error(
+                REOPEN,
+                &at("reopened", i, "date"),
+                format!(
+                    "reopening {} is dated before reopening {}: keep them oldest first",
+                    i + 1,
+                    i
+                ),
+            );
         }
         if i > 0 && r.closed_on < case.reopened[i - 1].date {
             c.error(REOPEN, &at("reopened", i, "closed_on"), format!(
@@ -132,9 +179,14 @@ fn reopen(c: &mut CaseCheck<'_>) {
     if let (Some(cl), Some(last)) = (&case.closure, case.reopened.last())
         && cl.date < last.date
     {
-        c.error(REOPEN, "closure.date", format!(
-            "the closure is dated {}, before the case was last reopened ({})", cl.date, last.date
-        ))
+        c.error(
+            REOPEN,
+            "closure.date",
+            format!(
+                "the closure is dated {}, before the case was last reopened ({})",
+                cl.date, last.date
+            ),
+        )
         .with_hint("a closure after a reopening is dated on or after the reopening");
     }
 }

@@ -9,7 +9,9 @@ pub fn check(c: &mut CaseCheck<'_>) {
     if !case.is_open() {
         return;
     }
-    let Some(assigned) = case.referral.assigned_on else { return };
+    let Some(assigned) = case.referral.assigned_on else {
+        return;
+    };
     let start = assigned.max(case.episode_start());
     for e in &c.repo.pack.escalations_expected {
         if !c.on(&e.rule) || !e.whereabouts.contains(&case.child.whereabouts) {
@@ -30,12 +32,25 @@ pub fn check(c: &mut CaseCheck<'_>) {
             }
         };
         if c.today > due {
-            let label = c.repo.pack.escalations.iter().find(|x| x.id == e.to).map_or(e.to.as_str(), |x| x.label.as_str());
-            c.warn(&e.rule, "child.whereabouts", format!(
-                "whereabouts still {} {} working days after {start} (since {due}) and no escalation to the {label}",
-                case.child.whereabouts, e.after_working_days
-            ))
-            .with_hint(format!("liaise with the {label} and log it: [[action]] kind = \"escalation\", to = \"{}\"", e.to));
+            let label = c
+                .repo
+                .pack
+                .escalations
+                .iter()
+                .find(|x| x.id == e.to)
+                .map_or(e.to.as_str(), |x| x.label.as_str());
+            c.warn(
+                &e.rule,
+                "child.whereabouts",
+                format!(
+                    "whereabouts still {} {} working days after {start} (since {due}) and no escalation to the {label}",
+                    case.child.whereabouts, e.after_working_days
+                ),
+            )
+            .with_hint(format!(
+                "liaise with the {label} and log it: [[action]] kind = \"escalation\", to = \"{}\"",
+                e.to
+            ));
         }
     }
 }

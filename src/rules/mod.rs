@@ -7,8 +7,8 @@ mod closure;
 mod dates;
 mod escalation;
 mod referral;
-mod review;
 mod registration;
+mod review;
 mod schema;
 
 use crate::diagnostic::Finding;
@@ -125,7 +125,11 @@ impl CaseCheck<'_> {
     /// Says that school days were counted as working days where the terms ran out.
     pub(crate) fn fell_back(&mut self, path: &str, what: &str) {
         let file = self.repo.calendar.terms_file.clone();
-        self.warn(CALENDAR, path, format!("{what} was counted in working days: the term dates in {file} do not cover the period"))
-            .with_hint(format!("add the school terms for these dates to {file}"));
+        self.warn(
+            CALENDAR,
+            path,
+            format!("{what} was counted in working days: the term dates in {file} do not cover the period"),
+        )
+        .with_hint(format!("add the school terms for these dates to {file}"));
     }
 }

@@ -12,10 +12,7 @@ pub fn check(c: &mut CaseCheck<'_>) {
     let case = c.case;
     let dob = case.child.date_of_birth;
     let received = case.referral.received;
-    let closed_not_cme = case
-        .closure
-        .as_ref()
-        .is_some_and(|cl| cl.outcome == Outcome::NotCme);
+    let closed_not_cme = case.closure.as_ref().is_some_and(|cl| cl.outcome == Outcome::NotCme);
     if c.on(&rule) && !closed_not_cme && !school_age::is_of_school_age(dob, received) {
         let (starts, ends) = (school_age::starts(dob), school_age::ends(dob));
         let why = if received < starts {
@@ -23,9 +20,11 @@ pub fn check(c: &mut CaseCheck<'_>) {
         } else {
             format!("compulsory school age ended on {ends}")
         };
-        c.warn(&rule, "referral.received", format!(
-            "the child was not of compulsory school age when referred on {received} ({why}): not CME"
-        ))
+        c.warn(
+            &rule,
+            "referral.received",
+            format!("the child was not of compulsory school age when referred on {received} ({why}): not CME"),
+        )
         .with_hint("check the date of birth; if it is right, close the case with outcome = \"not-cme\"");
     }
     if c.on(SOCIAL_CARE)
@@ -33,7 +32,11 @@ pub fn check(c: &mut CaseCheck<'_>) {
         && sc.open
         && sc.social_worker.as_deref().is_none_or(|s| s.trim().is_empty())
     {
-        c.error(SOCIAL_CARE, "social_care.open", "the child is open to social care but no social worker is named".into())
-            .with_hint("add `social_worker = \"...\"` to [social_care]: the CME officer must contact them");
+        c.error(
+            SOCIAL_CARE,
+            "social_care.open",
+            "the child is open to social care but no social worker is named".into(),
+        )
+        .with_hint("add `social_worker = \"...\"` to [social_care]: the CME officer must contact them");
     }
 }

@@ -20,8 +20,12 @@ pub fn check(c: &mut CaseCheck<'_>) {
                 Some(n) => format!("did you mean \"{n}\"? Grounds are 2006 8(1)(a)-(n) or 2024 A-O"),
                 None => "write a 2006 ground like \"8(1)(h)\" or a 2024 ground letter like \"I\"".into(),
             };
-            c.error(&reg.rule, "school.leaving_ground", format!("\"{code}\" is not a pupil-registration ground"))
-                .with_hint(hint);
+            c.error(
+                &reg.rule,
+                "school.leaving_ground",
+                format!("\"{code}\" is not a pupil-registration ground"),
+            )
+            .with_hint(hint);
         }
         return;
     };
@@ -33,7 +37,9 @@ pub fn check(c: &mut CaseCheck<'_>) {
 
 fn regulations(c: &mut CaseCheck<'_>, school: &School, ground: &Ground) {
     let reg = &c.repo.pack.registration;
-    let (Some(removed), true) = (school.removed_from_roll, c.on(&reg.rule)) else { return };
+    let (Some(removed), true) = (school.removed_from_roll, c.on(&reg.rule)) else {
+        return;
+    };
     let from = reg.regulations_2024_from;
     if ground.regulations == 2006 && removed >= from {
         let instead = ground.equivalent.as_deref().map_or_else(
@@ -46,7 +52,10 @@ fn regulations(c: &mut CaseCheck<'_>, school: &School, ground: &Ground) {
         ))
         .with_hint("record the ground the school's leaver form gives; ask the school if it cited a replaced ground");
     } else if ground.regulations == 2024 && removed < from {
-        let instead = ground.equivalent.as_deref().map_or_else(String::new, |e| format!(" (2006 equivalent: {e})"));
+        let instead = ground
+            .equivalent
+            .as_deref()
+            .map_or_else(String::new, |e| format!(" (2006 equivalent: {e})"));
         c.error(&reg.rule, "school.leaving_ground", format!(
             "the pupil was removed on {removed}, before the 2024 regulations began on {from}, so ground {} did not exist yet{instead}",
             ground.code
@@ -95,7 +104,9 @@ fn absence(c: &mut CaseCheck<'_>, school: &School, ground: &Ground) {
 }
 
 fn documents(c: &mut CaseCheck<'_>, school: &School, ground: &Ground) {
-    let Some(rule) = c.repo.pack.registration.documents_rule.clone() else { return };
+    let Some(rule) = c.repo.pack.registration.documents_rule.clone() else {
+        return;
+    };
     if !c.on(&rule) {
         return;
     }
@@ -103,16 +114,34 @@ fn documents(c: &mut CaseCheck<'_>, school: &School, ground: &Ground) {
         .documents
         .iter()
         .filter(|d| !school.documents.contains(d))
-        .map(|d| c.repo.pack.documents.iter().find(|x| x.id == **d).map_or(d.as_str(), |x| x.label.as_str()))
+        .map(|d| {
+            c.repo
+                .pack
+                .documents
+                .iter()
+                .find(|x| x.id == **d)
+                .map_or(d.as_str(), |x| x.label.as_str())
+        })
         .collect();
     if !missing.is_empty() {
-        let path = if c.spans.contains("school.documents") { "school.documents" } else { "school.leaving_ground" };
-        c.error(&rule, path, format!(
-            "a removal under ground {} needs these documents from the school, which are not recorded: {}",
-            ground.code,
-            missing.join(", ")
-        ))
-        .with_hint(format!("add their ids to `documents` once received: {}", ground.documents.join(", ")));
+        let path = if c.spans.contains("school.documents") {
+            "school.documents"
+        } else {
+            "school.leaving_ground"
+        };
+        c.error(
+            &rule,
+            path,
+            format!(
+                "a removal under ground {} needs these documents from the school, which are not recorded: {}",
+                ground.code,
+                missing.join(", ")
+            ),
+        )
+        .with_hint(format!(
+            "add their ids to `documents` once received: {}",
+            ground.documents.join(", ")
+        ));
     }
 }
 
@@ -137,7 +166,9 @@ fn conditions(c: &mut CaseCheck<'_>, school: &School, ground: &Ground) {
 }
 
 fn notify(c: &mut CaseCheck<'_>, school: &School) {
-    let Some(rule) = c.repo.pack.registration.notify_rule.clone() else { return };
+    let Some(rule) = c.repo.pack.registration.notify_rule.clone() else {
+        return;
+    };
     if !c.on(&rule) {
         return;
     }
@@ -158,7 +189,9 @@ fn joiner(c: &mut CaseCheck<'_>) {
         return;
     }
     let Some(cl) = &c.case.closure else { return };
-    let (Some(admitted), Some(notified)) = (cl.admitted_on, cl.joiner_notified) else { return };
+    let (Some(admitted), Some(notified)) = (cl.admitted_on, cl.joiner_notified) else {
+        return;
+    };
     match c.repo.calendar.add_school_days(admitted, j.within_school_days) {
         Err(e) => c.not_covered("closure.admitted_on", &e),
         Ok(due) => {

@@ -15,10 +15,16 @@ pub fn check(c: &mut CaseCheck<'_>) {
         };
         if !roles.contains(&officer.role) {
             let allowed: Vec<&str> = roles.iter().map(|r| crate::model::Vocabulary::as_str(*r)).collect();
-            c.error(&policy.rule, &at("review", i, "signed_off_by"), format!(
-                "review {} is signed off by {who}, a {}; reviews are signed off by a {}",
-                i + 1, officer.role, allowed.join(" or ")
-            ))
+            c.error(
+                &policy.rule,
+                &at("review", i, "signed_off_by"),
+                format!(
+                    "review {} is signed off by {who}, a {}; reviews are signed off by a {}",
+                    i + 1,
+                    officer.role,
+                    allowed.join(" or ")
+                ),
+            )
             .with_hint("the senior officer who made the decision signs it off");
         }
     }

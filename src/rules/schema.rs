@@ -29,11 +29,21 @@ fn id(c: &mut CaseCheck<'_>) {
         && y.is_some_and(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
         && n.is_some_and(|n| (4..=6).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit()));
     if !shape_ok {
-        c.error(SCHEMA, "id", format!("the id \"{id}\" is not of the form {code}-YYYY-NNNN"))
-            .with_hint(format!("ids are this authority's code {code}, the year, and a 4-6 digit number, e.g. {code}-2026-0042"));
+        c.error(
+            SCHEMA,
+            "id",
+            format!("the id \"{id}\" is not of the form {code}-YYYY-NNNN"),
+        )
+        .with_hint(format!(
+            "ids are this authority's code {code}, the year, and a 4-6 digit number, e.g. {code}-2026-0042"
+        ));
     } else if id != c.stem {
-        c.error(SCHEMA, "id", format!("the id \"{id}\" does not match the file name {}.toml", c.stem))
-            .with_hint(format!("rename the file to {id}.toml, or correct the id"));
+        c.error(
+            SCHEMA,
+            "id",
+            format!("the id \"{id}\" does not match the file name {}.toml", c.stem),
+        )
+        .with_hint(format!("rename the file to {id}.toml, or correct the id"));
     }
 }
 
@@ -51,25 +61,41 @@ fn officers(c: &mut CaseCheck<'_>) {
         && !c.is_officer(who)
     {
         let hint = officer_hint(c, who);
-        c.error(SCHEMA, "referral.assigned_to", format!("\"{who}\" is not an officer in cme.toml"))
-            .with_hint(hint);
+        c.error(
+            SCHEMA,
+            "referral.assigned_to",
+            format!("\"{who}\" is not an officer in cme.toml"),
+        )
+        .with_hint(hint);
     }
     match (&r.assigned_to, r.assigned_on) {
         (Some(_), None) => {
-            c.error(SCHEMA, "referral.assigned_to", "the case is assigned but `assigned_on` is missing".into())
-                .with_hint("add `assigned_on = YYYY-MM-DD`, the day it was assigned");
+            c.error(
+                SCHEMA,
+                "referral.assigned_to",
+                "the case is assigned but `assigned_on` is missing".into(),
+            )
+            .with_hint("add `assigned_on = YYYY-MM-DD`, the day it was assigned");
         }
         (None, Some(_)) => {
-            c.error(SCHEMA, "referral.assigned_on", "`assigned_on` is given but `assigned_to` is missing".into())
-                .with_hint("add `assigned_to = \"officer-id\"`");
+            c.error(
+                SCHEMA,
+                "referral.assigned_on",
+                "`assigned_on` is given but `assigned_to` is missing".into(),
+            )
+            .with_hint("add `assigned_to = \"officer-id\"`");
         }
         _ => {}
     }
     for (i, a) in c.case.actions.iter().enumerate() {
         if !c.is_officer(&a.by) {
             let hint = officer_hint(c, &a.by);
-            c.error(SCHEMA, &at("action", i, "by"), format!("\"{}\" is not an officer in cme.toml", a.by))
-                .with_hint(hint);
+            c.error(
+                SCHEMA,
+                &at("action", i, "by"),
+                format!("\"{}\" is not an officer in cme.toml", a.by),
+            )
+            .with_hint(hint);
         }
     }
     for (i, r) in c.case.reviews.iter().enumerate() {
@@ -77,8 +103,12 @@ fn officers(c: &mut CaseCheck<'_>) {
             && !c.is_officer(who)
         {
             let hint = officer_hint(c, who);
-            c.error(SCHEMA, &at("review", i, "signed_off_by"), format!("\"{who}\" is not an officer in cme.toml"))
-                .with_hint(hint);
+            c.error(
+                SCHEMA,
+                &at("review", i, "signed_off_by"),
+                format!("\"{who}\" is not an officer in cme.toml"),
+            )
+            .with_hint(hint);
         }
     }
 }
@@ -88,8 +118,12 @@ fn unknown_id(c: &mut CaseCheck<'_>, path: &str, what: &str, id: &str, known: Ve
         Some(n) => format!("did you mean \"{n}\"? The pack's {what}s are: {}", known.join(", ")),
         None => format!("the pack's {what}s are: {}", known.join(", ")),
     };
-    c.error(SCHEMA, path, format!("\"{id}\" is not a {what} in the {} pack", c.repo.pack.pack.id))
-        .with_hint(hint);
+    c.error(
+        SCHEMA,
+        path,
+        format!("\"{id}\" is not a {what} in the {} pack", c.repo.pack.pack.id),
+    )
+    .with_hint(hint);
 }
 
 fn pack_lists(c: &mut CaseCheck<'_>) {
@@ -111,12 +145,23 @@ fn pack_lists(c: &mut CaseCheck<'_>) {
                 unknown_id(c, &at("action", i, "check"), "check", id, checks.clone())
             }
             (Some(_), false) => {
-                c.error(SCHEMA, &at("action", i, "check"), format!("`check` only goes with database-check or agency-enquiry actions, not {}", a.kind))
-                    .with_hint("remove `check`, or change `kind`");
+                c.error(
+                    SCHEMA,
+                    &at("action", i, "check"),
+                    format!(
+                        "`check` only goes with database-check or agency-enquiry actions, not {}",
+                        a.kind
+                    ),
+                )
+                .with_hint("remove `check`, or change `kind`");
             }
             (None, true) if a.kind == ActionKind::DatabaseCheck => {
-                c.error(SCHEMA, &at("action", i, "kind"), "a database-check must say which check: add `check`".into())
-                    .with_hint(format!("the pack's checks are: {}", checks.join(", ")));
+                c.error(
+                    SCHEMA,
+                    &at("action", i, "kind"),
+                    "a database-check must say which check: add `check`".into(),
+                )
+                .with_hint(format!("the pack's checks are: {}", checks.join(", ")));
             }
             _ => {}
         }
@@ -125,12 +170,20 @@ fn pack_lists(c: &mut CaseCheck<'_>) {
                 unknown_id(c, &at("action", i, "to"), "escalation", id, escalations.clone())
             }
             (Some(_), false) => {
-                c.error(SCHEMA, &at("action", i, "to"), format!("`to` only goes with escalation actions, not {}", a.kind))
-                    .with_hint("remove `to`, or change `kind` to \"escalation\"");
+                c.error(
+                    SCHEMA,
+                    &at("action", i, "to"),
+                    format!("`to` only goes with escalation actions, not {}", a.kind),
+                )
+                .with_hint("remove `to`, or change `kind` to \"escalation\"");
             }
             (None, true) => {
-                c.error(SCHEMA, &at("action", i, "kind"), "an escalation must say where to: add `to`".into())
-                    .with_hint(format!("the pack's escalations are: {}", escalations.join(", ")));
+                c.error(
+                    SCHEMA,
+                    &at("action", i, "kind"),
+                    "an escalation must say where to: add `to`".into(),
+                )
+                .with_hint(format!("the pack's escalations are: {}", escalations.join(", ")));
             }
             _ => {}
         }

@@ -1,0 +1,125 @@
+//! One integration-test binary, a module per command. Tests drive the real `cme` binary
+//! against real repositories made in temporary directories.
+
+mod check;
+mod demo;
+mod robustness;
+mod rules;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// The tool's own repository (the Manchester demo authority).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The Worcestershire demo authority.
+pub fn worcestershire_demo() -> PathBuf {
+    root().join("tests/fixtures/worcestershire-demo")
+}
+
+pub const TODAY: &str = "2026-11-22";
+
+pub fn cme() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("cme").expect("the cme binary is built")
+}
+
+/// Runs `cme --repo DIR --today 2026-11-22 ARGS...`.
+pub fn run(repo: &Path, args: &[&str]) -> Output {
+    cme()
+        .arg("--repo")
+        .arg(repo)
+        .args(["--today", TODAY])
+        .args(args)
+        .output()
+        .expect("cme runs")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// `cme check --format json` parsed.
+pub fn check_json(repo: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
+    let mut args = vec!["check", "--format", "json"];
+    args.extend_from_slice(extra);
+    let o = run(repo, &args);
+    let code = o.status.code().expect("exited");
+    let v = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("json output ({e}): {}\nstderr: {}", stdout(&o), stderr(&o)));
+    (code, v)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        let meta = std::fs::metadata(e.path()).unwrap();
+        if meta.is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A fresh case repository in a temp dir: the tool's packs and calendar, and the `cme.toml`
+/// of one of the two demo authorities (`manchester` or `worcestershire`), with no cases.
+pub fn empty_repo(pack: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("policy"), &dir.path().join("policy"));
+    match pack {
+        "manchester" => {
+            std::fs::copy(root().join("cme.toml"), dir.path().join("cme.toml")).unwrap();
+        }
+        "worcestershire" => {
+            let demo = worcestershire_demo();
+            std::fs::copy(demo.join("cme.toml"), dir.path().join("cme.toml")).unwrap();
+            std::fs::copy(demo.join("terms.toml"), dir.path().join("terms.toml")).unwrap();
+        }
+        other => panic!("no demo authority for pack {other}"),
+    }
+    std::fs::create_dir_all(dir.path().join("cases/2026")).unwrap();
+    dir
+}
+
+/// Writes a case file at `rel` inside the repository.
+pub fn write(repo: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
+    let p = repo.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, bytes).unwrap();
+}
+
+/// A valid, quiet Manchester case (no diagnostics as of 2026-11-22).
+pub fn good_case(id: &str) -> String {
+    format!(
+        r#"format = 1
+id = "{id}"
+status = "open"
+
+[child]
+given_name = "Test"
+family_name = "Good"
+date_of_birth = 2014-05-14
+whereabouts = "known-in-area"
+
+[referral]
+received = 2026-09-01
+source = "school"
+reason = "moved-unknown-school"
+assigned_to = "asmith"
+assigned_on = 2026-09-02
+
+[[action]]
+date = 2026-09-04
+kind = "home-visit"
+by = "asmith"
+"#
+    )
+}
