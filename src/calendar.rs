@@ -282,6 +282,46 @@ impl Calendar {
     }
 }
 
+/// A period a deadline is counted in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Period {
+    WorkingDays(u32),
+    SchoolDays(u32),
+    Weeks(u32),
+    Months(u32),
+}
+
+impl Period {
+    pub fn count(self) -> u32 {
+        match self {
+            Period::WorkingDays(n) | Period::SchoolDays(n) | Period::Weeks(n) | Period::Months(n) => n,
+        }
+    }
+
+    /// The date this period after `from` falls on (with whether school days fell back).
+    pub fn after(self, cal: &Calendar, from: NaiveDate) -> Result<Counted, NotCovered> {
+        let plain = |date| Counted { date, fell_back: false };
+        Ok(match self {
+            Period::WorkingDays(n) => plain(cal.add_working_days(from, n)?),
+            Period::SchoolDays(n) => cal.add_school_days(from, n)?,
+            Period::Weeks(n) => plain(add_weeks(from, n)),
+            Period::Months(n) => plain(add_months(from, n)),
+        })
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (n, unit) = match *self {
+            Period::WorkingDays(n) => (n, "working day"),
+            Period::SchoolDays(n) => (n, "school day"),
+            Period::Weeks(n) => (n, "week"),
+            Period::Months(n) => (n, "month"),
+        };
+        write!(f, "{n} {unit}{}", if n == 1 { "" } else { "s" })
+    }
+}
+
 /// "N weeks after D" = D + 7N days.
 pub fn add_weeks(from: NaiveDate, n: u32) -> NaiveDate {
     from + Duration::weeks(n.into())
@@ -366,5 +406,76 @@ pub(crate) mod tests {
         assert_eq!(e.file, "bh.json");
         let e = Calendar::from_texts("bh.json", r#"{"scotland":{"events":[]}}"#, "t.toml", None).unwrap_err();
         assert!(e.message.contains("england-and-wales"));
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::tests::{d, demo};
+    use super::*;
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    fn cal() -> &'static Calendar {
+        static CAL: OnceLock<Calendar> = OnceLock::new();
+        CAL.get_or_init(demo)
+    }
+
+    fn any_day() -> impl Strategy<Value = NaiveDate> {
+        // 2018-01-01 .. 2027-06-30, leaving room for N days after.
+        (0i64..3467).prop_map(|n| d("2018-01-01") + Duration::days(n))
+    }
+
+    proptest! {
+        #[test]
+        fn adding_then_counting_working_days_round_trips(from in any_day(), n in 0u32..200) {
+            let due = cal().add_working_days(from, n).unwrap();
+            prop_assert_eq!(cal().working_days_between(from, due).unwrap(), i64::from(n));
+        }
+
+        #[test]
+        fn a_due_date_is_never_a_weekend_or_bank_holiday(from in any_day(), n in 1u32..200) {
+            let due = cal().add_working_days(from, n).unwrap();
+            prop_assert!(cal().is_working_day(due).unwrap());
+            let school = cal().add_school_days(from, n).unwrap();
+            prop_assert!(cal().is_working_day(school.date).unwrap());
+        }
+
+        #[test]
+        fn school_days_are_never_fewer_calendar_days_than_working_days(from in any_day(), n in 1u32..100) {
+            let w = cal().add_working_days(from, n).unwrap();
+            let s = cal().add_school_days(from, n).unwrap();
+            prop_assert!(s.date >= w);
+        }
+    }
+
+    #[test]
+    fn substitute_days() {
+        let c = cal();
+        // 25-26 Dec 2027 fall on a weekend: 27 and 28 Dec are the substitute days.
+        assert_eq!(c.add_working_days(d("2027-12-24"), 1).unwrap(), d("2027-12-29"));
+        // 1 Jan 2028 is a Saturday: Monday 3 Jan is the bank holiday.
+        assert_eq!(c.add_working_days(d("2027-12-31"), 1).unwrap(), d("2028-01-04"));
+        // 2022's one-off days: the State Funeral (19 Sep) and the Platinum Jubilee (2-3 Jun).
+        assert!(!c.is_working_day(d("2022-09-19")).unwrap());
+        assert_eq!(c.add_working_days(d("2022-06-01"), 1).unwrap(), d("2022-06-06"));
+    }
+
+    #[test]
+    fn term_boundaries_count_inclusively() {
+        let c = cal();
+        // Autumn 2 2026 ends Fri 18 Dec; Spring 1 2027 starts Tue 5 Jan.
+        let last = c.add_school_days(d("2026-12-17"), 1).unwrap();
+        assert_eq!(last.date, d("2026-12-18"));
+        let next = c.add_school_days(d("2026-12-18"), 1).unwrap();
+        assert_eq!(
+            next,
+            Counted {
+                date: d("2027-01-05"),
+                fell_back: false
+            }
+        );
+        // The first day of a term counts.
+        assert_eq!(c.add_school_days(d("2026-09-02"), 1).unwrap().date, d("2026-09-03"));
     }
 }

@@ -30,6 +30,29 @@ pub enum Command {
         /// Case files to check (e.g. those a commit changed); default: every file under cases/.
         files: Vec<PathBuf>,
     },
+    /// The work queue: every open case's deadlines, risk and priority, most urgent first.
+    Status {
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Only cases assigned to this officer (an id from cme.toml).
+        #[arg(long, value_name = "ID")]
+        officer: Option<String>,
+        /// Only cases with an overdue deadline.
+        #[arg(long)]
+        overdue: bool,
+        /// Closed cases too.
+        #[arg(long)]
+        all: bool,
+        /// Show these cases in full (open or closed).
+        #[arg(value_name = "CASE_ID")]
+        ids: Vec<String>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]

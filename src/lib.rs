@@ -3,11 +3,14 @@
 //!
 //! The data flows one way: [`load`] (read `cme.toml`, the [`pack`], the [`calendar`] and the
 //! case files into the [`model`]) -> [`rules`] (validate) -> compute ([`school_age`],
-//! [`risk`]) -> present ([`diagnostic`] renderers).
+//! [`risk`], [`deadline`], [`checklist`], gathered in [`state`]) -> present ([`diagnostic`],
+//! [`status`]).
 
 pub mod calendar;
 pub mod check;
+pub mod checklist;
 pub mod config;
+pub mod deadline;
 pub mod diagnostic;
 pub mod load;
 pub mod model;
@@ -16,3 +19,5 @@ pub mod risk;
 pub mod rules;
 pub mod school_age;
 pub mod source;
+pub mod state;
+pub mod status;

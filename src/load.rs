@@ -440,6 +440,13 @@ pub fn case_paths(root: &Path) -> (Vec<String>, Vec<(String, Finding)>) {
     (paths, problems)
 }
 
+/// Reads and decodes many case files in parallel.
+pub fn read_many(repo: &Repo, paths: &[String]) -> Vec<CaseFile> {
+    use rayon::prelude::*;
+    let max = repo.config.limits.max_case_bytes;
+    paths.par_iter().map(|p| read_case(&repo.root, p, max)).collect()
+}
+
 fn rel_string(root: &Path, p: &Path) -> String {
     p.strip_prefix(root)
         .unwrap_or(p)

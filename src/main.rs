@@ -4,7 +4,7 @@
 mod cli;
 
 use clap::Parser;
-use cli::{CheckFormat, Cli, Command};
+use cli::{CheckFormat, Cli, Command, Format};
 use cme::check::{self, Selection};
 use cme::diagnostic::{self, CheckReport};
 use cme::load::Repo;
@@ -17,6 +17,8 @@ fn main() -> ExitCode {
     let today = cli.today.unwrap_or_else(|| chrono::Local::now().date_naive());
     match run(&cli, today) {
         Ok(code) => code,
+        // A reader that stopped reading (`cme status | head`) is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(2)
@@ -47,12 +49,7 @@ fn run(cli: &Cli, today: chrono::NaiveDate) -> std::io::Result<ExitCode> {
             let stdout = std::io::stdout();
             match format {
                 CheckFormat::Human => {
-                    let choice = if stdout.is_terminal() {
-                        ColorChoice::Auto
-                    } else {
-                        ColorChoice::Never
-                    };
-                    let mut out = StandardStream::stdout(choice);
+                    let mut out = StandardStream::stdout(colour(stdout.is_terminal()));
                     diagnostic::render_human(&report, &mut out)?;
                     out.flush()?;
                 }
@@ -66,6 +63,66 @@ fn run(cli: &Cli, today: chrono::NaiveDate) -> std::io::Result<ExitCode> {
                 ExitCode::SUCCESS
             })
         }
+        Command::Status {
+            format,
+            officer,
+            overdue,
+            all,
+            ids,
+        } => {
+            let filter = cme::status::Filter {
+                ids: ids.clone(),
+                officer: officer.clone(),
+                overdue_only: *overdue,
+                include_closed: *all,
+            };
+            let report = match cme::status::run(&repo, today, &filter) {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let stdout = std::io::stdout();
+            match format {
+                Format::Human => {
+                    let mut out = StandardStream::stdout(colour(stdout.is_terminal()));
+                    cme::status::render_human(&repo, &report, !ids.is_empty(), &mut out)?;
+                    out.flush()?;
+                }
+                Format::Json => cme::status::render_json(&report, &mut stdout.lock())?,
+            }
+            let gaps: Vec<_> = report
+                .cases
+                .iter()
+                .flat_map(|c| {
+                    c.deadlines
+                        .iter()
+                        .filter_map(move |d| d.problem.as_ref().map(|p| (c, d, p)))
+                })
+                .collect();
+            for (c, d, p) in &gaps {
+                eprintln!("error: {} {}: {p}", c.id, d.rule);
+            }
+            for f in &report.unreadable {
+                eprintln!("error: {f} cannot be read as a case; run `cme check {f}` to see why");
+            }
+            Ok(if !gaps.is_empty() {
+                ExitCode::from(2)
+            } else if !report.unreadable.is_empty() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+    }
+}
+
+fn colour(terminal: bool) -> ColorChoice {
+    if terminal {
+        ColorChoice::Auto
+    } else {
+        ColorChoice::Never
     }
 }
 

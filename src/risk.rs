@@ -29,3 +29,17 @@ pub fn rating<'p>(pack: &'p Pack, case: &Case) -> Option<Rating<'p>> {
         date: r.date,
     })
 }
+
+/// Triage priority (COM-TRIAGE): 1 when any of the pack's priority vulnerabilities is set,
+/// 2 when any other vulnerability is, 3 otherwise. (Unassigned cases sort first within a
+/// priority: see [`crate::state`].)
+pub fn priority(pack: &Pack, case: &Case) -> u8 {
+    let v = &case.child.vulnerabilities;
+    if v.iter().any(|id| pack.vulnerability(id).is_some_and(|x| x.priority)) {
+        1
+    } else if !v.is_empty() {
+        2
+    } else {
+        3
+    }
+}

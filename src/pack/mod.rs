@@ -60,6 +60,140 @@ pub struct Pack {
     pub escalations_expected: Vec<EscalationExpected>,
     #[serde(default)]
     pub school_age: SchoolAgeRule,
+    #[serde(rename = "deadline", default)]
+    pub deadlines: Vec<DeadlineRule>,
+    #[serde(rename = "checklist", default)]
+    pub checklists: Vec<Checklist>,
+    #[serde(default)]
+    pub triage: Triage,
+}
+
+/// What a deadline asks for, and so what meets it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeadlineKind {
+    /// The referral is assigned to an officer (COM-UNASSIGNED).
+    Assign,
+    /// The named social worker is contacted, when the child is open to social care (COM-SOCIAL-CARE).
+    SocialWorkerContact,
+    /// An action of one of `action_kinds` is logged (MAN-ENQ-20WD).
+    FirstAction,
+    /// The case is resolved or closed while the whereabouts stay as listed (MAN-UNTRACED-6M).
+    Resolve,
+    /// An action of one of `action_kinds` recurs: due an interval after the last (MAN-AUDIT-8W, WOR-PERIODIC).
+    RecurringAction,
+    /// The case is reviewed again while its risk is one of `risk_levels` (WOR-HI-REVIEW-12M).
+    Review,
+    /// An open case closes as beyond-school-age when compulsory school age ends (COM-SCHOOL-AGE).
+    SchoolAgeEnds,
+}
+
+/// Where a deadline's period starts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeadlineFrom {
+    /// The referral, or the last reopening.
+    #[default]
+    Episode,
+    /// The assignment to an officer (or the last reopening, if later).
+    Assigned,
+    /// The latest review.
+    LastReview,
+}
+
+/// A deadline rule (kind D): when something is due, counted from where, and what meets it.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlineRule {
+    pub rule: String,
+    pub kind: DeadlineKind,
+    #[serde(default)]
+    pub from: DeadlineFrom,
+    #[serde(default)]
+    pub working_days: Option<u32>,
+    #[serde(default)]
+    pub school_days: Option<u32>,
+    #[serde(default)]
+    pub weeks: Option<u32>,
+    #[serde(default)]
+    pub months: Option<u32>,
+    /// A recurring deadline is shown as coming due this many weeks after the last time.
+    #[serde(default)]
+    pub opens_after_weeks: Option<u32>,
+    #[serde(default)]
+    pub action_kinds: Vec<ActionKind>,
+    /// Applies only while the child's whereabouts are one of these (all, when empty).
+    #[serde(default)]
+    pub whereabouts: Vec<Whereabouts>,
+    /// Applies only while the case's risk is one of these (`review` deadlines).
+    #[serde(default)]
+    pub risk_levels: Vec<String>,
+    /// Applies only once the latest review decided this (e.g. remain-open).
+    #[serde(default)]
+    pub after_decision: Option<Decision>,
+    /// A recurring deadline stops once compulsory school age ends.
+    #[serde(default)]
+    pub until_school_age_ends: bool,
+}
+
+impl DeadlineRule {
+    /// The period's length, as the pack wrote it: exactly one unit is given.
+    pub fn period(&self) -> Option<crate::calendar::Period> {
+        use crate::calendar::Period;
+        match (self.working_days, self.school_days, self.weeks, self.months) {
+            (Some(n), None, None, None) => Some(Period::WorkingDays(n)),
+            (None, Some(n), None, None) => Some(Period::SchoolDays(n)),
+            (None, None, Some(n), None) => Some(Period::Weeks(n)),
+            (None, None, None, Some(n)) => Some(Period::Months(n)),
+            _ => None,
+        }
+    }
+}
+
+/// A progress checklist (kind S): MAN-ESSENTIAL, WOR-CHECKS.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Checklist {
+    pub rule: String,
+    pub title: String,
+    #[serde(rename = "item")]
+    pub items: Vec<ChecklistItem>,
+}
+
+/// One line of a checklist, done by the first action or record that matches it.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChecklistItem {
+    pub label: String,
+    #[serde(default)]
+    pub group: Option<String>,
+    /// Done by an action of one of these kinds.
+    #[serde(default)]
+    pub action_kinds: Vec<ActionKind>,
+    /// Done by a database check or agency enquiry naming one of these checks.
+    #[serde(default)]
+    pub checks: Vec<String>,
+    /// Done by the referral being logged.
+    #[serde(default)]
+    pub referral: bool,
+    /// Done by a closure with one of these outcomes.
+    #[serde(default)]
+    pub closure_outcomes: Vec<Outcome>,
+}
+
+/// Triage priority (COM-TRIAGE): 1 when a priority vulnerability is set, 2 for any other, 3 otherwise.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Triage {
+    pub rule: String,
+}
+
+impl Default for Triage {
+    fn default() -> Self {
+        Triage {
+            rule: "COM-TRIAGE".into(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -388,6 +522,9 @@ impl Pack {
                 .map(|g| (g.rule.as_str(), "[[escalation_expected]]")),
         );
         out.extend(self.joiner.iter().map(|j| (j.rule.as_str(), "[joiner]")));
+        out.extend(self.deadlines.iter().map(|d| (d.rule.as_str(), "[[deadline]]")));
+        out.extend(self.checklists.iter().map(|c| (c.rule.as_str(), "[[checklist]]")));
+        out.push((self.triage.rule.as_str(), "[triage]"));
         if let Some(r) = &self.risk {
             out.push((r.rule.as_str(), "[risk]"));
             out.extend(r.no_close.iter().map(|n| (n.rule.as_str(), "[risk.no_close]")));
@@ -492,6 +629,45 @@ impl Pack {
                     "[[escalation_expected]] {} names \"{}\", which [[escalation]] does not list",
                     e.rule, e.to
                 ));
+            }
+        }
+        for d in &self.deadlines {
+            let needs_period = d.kind != DeadlineKind::SchoolAgeEnds;
+            match d.period() {
+                None if needs_period => out.push(format!(
+                    "[[deadline]] {} must give exactly one of working_days, school_days, weeks, months",
+                    d.rule
+                )),
+                Some(_) if !needs_period => out.push(format!(
+                    "[[deadline]] {} is due when school age ends: give no period",
+                    d.rule
+                )),
+                Some(p) if p.count() == 0 || p.count() > 2000 => {
+                    out.push(format!("[[deadline]] {}'s period must be between 1 and 2000", d.rule))
+                }
+                _ => {}
+            }
+            let needs_kinds = matches!(d.kind, DeadlineKind::FirstAction | DeadlineKind::RecurringAction);
+            if needs_kinds && d.action_kinds.is_empty() {
+                out.push(format!(
+                    "[[deadline]] {} needs action_kinds: the actions that meet it",
+                    d.rule
+                ));
+            }
+            if d.kind == DeadlineKind::Review && d.risk_levels.is_empty() {
+                out.push(format!("[[deadline]] {} needs risk_levels", d.rule));
+            }
+        }
+        for c in &self.checklists {
+            for item in &c.items {
+                for id in &item.checks {
+                    if self.check(id).is_none() {
+                        out.push(format!(
+                            "[[checklist]] {} item \"{}\" names check \"{id}\", which [[check]] does not list",
+                            c.rule, item.label
+                        ));
+                    }
+                }
             }
         }
         if let Some(r) = &self.risk

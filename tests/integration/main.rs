@@ -5,6 +5,7 @@ mod check;
 mod demo;
 mod robustness;
 mod rules;
+mod status;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

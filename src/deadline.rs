@@ -1,0 +1,271 @@
+//! The deadline rules (kind D): for each open case, when each of the pack's deadlines falls
+//! due, whether and how it was met, and whether it is overdue.
+//!
+//! A deadline is met when what it asks for is dated on or before its due date. Done after the
+//! due date it is late (`met: false, overdue: false`, with `done_on`). Not done and today is
+//! after the due date: overdue. Recurring deadlines fall due a fixed interval after the last
+//! time they were done. A closed case has no deadlines; a reopened case gets them again,
+//! counted from its reopening.
+
+use crate::calendar::Calendar;
+use crate::model::{Case, item};
+use crate::pack::{DeadlineFrom, DeadlineKind, DeadlineRule, Pack};
+use crate::risk::Rating;
+use crate::school_age;
+use chrono::{Duration, NaiveDate};
+use serde::Serialize;
+
+/// Where a deadline stands today.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum State {
+    /// Not done and past its due date.
+    Overdue,
+    /// Not done, due within the coming week (or inside a recurring deadline's window).
+    DueSoon,
+    /// Not done, not yet due.
+    Open,
+    /// Done after its due date.
+    Late,
+    /// Done on or before its due date.
+    Met,
+    /// The calendar could not say when it is due.
+    Unknown,
+}
+
+impl State {
+    pub fn is_done(self) -> bool {
+        matches!(self, State::Met | State::Late)
+    }
+}
+
+/// One deadline of one case.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Deadline {
+    pub rule: String,
+    /// What it asks for, in a few words ("home-visit, letter or phone").
+    pub asks: String,
+    /// `None` only when the calendar does not cover the period (see `problem`).
+    pub due: Option<NaiveDate>,
+    pub met: bool,
+    pub overdue: bool,
+    pub state: State,
+    /// When what it asked for was done.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub done_on: Option<NaiveDate>,
+    /// What met it, in the record's terms (`action[2]: home-visit by asmith`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub met_by: Option<String>,
+    /// The day the period is counted from.
+    pub counted_from: NaiveDate,
+    /// A recurring deadline's window opens (MAN-AUDIT-8W: "every 6-8 weeks").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opens: Option<NaiveDate>,
+    /// Days overdue (positive) or days left (negative is never written: see `state`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days_overdue: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
+
+/// How many days ahead a deadline counts as due soon.
+pub const DUE_SOON_DAYS: i64 = 7;
+
+struct Done {
+    on: NaiveDate,
+    by: String,
+}
+
+/// Every deadline of the pack that applies to the case today.
+pub fn deadlines(
+    pack: &Pack,
+    cal: &Calendar,
+    case: &Case,
+    rating: Option<&Rating<'_>>,
+    today: NaiveDate,
+) -> Vec<Deadline> {
+    if !case.is_open() {
+        return Vec::new();
+    }
+    pack.deadlines
+        .iter()
+        .filter(|r| pack.rule(&r.rule).is_some())
+        .filter_map(|r| one(r, cal, case, rating, today))
+        .collect()
+}
+
+fn one(
+    r: &DeadlineRule,
+    cal: &Calendar,
+    case: &Case,
+    rating: Option<&Rating<'_>>,
+    today: NaiveDate,
+) -> Option<Deadline> {
+    let episode = case.episode_start();
+    if !r.whereabouts.is_empty() && !r.whereabouts.contains(&case.child.whereabouts) {
+        return None;
+    }
+    if !r.risk_levels.is_empty() && !rating.is_some_and(|x| r.risk_levels.iter().any(|l| l == x.level)) {
+        return None;
+    }
+    let latest_review = case.latest_review().map(|(_, rv)| rv);
+    if let Some(decision) = r.after_decision
+        && latest_review.and_then(|rv| rv.decision) != Some(decision)
+    {
+        return None;
+    }
+    let start = match r.from {
+        DeadlineFrom::Episode => episode,
+        DeadlineFrom::Assigned => case.referral.assigned_on?.max(episode),
+        DeadlineFrom::LastReview => latest_review?.date.max(episode),
+    };
+    let matching = |i: &usize| r.action_kinds.contains(&case.actions[*i].kind);
+    let action_label = |i: usize| {
+        let a = &case.actions[i];
+        format!("{}: {} by {}", item("action", i), a.kind, a.by)
+    };
+    let (base, done) = match r.kind {
+        DeadlineKind::Assign => (
+            start,
+            case.referral.assigned_to.as_ref().map(|who| Done {
+                on: case.referral.assigned_on.unwrap_or(episode).max(episode),
+                by: format!("referral.assigned_to: {who}"),
+            }),
+        ),
+        DeadlineKind::SocialWorkerContact => {
+            let sc = case.social_care.as_ref().filter(|sc| sc.open)?;
+            let done = sc
+                .contacted_on
+                .filter(|c| *c >= episode || case.reopened.is_empty())
+                .map(|c| Done {
+                    on: c.max(episode),
+                    by: "social_care.contacted_on".into(),
+                });
+            (start, done)
+        }
+        DeadlineKind::FirstAction => {
+            let first = (0..case.actions.len())
+                .filter(matching)
+                .find(|i| case.actions[*i].date >= episode);
+            (
+                start,
+                first.map(|i| Done {
+                    on: case.actions[i].date,
+                    by: action_label(i),
+                }),
+            )
+        }
+        DeadlineKind::Resolve | DeadlineKind::Review => {
+            let base = match (r.kind, rating) {
+                (DeadlineKind::Review, Some(x)) => x.date.max(episode),
+                _ => start,
+            };
+            (base, None)
+        }
+        DeadlineKind::RecurringAction => {
+            let last = (0..case.actions.len())
+                .filter(matching)
+                .filter(|i| case.actions[*i].date >= start)
+                .max_by_key(|i| (case.actions[*i].date, *i));
+            (last.map_or(start, |i| case.actions[i].date), None)
+        }
+        DeadlineKind::SchoolAgeEnds => {
+            let due = school_age::ends(case.child.date_of_birth);
+            return Some(finish(r, due, None, start, None, None, today));
+        }
+    };
+    let period = r.period()?;
+    let counted = match period.after(cal, base) {
+        Ok(c) => c,
+        Err(e) => {
+            return Some(Deadline {
+                rule: r.rule.clone(),
+                asks: asks(r),
+                due: None,
+                met: false,
+                overdue: false,
+                state: State::Unknown,
+                done_on: done.as_ref().map(|d| d.on),
+                met_by: done.map(|d| d.by),
+                counted_from: base,
+                opens: None,
+                days_overdue: None,
+                note: None,
+                problem: Some(e.to_string()),
+            });
+        }
+    };
+    if r.until_school_age_ends && counted.date > school_age::ends(case.child.date_of_birth) {
+        return None;
+    }
+    let opens = r.opens_after_weeks.map(|w| crate::calendar::add_weeks(base, w));
+    let note = counted.fell_back.then(|| {
+        format!(
+            "{period} counted as working days: the term dates in {} do not cover the period",
+            cal.terms_file
+        )
+    });
+    Some(finish(r, counted.date, note, base, opens, done, today))
+}
+
+/// What a deadline rule asks for, in a few words.
+pub fn asks(r: &DeadlineRule) -> String {
+    let kinds = || {
+        let words: Vec<&str> = r
+            .action_kinds
+            .iter()
+            .map(|k| crate::model::Vocabulary::as_str(*k))
+            .collect();
+        match words.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            Some((last, _)) => last.to_string(),
+            None => String::new(),
+        }
+    };
+    match r.kind {
+        DeadlineKind::Assign => "assign an officer".into(),
+        DeadlineKind::SocialWorkerContact => "contact the social worker".into(),
+        DeadlineKind::FirstAction => kinds(),
+        DeadlineKind::Resolve => "resolve or close".into(),
+        DeadlineKind::RecurringAction => format!("next {}", kinds()),
+        DeadlineKind::Review => "review again".into(),
+        DeadlineKind::SchoolAgeEnds => "close: school age ends".into(),
+    }
+}
+
+fn finish(
+    r: &DeadlineRule,
+    due: NaiveDate,
+    note: Option<String>,
+    counted_from: NaiveDate,
+    opens: Option<NaiveDate>,
+    done: Option<Done>,
+    today: NaiveDate,
+) -> Deadline {
+    let (state, met, overdue, days_overdue) = match &done {
+        Some(d) if d.on <= due => (State::Met, true, false, None),
+        Some(_) => (State::Late, false, false, None),
+        None if today > due => (State::Overdue, false, true, Some((today - due).num_days())),
+        None if due - today <= Duration::days(DUE_SOON_DAYS) || opens.is_some_and(|o| today >= o) => {
+            (State::DueSoon, false, false, None)
+        }
+        None => (State::Open, false, false, None),
+    };
+    Deadline {
+        rule: r.rule.clone(),
+        asks: asks(r),
+        due: Some(due),
+        met,
+        overdue,
+        state,
+        done_on: done.as_ref().map(|d| d.on),
+        met_by: done.map(|d| d.by),
+        counted_from,
+        opens,
+        days_overdue,
+        note,
+        problem: None,
+    }
+}

@@ -1,0 +1,291 @@
+//! `cme status`: the work queue an officer starts the day with, and each case's computed
+//! state as JSON. It presents what [`crate::state`] computed; it computes nothing itself.
+
+use crate::deadline::{Deadline, State};
+use crate::load::{self, Repo};
+use crate::model::Vocabulary;
+use crate::state::CaseState;
+use chrono::NaiveDate;
+use codespan_reporting::term::termcolor::{Color, ColorSpec, WriteColor};
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// Which cases to show.
+#[derive(Debug, Default)]
+pub struct Filter {
+    /// Only these cases (open or closed); all open cases when empty.
+    pub ids: Vec<String>,
+    pub officer: Option<String>,
+    pub overdue_only: bool,
+    /// Closed cases too.
+    pub include_closed: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StatusReport {
+    pub today: NaiveDate,
+    pub cases: Vec<CaseState>,
+    /// Case files that could not be read: `cme check` says why.
+    #[serde(skip)]
+    pub unreadable: Vec<String>,
+}
+
+/// Why `cme status` cannot answer.
+#[derive(Debug)]
+pub enum StatusError {
+    UnknownCase(String),
+    UnknownOfficer(String),
+}
+
+impl std::fmt::Display for StatusError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StatusError::UnknownCase(id) => write!(
+                f,
+                "no case {id} under cases/ (ids are the file names, e.g. EXC-2026-0042)"
+            ),
+            StatusError::UnknownOfficer(id) => write!(f, "\"{id}\" is not an officer in cme.toml"),
+        }
+    }
+}
+
+pub fn run(repo: &Repo, today: NaiveDate, filter: &Filter) -> Result<StatusReport, StatusError> {
+    if let Some(o) = &filter.officer
+        && repo.config.officer(o).is_none()
+    {
+        return Err(StatusError::UnknownOfficer(o.clone()));
+    }
+    let (paths, _) = load::case_paths(&repo.root);
+    let wanted: Vec<String> = if filter.ids.is_empty() {
+        paths
+    } else {
+        let mut out = Vec::new();
+        for id in &filter.ids {
+            match paths
+                .iter()
+                .find(|p| p.rsplit('/').next() == Some(&format!("{id}.toml")))
+            {
+                Some(p) => out.push(p.clone()),
+                None => return Err(StatusError::UnknownCase(id.clone())),
+            }
+        }
+        out
+    };
+    let mut report = StatusReport {
+        today,
+        cases: Vec::new(),
+        unreadable: Vec::new(),
+    };
+    for file in load::read_many(repo, &wanted) {
+        let Some(case) = &file.case else {
+            report.unreadable.push(file.source.path.clone());
+            continue;
+        };
+        if filter.ids.is_empty() && !case.is_open() && !filter.include_closed {
+            continue;
+        }
+        let state = CaseState::compute(repo, case, today);
+        if filter
+            .officer
+            .as_ref()
+            .is_some_and(|o| state.assigned_to.as_ref() != Some(o))
+        {
+            continue;
+        }
+        if filter.overdue_only && state.overdue().next().is_none() {
+            continue;
+        }
+        report.cases.push(state);
+    }
+    report.cases.sort_by(|a, b| a.queue_key().cmp(&b.queue_key()));
+    Ok(report)
+}
+
+pub fn render_json(report: &StatusReport, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, report)?;
+    writeln!(out)
+}
+
+fn long_date(d: NaiveDate) -> String {
+    d.format("%a %-d %b %Y").to_string()
+}
+
+fn short_date(d: Option<NaiveDate>) -> String {
+    d.map_or_else(|| "?".into(), |d| d.format("%-d %b %Y").to_string())
+}
+
+fn cut(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        format!("{s:width$}")
+    } else {
+        let mut t: String = s.chars().take(width.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+fn state_words(d: &Deadline, today: NaiveDate) -> String {
+    match d.state {
+        State::Overdue => match d.days_overdue.unwrap_or(0) {
+            1 => "overdue 1 day".into(),
+            n => format!("overdue {n} days"),
+        },
+        State::DueSoon => match d.due {
+            Some(due) if due == today => "due today".into(),
+            Some(due) if due == today + chrono::Duration::days(1) => "due tomorrow".into(),
+            Some(due) if due > today => format!("due in {} days", (due - today).num_days()),
+            _ => "due soon".into(),
+        },
+        State::Open => "open".into(),
+        State::Late => format!("done late {}", short_date(d.done_on)),
+        State::Met => format!("met {}", short_date(d.done_on)),
+        State::Unknown => "calendar gap".into(),
+    }
+}
+
+fn colour_for(state: State) -> Option<Color> {
+    match state {
+        State::Overdue | State::Unknown => Some(Color::Red),
+        State::DueSoon => Some(Color::Yellow),
+        State::Met => Some(Color::Green),
+        _ => None,
+    }
+}
+
+fn coloured(out: &mut dyn WriteColor, colour: Option<Color>, bold: bool, text: &str) -> io::Result<()> {
+    out.set_color(ColorSpec::new().set_fg(colour).set_bold(bold))?;
+    write!(out, "{text}")?;
+    out.reset()
+}
+
+/// The work queue: one line per case, most urgent first; with case ids given, each case's
+/// deadlines and checklists in full.
+pub fn render_human(repo: &Repo, report: &StatusReport, detailed: bool, out: &mut dyn WriteColor) -> io::Result<()> {
+    let today = report.today;
+    let overdue = report.cases.iter().filter(|c| c.overdue().next().is_some()).count();
+    let soon = report
+        .cases
+        .iter()
+        .filter(|c| c.overdue().next().is_none() && c.next().is_some_and(|d| d.state == State::DueSoon))
+        .count();
+    let unassigned = report
+        .cases
+        .iter()
+        .filter(|c| c.assigned_to.is_none() && c.status.as_str() == "open")
+        .count();
+    coloured(
+        out,
+        None,
+        true,
+        &format!("{} - work queue for {}", repo.config.authority.name, long_date(today)),
+    )?;
+    writeln!(out, " ({})", repo.pack.pack.name)?;
+    writeln!(
+        out,
+        "{} case{}: {overdue} with overdue deadlines, {soon} due within {} days, {unassigned} unassigned\n",
+        report.cases.len(),
+        if report.cases.len() == 1 { "" } else { "s" },
+        crate::deadline::DUE_SOON_DAYS
+    )?;
+    if report.cases.is_empty() {
+        writeln!(out, "Nothing to show.")?;
+        return Ok(());
+    }
+    coloured(
+        out,
+        None,
+        true,
+        &format!(
+            "{:<14} {:<18} {:<10} {} {:<4} {:<11} {:<20} {}",
+            "CASE", "CHILD", "OFFICER", "P", "RISK", "DUE", "STATE", "NEXT DEADLINE"
+        ),
+    )?;
+    writeln!(out)?;
+    for c in &report.cases {
+        write!(out, "{:<14} {} ", c.id, cut(&c.child, 18))?;
+        match &c.assigned_to {
+            None if c.status.as_str() == "open" => coloured(out, Some(Color::Magenta), false, "unassigned")?,
+            who => write!(out, "{}", cut(who.as_deref().unwrap_or("-"), 10))?,
+        }
+        write!(out, " {} ", c.priority)?;
+        let risk = c.risk.as_deref().unwrap_or("-");
+        coloured(
+            out,
+            (risk == "HI").then_some(Color::Red),
+            risk == "HI",
+            &format!("{risk:<4}"),
+        )?;
+        match c.next() {
+            Some(d) => {
+                write!(out, " {:<11} ", short_date(d.due))?;
+                let more = c.overdue().count().saturating_sub(1);
+                let mut words = state_words(d, today);
+                if d.state == State::Overdue && more > 0 {
+                    words.push_str(&format!(" +{more}"));
+                }
+                coloured(
+                    out,
+                    colour_for(d.state),
+                    d.state == State::Overdue,
+                    &format!("{words:<20}"),
+                )?;
+                write!(out, " {} {}", d.rule, d.asks)?;
+            }
+            None if c.status.as_str() == "closed" => write!(out, " {:<11} {:<20}", "-", "closed")?,
+            None => write!(out, " {:<11} {:<20}", "-", "nothing due")?,
+        }
+        writeln!(out)?;
+        if detailed {
+            details(repo, c, today, out)?;
+        }
+    }
+    Ok(())
+}
+
+fn details(repo: &Repo, c: &CaseState, today: NaiveDate, out: &mut dyn WriteColor) -> io::Result<()> {
+    writeln!(
+        out,
+        "    whereabouts {}; compulsory school age {} to {}",
+        c.whereabouts,
+        short_date(Some(c.school_age_starts)),
+        short_date(Some(c.school_age_ends))
+    )?;
+    for d in &c.deadlines {
+        let title = repo.pack.rule(&d.rule).map_or("", |r| r.title.as_str());
+        write!(out, "    {:<18} {:<12} ", d.rule, short_date(d.due))?;
+        coloured(
+            out,
+            colour_for(d.state),
+            false,
+            &format!("{:<22}", state_words(d, today)),
+        )?;
+        write!(out, " {title}")?;
+        if let Some(by) = &d.met_by {
+            write!(out, " [{by}]")?;
+        }
+        writeln!(out)?;
+        for extra in d.note.iter().chain(d.problem.iter()) {
+            writeln!(out, "      note: {extra}")?;
+        }
+    }
+    for list in &c.checklists {
+        writeln!(
+            out,
+            "    {} ({}): {} of {} done",
+            list.title,
+            list.rule,
+            list.done,
+            list.items.len()
+        )?;
+        for i in &list.items {
+            let mark = if i.done { "[x]" } else { "[ ]" };
+            let when = match (&i.date, &i.by) {
+                (Some(d), Some(by)) => format!(" - {} by {by}", short_date(Some(*d))),
+                (Some(d), None) => format!(" - {}", short_date(Some(*d))),
+                _ => String::new(),
+            };
+            writeln!(out, "      {mark} {}{when}", i.label)?;
+        }
+    }
+    writeln!(out)
+}
