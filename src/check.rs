@@ -22,10 +22,6 @@ pub enum Selection {
 /// case files at all (deleted files, other files a CI job passes on) go to `notes`.
 pub fn run(repo: &Repo, today: NaiveDate, selection: &Selection, notes: &mut Vec<String>) -> CheckReport {
     let (all, listing_problems) = load::case_paths(&repo.root);
-    let mut report = CheckReport {
-        today: today.to_string(),
-        ..Default::default()
-    };
     let mut extra: Vec<(String, Finding)> = Vec::new();
     let selected: Vec<String> = match selection {
         Selection::All => {
@@ -81,24 +77,40 @@ pub fn run(repo: &Repo, today: NaiveDate, selection: &Selection, notes: &mut Vec
             out
         }
     };
+    let files = load::read_many(repo, &selected);
+    let mut report = check_files(repo, today, &files, &all);
+    for (path, f) in extra {
+        let src = Arc::new(SourceFile::new(path.clone(), ""));
+        report
+            .diagnostics
+            .push(Diagnostic::place(f, &src, None, Some(&repo.pack)));
+    }
+    report.sort();
+    report
+}
+
+/// Validates case files already read. `all` is every case path in the repository (for
+/// duplicate ids). Pack-level findings are included.
+pub fn check_files(repo: &Repo, today: NaiveDate, files: &[CaseFile], all: &[String]) -> CheckReport {
+    let mut report = CheckReport {
+        today: today.to_string(),
+        ..Default::default()
+    };
     // Ids are file stems, so two files with one stem are two records with one id.
     let mut by_stem: HashMap<&str, Vec<&str>> = HashMap::new();
-    for p in &all {
+    for p in all {
         let stem = p.rsplit('/').next().unwrap_or(p).trim_end_matches(".toml");
         by_stem.entry(stem).or_default().push(p);
     }
-    let max = repo.config.limits.max_case_bytes;
-    let checked: Vec<(Arc<SourceFile>, Option<String>, Vec<Finding>)> = selected
+    let checked: Vec<(&Arc<SourceFile>, Option<&str>, Vec<Finding>)> = files
         .par_iter()
-        .map(|rel| {
-            let file = load::read_case(&repo.root, rel, max);
+        .map(|file| {
             let mut found = file.problems.clone();
             if let Some(case) = &file.case {
-                found.extend(duplicates(&file, &by_stem));
+                found.extend(duplicates(file, &by_stem));
                 found.extend(rules::check_case(repo, today, file.stem(), case, &file.spans));
             }
-            let id = file.case.as_ref().map(|c| c.id.clone());
-            (file.source, id, found)
+            (&file.source, file.case.as_ref().map(|c| c.id.as_str()), found)
         })
         .collect();
     report.cases = checked.len();
@@ -110,15 +122,9 @@ pub fn run(repo: &Repo, today: NaiveDate, selection: &Selection, notes: &mut Vec
         for f in found {
             report
                 .diagnostics
-                .push(Diagnostic::place(f, &source, id.as_deref(), Some(&repo.pack)));
+                .push(Diagnostic::place(f, source, id, Some(&repo.pack)));
         }
-        report.sources.insert(source.path.clone(), source);
-    }
-    for (path, f) in extra {
-        let src = Arc::new(SourceFile::new(path.clone(), ""));
-        report
-            .diagnostics
-            .push(Diagnostic::place(f, &src, None, Some(&repo.pack)));
+        report.sources.insert(source.path.clone(), source.clone());
     }
     let pack_findings = rules::check_pack(repo, today);
     if !pack_findings.is_empty() {

@@ -66,6 +66,47 @@ pub struct Pack {
     pub checklists: Vec<Checklist>,
     #[serde(default)]
     pub triage: Triage,
+    pub reports: Reports,
+    #[serde(default)]
+    pub queues: Queues,
+}
+
+/// The report figures (kind R: MAN-REPORTS, WOR-WEEKLY) and how they are counted.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reports {
+    pub rule: String,
+    /// Closures that count as a success: the child found and in suitable education.
+    pub success_outcomes: Vec<Outcome>,
+    /// Closures left out of the success rate altogether (the child was never CME).
+    #[serde(default)]
+    pub excluded_outcomes: Vec<Outcome>,
+    /// `calendar` (Jan-Mar is Q1) or `financial` (Apr-Jun is Q1, as councils report).
+    #[serde(default)]
+    pub quarters: QuarterStyle,
+    /// Counts below this are shown as "fewer than N" on the board's site.
+    #[serde(default = "default_suppress_below")]
+    pub suppress_below: u32,
+}
+
+fn default_suppress_below() -> u32 {
+    5
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum QuarterStyle {
+    #[default]
+    Calendar,
+    Financial,
+}
+
+/// Which deadlines fill the site's "audit due" queue.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Queues {
+    #[serde(default)]
+    pub audit_rules: Vec<String>,
 }
 
 /// What a deadline asks for, and so what meets it.
@@ -525,6 +566,13 @@ impl Pack {
         out.extend(self.deadlines.iter().map(|d| (d.rule.as_str(), "[[deadline]]")));
         out.extend(self.checklists.iter().map(|c| (c.rule.as_str(), "[[checklist]]")));
         out.push((self.triage.rule.as_str(), "[triage]"));
+        out.push((self.reports.rule.as_str(), "[reports]"));
+        out.extend(
+            self.queues
+                .audit_rules
+                .iter()
+                .map(|r| (r.as_str(), "[queues] audit_rules")),
+        );
         if let Some(r) = &self.risk {
             out.push((r.rule.as_str(), "[risk]"));
             out.extend(r.no_close.iter().map(|n| (n.rule.as_str(), "[risk.no_close]")));

@@ -1,0 +1,335 @@
+//! Report figures (kind R): registered, active, whereabouts known and unknown, closures by
+//! outcome, success rate, time to resolution, referral sources, reasons and vulnerabilities,
+//! and schools' compliance with their notification duties. Per month and per quarter.
+//!
+//! Whereabouts are counted as the records stand now; `cme build --as-of` gives the figures as
+//! the records stood on an earlier day.
+
+use crate::calendar::Calendar;
+use crate::model::{Case, Outcome, Reason, Source, Vocabulary, Whereabouts};
+use crate::pack::{Pack, QuarterStyle};
+use chrono::{Datelike, Months, NaiveDate};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Stats {
+    pub rule: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub total: Figures,
+    pub months: Vec<Figures>,
+    pub quarters: Vec<Figures>,
+    pub by_source: Vec<Count>,
+    pub by_reason: Vec<Count>,
+    pub by_vulnerability: Vec<Count>,
+    pub schools: Vec<SchoolCompliance>,
+}
+
+/// The figures for one period.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Figures {
+    pub label: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    /// Referrals received in the period.
+    pub registered: usize,
+    /// Of those, whereabouts known / unknown (as recorded now).
+    pub whereabouts_known: usize,
+    pub whereabouts_unknown: usize,
+    /// Cases open at the end of the period (active cases).
+    pub active_at_end: usize,
+    /// Of those, whereabouts unknown.
+    pub active_unknown_at_end: usize,
+    /// Closures dated in the period, by outcome (every outcome listed).
+    pub closed: usize,
+    pub closed_by_outcome: Vec<Count>,
+    /// Per cent of counted closures that were successes; `None` with nothing to count.
+    pub success_rate: Option<f64>,
+    /// Median calendar days from referral (or reopening) to closure, for closures in the period.
+    pub median_days_to_resolution: Option<f64>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Count {
+    pub key: String,
+    pub label: String,
+    pub count: usize,
+}
+
+/// A school's record on its notification duties, over the whole range.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct SchoolCompliance {
+    pub school: String,
+    /// Pupils the school removed from roll.
+    pub leavers: usize,
+    /// ... whose removal the LA was told of by the day of removal.
+    pub leavers_on_time: usize,
+    pub leavers_late: usize,
+    /// Pupils the school admitted (closures on-roll naming it).
+    pub joiners: usize,
+    pub joiners_on_time: usize,
+    pub joiners_late: usize,
+}
+
+/// Whether a case was open at the end of `day`.
+pub fn open_on(case: &Case, day: NaiveDate) -> bool {
+    if case.referral.received > day {
+        return false;
+    }
+    let closed_then = case.reopened.iter().any(|r| r.closed_on <= day && day < r.date);
+    let closed_now = case.closure.as_ref().is_some_and(|c| c.date <= day);
+    !(closed_then || closed_now)
+}
+
+fn median(mut v: Vec<i64>) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_unstable();
+    let n = v.len();
+    Some(if n % 2 == 1 {
+        v[n / 2] as f64
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) as f64 / 2.0
+    })
+}
+
+fn figures(pack: &Pack, cases: &[&Case], label: String, start: NaiveDate, end: NaiveDate) -> Figures {
+    let registered: Vec<&&Case> = cases
+        .iter()
+        .filter(|c| (start..=end).contains(&c.referral.received))
+        .collect();
+    let unknown = registered
+        .iter()
+        .filter(|c| c.child.whereabouts == Whereabouts::Unknown)
+        .count();
+    let active: Vec<&&Case> = cases.iter().filter(|c| open_on(c, end)).collect();
+    let closures: Vec<(&Case, &crate::model::Closure)> = cases
+        .iter()
+        .filter_map(|c| c.closure.as_ref().map(|cl| (*c, cl)))
+        .filter(|(_, cl)| (start..=end).contains(&cl.date))
+        .collect();
+    let r = &pack.reports;
+    let counted: Vec<_> = closures
+        .iter()
+        .filter(|(_, cl)| !r.excluded_outcomes.contains(&cl.outcome))
+        .collect();
+    let successes = counted
+        .iter()
+        .filter(|(_, cl)| r.success_outcomes.contains(&cl.outcome))
+        .count();
+    let days: Vec<i64> = closures
+        .iter()
+        .map(|(c, cl)| {
+            let from = c
+                .reopened
+                .iter()
+                .map(|x| x.date)
+                .filter(|d| *d <= cl.date)
+                .max()
+                .unwrap_or(c.referral.received);
+            (cl.date - from).num_days()
+        })
+        .collect();
+    Figures {
+        label,
+        start,
+        end,
+        registered: registered.len(),
+        whereabouts_known: registered.len() - unknown,
+        whereabouts_unknown: unknown,
+        active_at_end: active.len(),
+        active_unknown_at_end: active
+            .iter()
+            .filter(|c| c.child.whereabouts == Whereabouts::Unknown)
+            .count(),
+        closed: closures.len(),
+        closed_by_outcome: Outcome::ALL
+            .iter()
+            .map(|o| Count {
+                key: o.as_str().into(),
+                label: o.as_str().replace('-', " "),
+                count: closures.iter().filter(|(_, cl)| cl.outcome == *o).count(),
+            })
+            .collect(),
+        success_rate: (!counted.is_empty()).then(|| 100.0 * successes as f64 / counted.len() as f64),
+        median_days_to_resolution: median(days),
+    }
+}
+
+fn month_start(d: NaiveDate) -> NaiveDate {
+    NaiveDate::from_ymd_opt(d.year(), d.month(), 1).expect("the first of a month exists")
+}
+
+fn quarter_start(d: NaiveDate) -> NaiveDate {
+    let m = (d.month0() / 3) * 3 + 1;
+    NaiveDate::from_ymd_opt(d.year(), m, 1).expect("the first of a month exists")
+}
+
+fn quarter_label(start: NaiveDate, style: QuarterStyle) -> String {
+    let end = start + Months::new(2);
+    let months = format!("{}-{}", start.format("%b"), end.format("%b %Y"));
+    match style {
+        QuarterStyle::Calendar => format!("{} Q{} ({months})", start.year(), start.month0() / 3 + 1),
+        QuarterStyle::Financial => {
+            // The financial year starts in April: Apr-Jun is Q1.
+            let q = ((start.month0() + 9) % 12) / 3 + 1;
+            let fy = if start.month() >= 4 {
+                start.year()
+            } else {
+                start.year() - 1
+            };
+            format!("{}/{:02} Q{q} ({months})", fy, (fy + 1) % 100)
+        }
+    }
+}
+
+/// Figures for `from..=to`, per month and quarter, and counts over the whole range.
+pub fn compute(pack: &Pack, cal: &Calendar, cases: &[&Case], from: NaiveDate, to: NaiveDate) -> Stats {
+    let mut months = Vec::new();
+    let mut m = month_start(from);
+    while m <= to {
+        let end = (m + Months::new(1)).pred_opt().expect("a day before").min(to);
+        months.push(figures(pack, cases, m.format("%B %Y").to_string(), m.max(from), end));
+        m = m + Months::new(1);
+    }
+    let mut quarters = Vec::new();
+    let mut q = quarter_start(from);
+    while q <= to {
+        let end = (q + Months::new(3)).pred_opt().expect("a day before").min(to);
+        quarters.push(figures(
+            pack,
+            cases,
+            quarter_label(q, pack.reports.quarters),
+            q.max(from),
+            end,
+        ));
+        q = q + Months::new(3);
+    }
+    let in_range: Vec<&Case> = cases
+        .iter()
+        .copied()
+        .filter(|c| (from..=to).contains(&c.referral.received))
+        .collect();
+    let by_source = Source::ALL
+        .iter()
+        .map(|s| Count {
+            key: s.as_str().into(),
+            label: s.as_str().replace('-', " "),
+            count: in_range.iter().filter(|c| c.referral.source == *s).count(),
+        })
+        .collect();
+    let by_reason = Reason::ALL
+        .iter()
+        .map(|r| Count {
+            key: r.as_str().into(),
+            label: r.as_str().replace('-', " "),
+            count: in_range.iter().filter(|c| c.referral.reason == *r).count(),
+        })
+        .collect();
+    let by_vulnerability = pack
+        .vulnerabilities
+        .iter()
+        .map(|v| Count {
+            key: v.id.clone(),
+            label: v.label.clone(),
+            count: in_range
+                .iter()
+                .filter(|c| c.child.vulnerabilities.contains(&v.id))
+                .count(),
+        })
+        .collect();
+    Stats {
+        rule: pack.reports.rule.clone(),
+        from,
+        to,
+        total: figures(pack, cases, format!("{from} to {to}"), from, to),
+        months,
+        quarters,
+        by_source,
+        by_reason,
+        by_vulnerability,
+        schools: schools(pack, cal, cases, from, to),
+    }
+}
+
+fn schools(pack: &Pack, cal: &Calendar, cases: &[&Case], from: NaiveDate, to: NaiveDate) -> Vec<SchoolCompliance> {
+    let mut map: BTreeMap<String, SchoolCompliance> = BTreeMap::new();
+    let entry = |map: &mut BTreeMap<String, SchoolCompliance>, name: &str| {
+        map.entry(name.to_string())
+            .or_insert_with(|| SchoolCompliance {
+                school: name.to_string(),
+                leavers: 0,
+                leavers_on_time: 0,
+                leavers_late: 0,
+                joiners: 0,
+                joiners_on_time: 0,
+                joiners_late: 0,
+            })
+            .school
+            .clone()
+    };
+    for c in cases {
+        if let Some(s) = &c.school
+            && let Some(removed) = s.removed_from_roll
+            && (from..=to).contains(&removed)
+        {
+            let key = entry(&mut map, &s.name);
+            let row = map.get_mut(&key).expect("just inserted");
+            row.leavers += 1;
+            match s.notified_la {
+                Some(n) if n <= removed => row.leavers_on_time += 1,
+                Some(_) => row.leavers_late += 1,
+                None => {}
+            }
+        }
+        if let (Some(cl), Some(j)) = (&c.closure, &pack.joiner)
+            && let (Some(school), Some(admitted)) = (&cl.school, cl.admitted_on)
+            && (from..=to).contains(&admitted)
+        {
+            let key = entry(&mut map, school);
+            let row = map.get_mut(&key).expect("just inserted");
+            row.joiners += 1;
+            if let Some(notified) = cl.joiner_notified
+                && let Ok(due) = cal.add_school_days(admitted, j.within_school_days)
+            {
+                if notified <= due.date {
+                    row.joiners_on_time += 1;
+                } else {
+                    row.joiners_late += 1;
+                }
+            }
+        }
+    }
+    map.into_values().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::tests::d;
+
+    #[test]
+    fn quarter_labels() {
+        assert_eq!(
+            quarter_label(d("2026-04-01"), QuarterStyle::Financial),
+            "2026/27 Q1 (Apr-Jun 2026)"
+        );
+        assert_eq!(
+            quarter_label(d("2027-01-01"), QuarterStyle::Financial),
+            "2026/27 Q4 (Jan-Mar 2027)"
+        );
+        assert_eq!(
+            quarter_label(d("2026-07-01"), QuarterStyle::Calendar),
+            "2026 Q3 (Jul-Sep 2026)"
+        );
+    }
+
+    #[test]
+    fn medians() {
+        assert_eq!(median(vec![]), None);
+        assert_eq!(median(vec![5, 1, 3]), Some(3.0));
+        assert_eq!(median(vec![4, 1, 3, 2]), Some(2.5));
+    }
+}
