@@ -47,6 +47,28 @@ pub enum Command {
         #[arg(value_name = "CASE_ID")]
         ids: Vec<String>,
     },
+    /// Render the intranet site: dashboard, queues, case pages, policy, statistics, search.
+    Build {
+        /// Where to write the site (replaced atomically).
+        #[arg(long, value_name = "DIR", default_value = "site")]
+        out: PathBuf,
+    },
+    /// Build the site, serve it on 127.0.0.1, and rebuild and reload on every change.
+    Serve {
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+    },
+    /// The report figures the statistics pages show.
+    Stats {
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// First day counted (default: the earliest referral).
+        #[arg(long, value_parser = parse_date)]
+        from: Option<NaiveDate>,
+        /// Last day counted (default: today).
+        #[arg(long, value_parser = parse_date)]
+        to: Option<NaiveDate>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]

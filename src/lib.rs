@@ -19,6 +19,7 @@ pub mod queue;
 pub mod risk;
 pub mod rules;
 pub mod school_age;
+pub mod site;
 pub mod source;
 pub mod state;
 pub mod stats;

@@ -27,6 +27,9 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli, today: chrono::NaiveDate) -> std::io::Result<ExitCode> {
+    if let Command::Serve { port } = &cli.command {
+        return cme::site::serve::serve(&cli.repo, *port, cli.today).map(|_| ExitCode::SUCCESS);
+    }
     let repo = match Repo::open(&cli.repo) {
         Ok(r) => r,
         Err(e) => {
@@ -63,6 +66,9 @@ fn run(cli: &Cli, today: chrono::NaiveDate) -> std::io::Result<ExitCode> {
                 ExitCode::SUCCESS
             })
         }
+        Command::Build { out } => build(cli, &repo, today, out),
+        Command::Stats { format, from, to } => stats(&repo, today, *format, *from, *to),
+        Command::Serve { .. } => unreachable!("handled before the repository is opened"),
         Command::Status {
             format,
             officer,
@@ -116,6 +122,92 @@ fn run(cli: &Cli, today: chrono::NaiveDate) -> std::io::Result<ExitCode> {
             })
         }
     }
+}
+
+fn build(cli: &Cli, repo: &Repo, today: chrono::NaiveDate, out: &std::path::Path) -> std::io::Result<ExitCode> {
+    let out = if out.is_absolute() {
+        out.to_path_buf()
+    } else if out == std::path::Path::new("site") {
+        cli.repo.join(out)
+    } else {
+        out.to_path_buf()
+    };
+    let opts = cme::site::Options {
+        out: out.clone(),
+        today,
+        live_reload: false,
+    };
+    match cme::site::build(repo, &opts) {
+        Ok(s) => {
+            eprintln!("built {} pages for {} cases into {}", s.pages, s.cases, out.display());
+            if s.unreadable > 0 {
+                eprintln!(
+                    "warning: {} case files could not be read; see the failing-records queue or run cme check",
+                    s.unreadable
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+fn stats(
+    repo: &Repo,
+    today: chrono::NaiveDate,
+    format: Format,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+) -> std::io::Result<ExitCode> {
+    let (paths, _) = cme::load::case_paths(&repo.root);
+    let files = cme::load::read_many(repo, &paths);
+    let cases: Vec<&cme::model::Case> = files.iter().filter_map(|f| f.case.as_ref()).collect();
+    let to = to.unwrap_or(today);
+    let from = from.unwrap_or_else(|| cases.iter().map(|c| c.referral.received).min().unwrap_or(to).min(to));
+    if from > to {
+        eprintln!("error: --from {from} is after --to {to}");
+        return Ok(ExitCode::from(2));
+    }
+    let st = cme::stats::compute(&repo.pack, &repo.calendar, &cases, from, to);
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &st)?;
+            writeln!(out)?;
+        }
+        Format::Human => {
+            writeln!(
+                out,
+                "{} - report figures ({}) from {from} to {to}\n",
+                repo.config.authority.name, st.rule
+            )?;
+            writeln!(
+                out,
+                "{:<32} {:>6} {:>6} {:>8} {:>7} {:>7} {:>7} {:>8}",
+                "period", "reg", "known", "unknown", "active", "closed", "success", "med.days"
+            )?;
+            for f in st.quarters.iter().chain(std::iter::once(&st.total)) {
+                writeln!(
+                    out,
+                    "{:<32} {:>6} {:>6} {:>8} {:>7} {:>7} {:>7} {:>8}",
+                    f.label,
+                    f.registered,
+                    f.whereabouts_known,
+                    f.whereabouts_unknown,
+                    f.active_at_end,
+                    f.closed,
+                    f.success_rate.map(|v| format!("{v:.0}%")).unwrap_or_else(|| "-".into()),
+                    f.median_days_to_resolution
+                        .map(|v| format!("{v:.0}"))
+                        .unwrap_or_else(|| "-".into())
+                )?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn colour(terminal: bool) -> ColorChoice {

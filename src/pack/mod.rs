@@ -7,7 +7,7 @@
 
 mod text;
 
-pub use text::anchors;
+pub use text::{anchors, paragraph_number as text_paragraph_number};
 
 use crate::model::{ActionKind, Decision, Outcome, Role, Whereabouts};
 use chrono::NaiveDate;

@@ -1,10 +1,12 @@
 //! One integration-test binary, a module per command. Tests drive the real `cme` binary
 //! against real repositories made in temporary directories.
 
+mod browser;
 mod check;
 mod demo;
 mod robustness;
 mod rules;
+mod site;
 mod status;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,946 @@
+//! `cme build`: the internal intranet site. Content is loaded and computed first (the same
+//! `check`, `state`, `queue` and `stats` the terminal uses); templates only lay it out.
+//! Templates and assets are embedded in the binary; a repository overrides any template by
+//! putting a file of the same name in `templates/` (as mdBook and Zola do).
+
+mod chart;
+pub mod markdown;
+pub mod serve;
+mod view;
+
+use crate::check;
+use crate::diagnostic::{CheckReport, Diagnostic};
+use crate::load::{self, CaseFile, Repo};
+use crate::model::{Case, Status, Vocabulary, Whereabouts};
+use crate::pack::Severity;
+use crate::queue::Queue;
+use crate::state::CaseState;
+use crate::stats::{self, Stats};
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use tera::{Context, Tera};
+use view::{QueueRow, date, queue_row};
+
+/// Templates built into the binary: (name, text).
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("templates/base.html")),
+    ("macros.html", include_str!("templates/macros.html")),
+    ("index.html", include_str!("templates/index.html")),
+    ("queue.html", include_str!("templates/queue.html")),
+    ("officers.html", include_str!("templates/officers.html")),
+    ("cases.html", include_str!("templates/cases.html")),
+    ("case.html", include_str!("templates/case.html")),
+    ("failing.html", include_str!("templates/failing.html")),
+    ("policy.html", include_str!("templates/policy.html")),
+    ("rules.html", include_str!("templates/rules.html")),
+    ("stats.html", include_str!("templates/stats.html")),
+    ("search.html", include_str!("templates/search.html")),
+];
+
+/// Static files built into the binary: (path under the site, bytes).
+pub const ASSETS: &[(&str, &[u8])] = &[
+    ("assets/cme.css", include_bytes!("assets/cme.css")),
+    ("assets/cme.js", include_bytes!("assets/cme.js")),
+];
+
+/// How to build.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub out: PathBuf,
+    pub today: NaiveDate,
+    /// Adds the live-reload script (`cme serve`).
+    pub live_reload: bool,
+}
+
+/// What a build wrote.
+#[derive(Debug, Default)]
+pub struct Summary {
+    pub pages: usize,
+    pub cases: usize,
+    pub unreadable: usize,
+}
+
+#[derive(Debug)]
+pub enum BuildError {
+    Template(String),
+    Io(io::Error),
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::Template(m) => write!(f, "template error: {m}"),
+            BuildError::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl From<io::Error> for BuildError {
+    fn from(e: io::Error) -> Self {
+        BuildError::Io(e)
+    }
+}
+
+fn tera_error(e: tera::Error) -> BuildError {
+    let mut msg = e.to_string();
+    let mut src = std::error::Error::source(&e);
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    BuildError::Template(msg)
+}
+
+/// Loads the templates: built-in ones, each replaced by `templates/<name>` where the
+/// repository has one.
+pub fn templates(repo_root: &Path) -> Result<Tera, BuildError> {
+    let mut tera = Tera::default();
+    let mut list = Vec::new();
+    for (name, builtin) in TEMPLATES {
+        let over = repo_root.join("templates").join(name);
+        let text = match fs::read_to_string(&over) {
+            Ok(t) => t,
+            Err(_) => builtin.to_string(),
+        };
+        list.push((name.to_string(), text));
+    }
+    tera.add_raw_templates(list).map_err(tera_error)?;
+    tera.autoescape_on(vec![".html"]);
+    Ok(tera)
+}
+
+/// What every page knows about the site.
+#[derive(Clone, Debug, Serialize)]
+pub struct SiteInfo {
+    pub authority: String,
+    pub code: String,
+    pub pack_id: String,
+    pub pack_name: String,
+    pub pack_council: String,
+    pub pack_source: String,
+    pub review_due: String,
+    /// Shown on every page while the policy is past its review date (WOR-POLICY-REVIEW).
+    pub review_warning: String,
+    pub review_rule: String,
+    pub as_of: String,
+    pub as_of_iso: String,
+    pub built_at: String,
+    pub commit: String,
+    pub live_reload: bool,
+}
+
+/// Everything loaded and computed for one build.
+pub struct Content {
+    pub info: SiteInfo,
+    pub files: Vec<CaseFile>,
+    pub report: CheckReport,
+    /// Parallel to the readable cases: (index into files, state).
+    pub states: Vec<(usize, CaseState)>,
+    pub stats: Stats,
+}
+
+impl Content {
+    pub fn load(repo: &Repo, today: NaiveDate, live_reload: bool) -> Content {
+        let (paths, _) = load::case_paths(&repo.root);
+        let files = load::read_many(repo, &paths);
+        Self::from_files(repo, today, live_reload, files, &paths, commit_of(&repo.root))
+    }
+
+    pub fn from_files(
+        repo: &Repo,
+        today: NaiveDate,
+        live_reload: bool,
+        files: Vec<CaseFile>,
+        paths: &[String],
+        commit: String,
+    ) -> Content {
+        let report = check::check_files(repo, today, &files, paths);
+        let mut states: Vec<(usize, CaseState)> = files
+            .par_iter()
+            .enumerate()
+            .filter_map(|(i, f)| f.case.as_ref().map(|c| (i, CaseState::compute(repo, c, today))))
+            .collect();
+        states.sort_by(|a, b| a.1.queue_key().cmp(&b.1.queue_key()));
+        let cases: Vec<&Case> = files.iter().filter_map(|f| f.case.as_ref()).collect();
+        let from = cases
+            .iter()
+            .map(|c| c.referral.received)
+            .min()
+            .unwrap_or(today)
+            .min(today);
+        let stats = stats::compute(&repo.pack, &repo.calendar, &cases, from, today);
+        let p = &repo.pack.pack;
+        let review_warning = match (p.review_due, &p.review_rule) {
+            (Some(due), Some(rule)) if today > due && repo.pack.rule(rule).is_some() => format!(
+                "This policy was due for review on {}. Check it against the council's current policy before relying on it.",
+                date(due)
+            ),
+            _ => String::new(),
+        };
+        let info = SiteInfo {
+            authority: repo.config.authority.name.clone(),
+            code: repo.config.authority.code.clone(),
+            pack_id: p.id.clone(),
+            pack_name: p.name.clone(),
+            pack_council: p.council.clone(),
+            pack_source: p.source.clone(),
+            review_due: p.review_due.map(date).unwrap_or_default(),
+            review_warning,
+            review_rule: p.review_rule.clone().unwrap_or_default(),
+            as_of: today.format("%A %-d %B %Y").to_string(),
+            as_of_iso: today.to_string(),
+            built_at: chrono::Local::now().format("%-d %B %Y at %H:%M").to_string(),
+            commit,
+            live_reload,
+        };
+        Content {
+            info,
+            files,
+            report,
+            states,
+            stats,
+        }
+    }
+
+    fn case(&self, i: usize) -> &Case {
+        self.files[i]
+            .case
+            .as_ref()
+            .expect("states are built from readable cases")
+    }
+}
+
+/// The commit the repository's HEAD points at, or "" outside git.
+pub fn commit_of(root: &Path) -> String {
+    git2::Repository::discover(root)
+        .ok()
+        .and_then(|r| r.head().ok()?.peel_to_commit().ok().map(|c| c.id().to_string()))
+        .unwrap_or_default()
+}
+
+/// Builds the site into `opts.out`, atomically: everything is written to a sibling
+/// directory first, then swapped in, so a half-built site is never served.
+pub fn build(repo: &Repo, opts: &Options) -> Result<Summary, BuildError> {
+    let content = Content::load(repo, opts.today, opts.live_reload);
+    build_content(repo, &content, opts)
+}
+
+pub fn build_content(repo: &Repo, content: &Content, opts: &Options) -> Result<Summary, BuildError> {
+    let tera = templates(&repo.root)?;
+    let out = &opts.out;
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(parent)?;
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "site".into());
+    let staging = parent.join(format!(".{name}.building-{}", std::process::id()));
+    if staging.exists() {
+        fs::remove_dir_all(&staging)?;
+    }
+    fs::create_dir_all(&staging)?;
+    let result = render_all(repo, content, &tera, &staging);
+    match result {
+        Ok(summary) => {
+            swap_in(&staging, out)?;
+            Ok(summary)
+        }
+        Err(e) => {
+            let _ = fs::remove_dir_all(&staging);
+            Err(e)
+        }
+    }
+}
+
+fn swap_in(staging: &Path, out: &Path) -> io::Result<()> {
+    if out.exists() {
+        let old = out.with_file_name(format!(
+            ".{}.old-{}",
+            out.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            std::process::id()
+        ));
+        fs::rename(out, &old)?;
+        fs::rename(staging, out)?;
+        fs::remove_dir_all(&old)?;
+    } else {
+        fs::rename(staging, out)?;
+    }
+    Ok(())
+}
+
+/// A page to render: its path under the site, template and context.
+struct Page {
+    path: String,
+    template: &'static str,
+    context: Context,
+}
+
+fn base_context(info: &SiteInfo, path: &str, nav: &str, title: &str) -> Context {
+    let depth = path.matches('/').count();
+    let mut c = Context::new();
+    c.insert("site", info);
+    c.insert("root", &"../".repeat(depth));
+    c.insert("nav", nav);
+    c.insert("title", title);
+    c
+}
+
+fn write_file(dir: &Path, rel: &str, bytes: &[u8]) -> io::Result<()> {
+    let p = dir.join(rel);
+    if let Some(parent) = p.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    fs::write(p, bytes)
+}
+
+#[derive(Serialize)]
+struct QueueLink {
+    slug: &'static str,
+    title: &'static str,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct OfficerRow {
+    id: String,
+    name: String,
+    role: String,
+    open: usize,
+    overdue: usize,
+    active: bool,
+}
+
+#[derive(Serialize)]
+struct RiskCount {
+    level: String,
+    tag: &'static str,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct FailingFile {
+    file: String,
+    case: String,
+    diagnostics: Vec<view::DiagnosticView>,
+}
+
+#[derive(Serialize)]
+struct RuleRow {
+    id: String,
+    kind: String,
+    title: String,
+    source: String,
+    anchor: String,
+    breaking: usize,
+    overdue: usize,
+    open: usize,
+}
+
+#[derive(Serialize)]
+struct CaseListRow {
+    id: String,
+    child: String,
+    upn: String,
+    school: String,
+    status: String,
+    officer: String,
+    received: String,
+    received_iso: String,
+    whereabouts: String,
+}
+
+fn render_all(repo: &Repo, content: &Content, tera: &Tera, dir: &Path) -> Result<Summary, BuildError> {
+    let today = chrono::NaiveDate::parse_from_str(&content.info.as_of_iso, "%Y-%m-%d").expect("written above");
+    let info = &content.info;
+    let pack = &repo.pack;
+    let mut pages: Vec<Page> = Vec::new();
+
+    // Queues.
+    let open_states: Vec<&(usize, CaseState)> = content
+        .states
+        .iter()
+        .filter(|(_, s)| s.status == Status::Open)
+        .collect();
+    let rows_for = |filter: &dyn Fn(&CaseState) -> bool| -> Vec<QueueRow> {
+        content
+            .states
+            .iter()
+            .filter(|(_, s)| filter(s))
+            .map(|(i, s)| queue_row(repo, content.case(*i), s, today))
+            .collect()
+    };
+    let mut queue_links = Vec::new();
+    let mut queue_pages = Vec::new();
+    for q in Queue::ALL {
+        let mut rows = rows_for(&|s| q.holds(pack, s));
+        if q == Queue::Triage {
+            rows.sort_by(|a, b| (a.priority, &a.received_iso, &a.id).cmp(&(b.priority, &b.received_iso, &b.id)));
+        }
+        if q == Queue::WhereaboutsUnknown {
+            rows.sort_by(|a, b| {
+                let rank = |r: &QueueRow| match r.risk.as_str() {
+                    "HI" => 0,
+                    "MED" => 1,
+                    "LO" => 2,
+                    _ => 3,
+                };
+                (rank(a), &a.decision_due_iso, &a.id).cmp(&(rank(b), &b.decision_due_iso, &b.id))
+            });
+        }
+        queue_links.push(QueueLink {
+            slug: q.slug(),
+            title: q.title(),
+            count: rows.len(),
+        });
+        queue_pages.push((q, rows));
+    }
+    for (q, rows) in queue_pages {
+        let path = format!("queues/{}.html", q.slug());
+        let mut c = base_context(info, &path, "queues", q.title());
+        c.insert("queue_slug", q.slug());
+        c.insert("queues", &queue_links);
+        c.insert("rows", &rows);
+        c.insert("review_pack", &(q == Queue::WhereaboutsUnknown));
+        pages.push(Page {
+            path,
+            template: "queue.html",
+            context: c,
+        });
+    }
+
+    // Officers.
+    let mut officer_rows = Vec::new();
+    for o in &repo.config.officers {
+        let rows = rows_for(&|s| s.status == Status::Open && s.assigned_to.as_deref() == Some(o.id.as_str()));
+        officer_rows.push(OfficerRow {
+            id: o.id.clone(),
+            name: o.name.clone(),
+            role: view::words(o.role.as_str()),
+            open: rows.len(),
+            overdue: rows.iter().filter(|r| r.overdue > 0).count(),
+            active: o.active,
+        });
+        let path = format!("officers/{}.html", o.id);
+        let title = format!("Cases assigned to {}", o.name);
+        let mut c = base_context(info, &path, "officers", &title);
+        c.insert("queue_slug", "officer");
+        c.insert("rows", &rows);
+        c.insert("review_pack", &false);
+        pages.push(Page {
+            path,
+            template: "queue.html",
+            context: c,
+        });
+    }
+    let mut c = base_context(info, "officers/index.html", "officers", "Officers");
+    c.insert("officers", &officer_rows);
+    pages.push(Page {
+        path: "officers/index.html".into(),
+        template: "officers.html",
+        context: c,
+    });
+
+    // Diagnostics by file.
+    let mut by_file: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
+    for d in &content.report.diagnostics {
+        by_file.entry(d.file.as_str()).or_default().push(d);
+    }
+    let failing: Vec<FailingFile> = by_file
+        .iter()
+        .filter(|(f, ds)| f.starts_with("cases/") && ds.iter().any(|d| d.severity == Severity::Error))
+        .map(|(f, ds)| FailingFile {
+            file: f.to_string(),
+            case: ds.iter().find_map(|d| d.case.clone()).unwrap_or_default(),
+            diagnostics: ds.iter().map(|d| view::diagnostic_view(d)).collect(),
+        })
+        .collect();
+    let mut c = base_context(info, "queues/failing.html", "queues", "Records failing validation");
+    c.insert("failing", &failing);
+    let failing_count = failing.len();
+    pages.push(Page {
+        path: "queues/failing.html".into(),
+        template: "failing.html",
+        context: c,
+    });
+
+    // Dashboard.
+    let risk_counts: Vec<RiskCount> = ["HI", "MED", "LO"]
+        .iter()
+        .map(|l| RiskCount {
+            level: l.to_string(),
+            tag: view::risk_tag(Some(l)),
+            count: open_states
+                .iter()
+                .filter(|(_, s)| s.risk.as_deref() == Some(*l))
+                .count(),
+        })
+        .collect();
+    let mut c = base_context(info, "index.html", "home", "Dashboard");
+    let count = |q: Queue| queue_links.iter().find(|l| l.slug == q.slug()).map_or(0, |l| l.count);
+    c.insert("open", &open_states.len());
+    c.insert("overdue", &count(Queue::Overdue));
+    c.insert("due_soon", &count(Queue::DueSoon));
+    c.insert("unassigned", &count(Queue::Triage));
+    c.insert(
+        "unknown",
+        &open_states
+            .iter()
+            .filter(|(_, s)| s.whereabouts == Whereabouts::Unknown)
+            .count(),
+    );
+    c.insert("failing", &failing_count);
+    c.insert("has_risk", &pack.risk.is_some());
+    c.insert("risk_counts", &risk_counts);
+    c.insert("queues", &queue_links);
+    c.insert(
+        "officers",
+        &officer_rows
+            .iter()
+            .filter(|o| o.open > 0 || o.active)
+            .collect::<Vec<_>>(),
+    );
+    c.insert("cases_total", &content.states.len());
+    pages.push(Page {
+        path: "index.html".into(),
+        template: "index.html",
+        context: c,
+    });
+
+    // Case pages and the list of all cases.
+    let mut list = Vec::new();
+    for (i, s) in &content.states {
+        let file = &content.files[*i];
+        let case = content.case(*i);
+        let diags: Vec<&Diagnostic> = by_file.get(file.source.path.as_str()).cloned().unwrap_or_default();
+        let v = view::case_view(repo, &file.source.path, case, s, &diags, today);
+        let path = format!("cases/{}.html", case.id);
+        let mut c = base_context(info, &path, "cases", &format!("{} - {}", case.id, s.child));
+        c.insert("case", &v);
+        pages.push(Page {
+            path,
+            template: "case.html",
+            context: c,
+        });
+        list.push(CaseListRow {
+            id: case.id.clone(),
+            child: s.child.clone(),
+            upn: case.child.upn.clone().unwrap_or_default(),
+            school: case.school.as_ref().map(|x| x.name.clone()).unwrap_or_default(),
+            status: view::words(case.status.as_str()),
+            officer: s.assigned_to.clone().unwrap_or_default(),
+            received: date(case.referral.received),
+            received_iso: case.referral.received.to_string(),
+            whereabouts: view::words(case.child.whereabouts.as_str()),
+        });
+    }
+    list.sort_by(|a, b| b.received_iso.cmp(&a.received_iso).then(a.id.cmp(&b.id)));
+    let mut c = base_context(info, "cases/index.html", "cases", "All cases");
+    c.insert("cases", &list);
+    pages.push(Page {
+        path: "cases/index.html".into(),
+        template: "cases.html",
+        context: c,
+    });
+
+    // Search: a small index the page's script filters, built from the case list.
+    let index: Vec<[&str; 5]> = list
+        .iter()
+        .map(|r| {
+            [
+                r.id.as_str(),
+                r.child.as_str(),
+                r.upn.as_str(),
+                r.school.as_str(),
+                r.status.as_str(),
+            ]
+        })
+        .collect();
+    let index_js = format!(
+        "window.CME_SEARCH = {};\n",
+        serde_json::to_string(&index)
+            .expect("strings serialise")
+            .replace('<', "\\u003c")
+    );
+    let mut c = base_context(info, "search.html", "search", "Search");
+    c.insert("total", &list.len());
+    pages.push(Page {
+        path: "search.html".into(),
+        template: "search.html",
+        context: c,
+    });
+
+    // Policy text and rule catalogue.
+    let (policy_title, policy_html, toc) = markdown::policy_parts(&repo.pack_text);
+    let mut c = base_context(info, "policy/index.html", "policy", &pack.pack.name);
+    c.insert("policy_title", &policy_title.unwrap_or_else(|| pack.pack.name.clone()));
+    c.insert("policy_html", &policy_html);
+    c.insert("toc", &toc.iter().filter(|h| h.level == 2).collect::<Vec<_>>());
+    pages.push(Page {
+        path: "policy/index.html".into(),
+        template: "policy.html",
+        context: c,
+    });
+    let mut breaking: HashMap<&str, usize> = HashMap::new();
+    for d in &content.report.diagnostics {
+        *breaking.entry(d.rule.as_str()).or_default() += 1;
+    }
+    let mut overdue: HashMap<&str, usize> = HashMap::new();
+    let mut open: HashMap<&str, usize> = HashMap::new();
+    for (_, s) in &content.states {
+        for d in &s.deadlines {
+            if d.state == crate::deadline::State::Overdue {
+                *overdue.entry(d.rule.as_str()).or_default() += 1;
+            }
+            if !d.state.is_done() {
+                *open.entry(d.rule.as_str()).or_default() += 1;
+            }
+        }
+    }
+    let rules: Vec<RuleRow> = pack
+        .rules
+        .iter()
+        .map(|r| RuleRow {
+            id: r.id.clone(),
+            kind: serde_json::to_value(r.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            title: r.title.clone(),
+            source: r.source.clone(),
+            anchor: r
+                .policy_ref
+                .split_once('#')
+                .map(|(_, a)| a.to_string())
+                .unwrap_or_default(),
+            breaking: breaking.get(r.id.as_str()).copied().unwrap_or(0),
+            overdue: overdue.get(r.id.as_str()).copied().unwrap_or(0),
+            open: open.get(r.id.as_str()).copied().unwrap_or(0),
+        })
+        .collect();
+    let mut c = base_context(info, "policy/rules.html", "rules", "Rule catalogue");
+    c.insert("rules", &rules);
+    pages.push(Page {
+        path: "policy/rules.html".into(),
+        template: "rules.html",
+        context: c,
+    });
+
+    // Statistics.
+    let (stats_context, csvs) = stats_page(&content.stats);
+    let mut c = base_context(info, "stats/index.html", "stats", "Statistics");
+    c.extend(stats_context);
+    pages.push(Page {
+        path: "stats/index.html".into(),
+        template: "stats.html",
+        context: c,
+    });
+
+    // Render and write, in parallel.
+    pages
+        .par_iter()
+        .map(|p| {
+            let html = tera.render(p.template, &p.context).map_err(tera_error)?;
+            write_file(dir, &p.path, html.as_bytes())?;
+            Ok(())
+        })
+        .collect::<Result<Vec<()>, BuildError>>()?;
+    for (name, bytes) in ASSETS {
+        let over = repo.root.join("templates").join(name.trim_start_matches("assets/"));
+        match fs::read(&over) {
+            Ok(b) => write_file(dir, name, &b)?,
+            Err(_) => write_file(dir, name, bytes)?,
+        }
+    }
+    write_file(dir, "assets/search-index.js", index_js.as_bytes())?;
+    for (name, text) in csvs {
+        write_file(dir, &format!("stats/{name}"), text.as_bytes())?;
+    }
+    Ok(Summary {
+        pages: pages.len(),
+        cases: content.states.len(),
+        unreadable: content.files.iter().filter(|f| f.case.is_none()).count(),
+    })
+}
+
+/// One CSV cell, quoted when it must be (RFC 4180), and never read as a formula.
+fn csv_cell(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+fn csv(header: &[&str], rows: Vec<Vec<String>>) -> String {
+    let mut out = header.iter().map(|h| csv_cell(h)).collect::<Vec<_>>().join(",");
+    out.push_str("\r\n");
+    for r in rows {
+        out.push_str(&r.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct Chart {
+    id: String,
+    svg: String,
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.0}%")).unwrap_or_else(|| "-".into())
+}
+
+fn days(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.0}")).unwrap_or_else(|| "-".into())
+}
+
+/// The statistics page's context and its CSV files.
+fn stats_page(st: &Stats) -> (Context, Vec<(String, String)>) {
+    let mut c = Context::new();
+    let period_rows = |ps: &[stats::Figures]| -> Vec<Vec<String>> {
+        ps.iter()
+            .map(|f| {
+                vec![
+                    f.label.clone(),
+                    f.registered.to_string(),
+                    f.whereabouts_known.to_string(),
+                    f.whereabouts_unknown.to_string(),
+                    f.active_at_end.to_string(),
+                    f.active_unknown_at_end.to_string(),
+                    f.closed.to_string(),
+                    pct(f.success_rate),
+                    days(f.median_days_to_resolution),
+                ]
+            })
+            .collect()
+    };
+    let period_header = [
+        "Period",
+        "Registered",
+        "Whereabouts known",
+        "Whereabouts unknown",
+        "Active at end",
+        "Active, whereabouts unknown",
+        "Closed",
+        "Success rate",
+        "Median days to resolution",
+    ];
+    let months = period_rows(&st.months);
+    let quarters = period_rows(&st.quarters);
+    let outcome_header: Vec<String> = std::iter::once("Period".to_string())
+        .chain(st.total.closed_by_outcome.iter().map(|o| view::words(&o.key)))
+        .collect();
+    let outcome_rows: Vec<Vec<String>> = st
+        .quarters
+        .iter()
+        .map(|f| {
+            std::iter::once(f.label.clone())
+                .chain(f.closed_by_outcome.iter().map(|o| o.count.to_string()))
+                .collect()
+        })
+        .collect();
+    let count_rows = |v: &[stats::Count]| -> Vec<Vec<String>> {
+        v.iter()
+            .map(|x| vec![view::words(&x.label), x.count.to_string()])
+            .collect()
+    };
+    let school_rows: Vec<Vec<String>> = st
+        .schools
+        .iter()
+        .map(|s| {
+            vec![
+                s.school.clone(),
+                s.leavers.to_string(),
+                s.leavers_on_time.to_string(),
+                s.leavers_late.to_string(),
+                s.joiners.to_string(),
+                s.joiners_on_time.to_string(),
+                s.joiners_late.to_string(),
+            ]
+        })
+        .collect();
+    let school_header = [
+        "School",
+        "Leavers",
+        "Leavers notified on time",
+        "Leavers notified late",
+        "Joiners",
+        "Joiners notified on time",
+        "Joiners notified late",
+    ];
+    let bars = |v: &[stats::Count]| -> Vec<chart::Bar> {
+        v.iter()
+            .map(|x| chart::Bar {
+                label: view::words(&x.label),
+                value: x.count as f64,
+            })
+            .collect()
+    };
+    let charts = vec![
+        Chart {
+            id: "registered-by-month".into(),
+            svg: chart::columns(
+                "registered-by-month",
+                "Referrals registered each month",
+                "Column chart of referrals registered per month; the table below gives the figures.",
+                &st.months
+                    .iter()
+                    .map(|f| chart::Bar {
+                        label: f.start.format("%b %Y").to_string(),
+                        value: f.registered as f64,
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+        },
+        Chart {
+            id: "active-by-month".into(),
+            svg: chart::columns(
+                "active-by-month",
+                "Active cases at the end of each month",
+                "Column chart of cases open at each month end; the table below gives the figures.",
+                &st.months
+                    .iter()
+                    .map(|f| chart::Bar {
+                        label: f.start.format("%b %Y").to_string(),
+                        value: f.active_at_end as f64,
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+        },
+        Chart {
+            id: "outcomes".into(),
+            svg: chart::bars(
+                "outcomes",
+                "Closures by outcome",
+                "Bar chart of all closures in the period by outcome; the table gives the figures.",
+                &bars(&st.total.closed_by_outcome),
+            ),
+        },
+        Chart {
+            id: "sources".into(),
+            svg: chart::bars(
+                "sources",
+                "Referrals by source",
+                "Bar chart of referrals by who made them; the table gives the figures.",
+                &bars(&st.by_source),
+            ),
+        },
+        Chart {
+            id: "reasons".into(),
+            svg: chart::bars(
+                "reasons",
+                "Referrals by reason",
+                "Bar chart of referrals by reason; the table gives the figures.",
+                &bars(&st.by_reason),
+            ),
+        },
+        Chart {
+            id: "vulnerabilities".into(),
+            svg: chart::bars(
+                "vulnerabilities",
+                "Referrals by vulnerability",
+                "Bar chart of referrals by recorded vulnerability; the table gives the figures.",
+                &bars(&st.by_vulnerability),
+            ),
+        },
+    ];
+    c.insert("stats", st);
+    c.insert("period_header", &period_header);
+    c.insert("months", &months);
+    c.insert("quarters", &quarters);
+    c.insert("outcome_header", &outcome_header);
+    c.insert("outcome_rows", &outcome_rows);
+    #[derive(Serialize)]
+    struct CountTable {
+        key: &'static str,
+        title: &'static str,
+        column: &'static str,
+        rows: Vec<Vec<String>>,
+    }
+    c.insert(
+        "count_tables",
+        &[
+            CountTable {
+                key: "sources",
+                title: "Referrals by source",
+                column: "Source",
+                rows: count_rows(&st.by_source),
+            },
+            CountTable {
+                key: "reasons",
+                title: "Referrals by reason",
+                column: "Reason",
+                rows: count_rows(&st.by_reason),
+            },
+            CountTable {
+                key: "vulnerabilities",
+                title: "Referrals by vulnerability",
+                column: "Vulnerability",
+                rows: count_rows(&st.by_vulnerability),
+            },
+        ],
+    );
+    c.insert("school_header", &school_header);
+    c.insert("schools", &school_rows);
+    c.insert(
+        "charts",
+        &charts
+            .into_iter()
+            .map(|ch| (ch.id.clone(), ch))
+            .collect::<BTreeMap<_, _>>(),
+    );
+    c.insert("total_success", &pct(st.total.success_rate));
+    c.insert("total_median", &days(st.total.median_days_to_resolution));
+    let outcome_header_refs: Vec<&str> = outcome_header.iter().map(String::as_str).collect();
+    let csvs = vec![
+        ("months.csv".to_string(), csv(&period_header, months)),
+        ("quarters.csv".to_string(), csv(&period_header, quarters)),
+        (
+            "outcomes-by-quarter.csv".to_string(),
+            csv(&outcome_header_refs, outcome_rows),
+        ),
+        (
+            "sources.csv".to_string(),
+            csv(&["Source", "Referrals"], count_rows(&st.by_source)),
+        ),
+        (
+            "reasons.csv".to_string(),
+            csv(&["Reason", "Referrals"], count_rows(&st.by_reason)),
+        ),
+        (
+            "vulnerabilities.csv".to_string(),
+            csv(&["Vulnerability", "Referrals"], count_rows(&st.by_vulnerability)),
+        ),
+        ("schools.csv".to_string(), csv(&school_header, school_rows)),
+    ];
+    (c, csvs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_and_defuses_formulas() {
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+    }
+}

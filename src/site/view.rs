@@ -1,0 +1,585 @@
+//! Page models: what each template shows, already computed and formatted. Templates only
+//! lay these out; they never compute a date or a deadline.
+
+use super::markdown;
+use crate::deadline::{Deadline, State};
+use crate::diagnostic::Diagnostic;
+use crate::load::Repo;
+use crate::model::{Case, Vocabulary};
+use crate::pack::Severity;
+use crate::state::CaseState;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// "14 May 2026", as GOV.UK writes dates.
+pub fn date(d: NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
+}
+
+pub fn opt_date(d: Option<NaiveDate>) -> String {
+    d.map(date).unwrap_or_default()
+}
+
+/// Words for a vocabulary value: "moved-unknown-school" -> "Moved unknown school",
+/// "cme-officer" -> "CME officer".
+pub fn words(s: &str) -> String {
+    const ACRONYMS: &[&str] = &["cme", "la", "ehe", "sao", "ehcp", "upn", "mash", "ctf"];
+    let t: Vec<String> = s
+        .split('-')
+        .map(|w| {
+            if ACRONYMS.contains(&w) {
+                w.to_uppercase()
+            } else {
+                w.to_string()
+            }
+        })
+        .collect();
+    let t = t.join(" ");
+    let mut c = t.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// A labelled value of a summary list.
+#[derive(Clone, Debug, Serialize)]
+pub struct Row {
+    pub key: String,
+    pub value: String,
+}
+
+fn row(key: &str, value: impl Into<String>) -> Row {
+    Row {
+        key: key.into(),
+        value: value.into(),
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DeadlineView {
+    pub rule: String,
+    pub title: String,
+    pub asks: String,
+    pub due: String,
+    pub due_iso: String,
+    pub state: String,
+    pub state_label: String,
+    pub tag: &'static str,
+    pub done_on: String,
+    pub met_by: String,
+    pub note: String,
+}
+
+pub fn state_label(d: &Deadline, today: NaiveDate) -> String {
+    match d.state {
+        State::Overdue => match d.days_overdue {
+            Some(1) => "Overdue by 1 day".into(),
+            Some(n) => format!("Overdue by {n} days"),
+            None => "Overdue".into(),
+        },
+        State::DueSoon => match d.due.map(|due| (due - today).num_days()) {
+            Some(0) => "Due today".into(),
+            Some(1) => "Due tomorrow".into(),
+            Some(n) if n > 1 => format!("Due in {n} days"),
+            _ => "Due soon".into(),
+        },
+        State::Open => "Not yet due".into(),
+        State::Late => "Done late".into(),
+        State::Met => "Met".into(),
+        State::Unknown => "Calendar gap".into(),
+    }
+}
+
+pub fn state_tag(s: State) -> &'static str {
+    match s {
+        State::Overdue | State::Unknown => "red",
+        State::DueSoon => "orange",
+        State::Open => "blue",
+        State::Late => "purple",
+        State::Met => "green",
+    }
+}
+
+pub fn deadline_view(repo: &Repo, d: &Deadline, today: NaiveDate) -> DeadlineView {
+    DeadlineView {
+        rule: d.rule.clone(),
+        title: repo.pack.rule(&d.rule).map(|r| r.title.clone()).unwrap_or_default(),
+        asks: d.asks.clone(),
+        due: opt_date(d.due),
+        due_iso: d.due.map(|d| d.to_string()).unwrap_or_default(),
+        state: serde_json::to_value(d.state)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default(),
+        state_label: state_label(d, today),
+        tag: state_tag(d.state),
+        done_on: opt_date(d.done_on),
+        met_by: d.met_by.clone().unwrap_or_default(),
+        note: d.note.clone().or_else(|| d.problem.clone()).unwrap_or_default(),
+    }
+}
+
+pub fn risk_tag(level: Option<&str>) -> &'static str {
+    match level {
+        Some("HI") => "red",
+        Some("MED") => "orange",
+        Some("LO") => "green",
+        _ => "grey",
+    }
+}
+
+/// One row of a queue table.
+#[derive(Clone, Debug, Serialize)]
+pub struct QueueRow {
+    pub id: String,
+    pub child: String,
+    pub officer: String,
+    pub officer_id: String,
+    pub priority: u8,
+    pub risk: String,
+    pub risk_tag: &'static str,
+    pub whereabouts: String,
+    pub received: String,
+    pub received_iso: String,
+    pub next: Option<DeadlineView>,
+    pub overdue: usize,
+    /// For the weekly review pack: checks done, the latest review, what is due next.
+    pub checks_done: String,
+    pub last_review: String,
+    pub decision_due: String,
+    pub decision_due_iso: String,
+}
+
+pub fn queue_row(repo: &Repo, case: &Case, s: &CaseState, today: NaiveDate) -> QueueRow {
+    let officer = s
+        .assigned_to
+        .as_deref()
+        .map(|id| repo.config.officer(id).map_or(id, |o| o.name.as_str()).to_string());
+    let checks = s
+        .checklists
+        .iter()
+        .map(|c| format!("{} of {}", c.done, c.items.len()))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let last_review = case.latest_review().map(|(_, r)| r.date);
+    let decision = s
+        .deadlines
+        .iter()
+        .filter(|d| !d.state.is_done() && d.due.is_some())
+        .filter(|d| d.rule != "COM-SCHOOL-AGE")
+        .min_by_key(|d| d.due);
+    QueueRow {
+        id: s.id.clone(),
+        child: s.child.clone(),
+        officer: officer.unwrap_or_default(),
+        officer_id: s.assigned_to.clone().unwrap_or_default(),
+        priority: s.priority,
+        risk: s.risk.clone().unwrap_or_default(),
+        risk_tag: risk_tag(s.risk.as_deref()),
+        whereabouts: words(s.whereabouts.as_str()),
+        received: date(case.referral.received),
+        received_iso: case.referral.received.to_string(),
+        next: s.next().map(|d| deadline_view(repo, d, today)),
+        overdue: s.overdue().count(),
+        checks_done: checks,
+        last_review: opt_date(last_review),
+        decision_due: decision
+            .map(|d| format!("{} ({})", opt_date(d.due), d.rule))
+            .unwrap_or_default(),
+        decision_due_iso: decision.and_then(|d| d.due).map(|d| d.to_string()).unwrap_or_default(),
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ActionView {
+    pub number: usize,
+    pub date: String,
+    pub kind: String,
+    pub by: String,
+    pub detail: String,
+    pub outcome: String,
+    pub note_html: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ReviewView {
+    pub number: usize,
+    pub date: String,
+    pub cme_score: String,
+    pub safeguarding_score: String,
+    pub level: String,
+    pub tag: &'static str,
+    pub meaning: String,
+    pub decision: String,
+    pub signed_off_by: String,
+    pub comments: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ChecklistView {
+    pub rule: String,
+    pub title: String,
+    pub done: usize,
+    pub total: usize,
+    pub groups: Vec<ChecklistGroup>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ChecklistGroup {
+    pub name: String,
+    pub items: Vec<ChecklistItemView>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ChecklistItemView {
+    pub label: String,
+    pub done: bool,
+    pub when: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DiagnosticView {
+    pub severity: String,
+    pub tag: &'static str,
+    pub rule: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub hint: String,
+    pub policy_ref: String,
+}
+
+pub fn diagnostic_view(d: &Diagnostic) -> DiagnosticView {
+    DiagnosticView {
+        severity: d.severity.as_str().into(),
+        tag: if d.severity == Severity::Error { "red" } else { "orange" },
+        rule: d.rule.clone(),
+        line: d.line,
+        column: d.column,
+        message: d.message.clone(),
+        hint: d.hint.clone().unwrap_or_default(),
+        policy_ref: d
+            .policy_ref
+            .as_deref()
+            .and_then(|r| r.split_once('#'))
+            .map(|(_, a)| a.to_string())
+            .unwrap_or_default(),
+    }
+}
+
+/// Everything the case page shows.
+#[derive(Clone, Debug, Serialize)]
+pub struct CaseView {
+    pub id: String,
+    pub file: String,
+    pub child: String,
+    pub status: String,
+    pub status_tag: &'static str,
+    pub risk: String,
+    pub risk_tag: &'static str,
+    pub risk_meaning: String,
+    pub priority: u8,
+    pub officer: String,
+    pub whereabouts: String,
+    pub child_rows: Vec<Row>,
+    pub referral_rows: Vec<Row>,
+    pub school_rows: Vec<Row>,
+    pub social_care_rows: Vec<Row>,
+    pub closure_rows: Vec<Row>,
+    pub reopened: Vec<Vec<Row>>,
+    pub deadlines: Vec<DeadlineView>,
+    pub checklists: Vec<ChecklistView>,
+    pub actions: Vec<ActionView>,
+    pub reviews: Vec<ReviewView>,
+    pub diagnostics: Vec<DiagnosticView>,
+    pub has_errors: bool,
+}
+
+pub fn case_view(
+    repo: &Repo,
+    file: &str,
+    case: &Case,
+    s: &CaseState,
+    diags: &[&Diagnostic],
+    today: NaiveDate,
+) -> CaseView {
+    let pack = &repo.pack;
+    let officer = |id: &str| {
+        repo.config
+            .officer(id)
+            .map_or(id.to_string(), |o| format!("{} ({id})", o.name))
+    };
+    let c = &case.child;
+    let age_years = {
+        let mut y = today.years_since(c.date_of_birth).unwrap_or(0);
+        if y > 200 {
+            y = 0;
+        }
+        y
+    };
+    let mut child_rows = vec![
+        row("Name", format!("{} {}", c.given_name, c.family_name)),
+        row("Date of birth", format!("{} (age {age_years})", date(c.date_of_birth))),
+        row(
+            "Compulsory school age",
+            format!("{} to {}", date(s.school_age_starts), date(s.school_age_ends)),
+        ),
+    ];
+    if let Some(u) = &c.upn {
+        child_rows.push(row("UPN", u.clone()));
+    }
+    if let Some(g) = c.gender {
+        child_rows.push(row("Gender", g.as_str()));
+    }
+    if let Some(a) = &c.last_known_address {
+        child_rows.push(row("Last known address", a.clone()));
+    }
+    child_rows.push(row("Whereabouts", words(c.whereabouts.as_str())));
+    let vulns: Vec<String> = c
+        .vulnerabilities
+        .iter()
+        .map(|v| pack.vulnerability(v).map_or(v.clone(), |x| x.label.clone()))
+        .collect();
+    child_rows.push(row(
+        "Vulnerabilities",
+        if vulns.is_empty() {
+            "None recorded".into()
+        } else {
+            vulns.join("; ")
+        },
+    ));
+    let r = &case.referral;
+    let mut referral_rows = vec![
+        row("Received", date(r.received)),
+        row("Source", words(r.source.as_str())),
+    ];
+    if let Some(x) = &r.referrer {
+        referral_rows.push(row("Referrer", x.clone()));
+    }
+    referral_rows.push(row("Reason", words(r.reason.as_str())));
+    referral_rows.push(row(
+        "Assigned to",
+        match (&r.assigned_to, r.assigned_on) {
+            (Some(who), Some(on)) => format!("{} on {}", officer(who), date(on)),
+            (Some(who), None) => officer(who),
+            _ => "Not yet assigned".into(),
+        },
+    ));
+    let mut school_rows = Vec::new();
+    if let Some(sc) = &case.school {
+        school_rows.push(row("School", sc.name.clone()));
+        if let Some(u) = &sc.urn {
+            school_rows.push(row("URN", u.clone()));
+        }
+        if let Some(a) = sc.in_area {
+            school_rows.push(row("In this authority's area", if a { "Yes" } else { "No" }));
+        }
+        for (k, v) in [
+            ("Last attended", sc.last_attended),
+            ("Removed from roll", sc.removed_from_roll),
+            ("School notified the LA", sc.notified_la),
+            ("Missing CTF uploaded", sc.missing_ctf_uploaded),
+        ] {
+            if let Some(v) = v {
+                school_rows.push(row(k, date(v)));
+            }
+        }
+        if let Some(g) = &sc.leaving_ground {
+            let title = pack.ground(g).map(|x| format!(" - {}", x.title)).unwrap_or_default();
+            school_rows.push(row("Leaving ground", format!("{g}{title}")));
+        }
+        if let Some(d) = &sc.destination {
+            school_rows.push(row("Next school named", d.clone()));
+        }
+        if !sc.documents.is_empty() {
+            let docs: Vec<String> = sc
+                .documents
+                .iter()
+                .map(|d| {
+                    pack.documents
+                        .iter()
+                        .find(|x| &x.id == d)
+                        .map_or(d.clone(), |x| x.label.clone())
+                })
+                .collect();
+            school_rows.push(row("Documents received", docs.join("; ")));
+        }
+    }
+    let mut social_care_rows = Vec::new();
+    if let Some(sc) = &case.social_care {
+        social_care_rows.push(row("Open to social care", if sc.open { "Yes" } else { "No" }));
+        if let Some(w) = &sc.social_worker {
+            social_care_rows.push(row("Social worker", w.clone()));
+        }
+        if let Some(d) = sc.contacted_on {
+            social_care_rows.push(row("Contacted on", date(d)));
+        }
+    }
+    let mut closure_rows = Vec::new();
+    if let Some(cl) = &case.closure {
+        closure_rows.push(row("Closed on", date(cl.date)));
+        closure_rows.push(row("Outcome", words(cl.outcome.as_str())));
+        for (k, v) in [("School", &cl.school), ("Authority", &cl.authority)] {
+            if let Some(v) = v {
+                closure_rows.push(row(k, v.clone()));
+            }
+        }
+        for (k, v) in [
+            ("Admitted on", cl.admitted_on),
+            ("Joiner notified", cl.joiner_notified),
+            ("Written confirmation received", cl.confirmation_received),
+            ("Lost Pupils database upload", cl.lost_pupils_uploaded),
+            ("MASH referral", cl.mash_referral),
+        ] {
+            if let Some(v) = v {
+                closure_rows.push(row(k, date(v)));
+            }
+        }
+        if let Some(n) = &cl.note {
+            closure_rows.push(row("Note", n.clone()));
+        }
+    }
+    let reopened = case
+        .reopened
+        .iter()
+        .map(|r| {
+            vec![
+                row("Reopened on", date(r.date)),
+                row("Reason", r.reason.clone()),
+                row(
+                    "Closure undone",
+                    format!("{} ({})", date(r.closed_on), words(r.closed_outcome.as_str())),
+                ),
+            ]
+        })
+        .collect();
+    let actions = case
+        .actions
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let mut detail = Vec::new();
+            if let Some(ch) = &a.check {
+                detail.push(pack.check(ch).map_or(ch.clone(), |x| x.label.clone()));
+            }
+            if let Some(to) = &a.to {
+                detail.push(format!(
+                    "to {}",
+                    pack.escalations
+                        .iter()
+                        .find(|x| &x.id == to)
+                        .map_or(to.as_str(), |x| x.label.as_str())
+                ));
+            }
+            ActionView {
+                number: i + 1,
+                date: date(a.date),
+                kind: words(a.kind.as_str()),
+                by: officer(&a.by),
+                detail: detail.join("; "),
+                outcome: a.outcome.clone().unwrap_or_default(),
+                note_html: a.note.as_deref().map(markdown::note).unwrap_or_default(),
+            }
+        })
+        .collect();
+    let scale = |v: &[String], n: Option<i64>| {
+        n.map(|n| match v.get(usize::try_from(n - 1).unwrap_or(usize::MAX)) {
+            Some(m) => format!("{n}: {m}"),
+            None => n.to_string(),
+        })
+        .unwrap_or_default()
+    };
+    let reviews = case
+        .reviews
+        .iter()
+        .enumerate()
+        .map(|(i, rv)| {
+            let level = match (&pack.risk, rv.cme_score, rv.safeguarding_score) {
+                (Some(m), Some(c), Some(sg)) => m.level(c, sg).map(str::to_string),
+                _ => None,
+            };
+            ReviewView {
+                number: i + 1,
+                date: date(rv.date),
+                cme_score: scale(&pack.review.cme_scale, rv.cme_score),
+                safeguarding_score: scale(&pack.review.safeguarding_scale, rv.safeguarding_score),
+                tag: risk_tag(level.as_deref()),
+                meaning: level
+                    .as_ref()
+                    .and_then(|l| pack.risk.as_ref().and_then(|m| m.meaning.get(l)).cloned())
+                    .unwrap_or_default(),
+                level: level.unwrap_or_default(),
+                decision: rv.decision.map(|d| words(d.as_str())).unwrap_or_default(),
+                signed_off_by: rv.signed_off_by.as_deref().map(officer).unwrap_or_default(),
+                comments: rv.comments.clone().unwrap_or_default(),
+            }
+        })
+        .collect();
+    let checklists = s
+        .checklists
+        .iter()
+        .map(|p| {
+            let mut groups: Vec<ChecklistGroup> = Vec::new();
+            for it in &p.items {
+                let name = it.group.clone().unwrap_or_default();
+                if groups.last().is_none_or(|g| g.name != name) {
+                    groups.push(ChecklistGroup {
+                        name,
+                        items: Vec::new(),
+                    });
+                }
+                let when = match (it.date, &it.by) {
+                    (Some(d), Some(by)) => format!("{} by {}", date(d), officer(by)),
+                    (Some(d), None) => date(d),
+                    _ => String::new(),
+                };
+                groups.last_mut().expect("pushed").items.push(ChecklistItemView {
+                    label: it.label.clone(),
+                    done: it.done,
+                    when,
+                });
+            }
+            ChecklistView {
+                rule: p.rule.clone(),
+                title: p.title.clone(),
+                done: p.done,
+                total: p.items.len(),
+                groups,
+            }
+        })
+        .collect();
+    CaseView {
+        id: case.id.clone(),
+        file: file.to_string(),
+        child: s.child.clone(),
+        status: words(case.status.as_str()),
+        status_tag: if case.is_open() { "blue" } else { "grey" },
+        risk: s.risk.clone().unwrap_or_default(),
+        risk_tag: risk_tag(s.risk.as_deref()),
+        risk_meaning: s
+            .risk
+            .as_ref()
+            .and_then(|l| pack.risk.as_ref().and_then(|m| m.meaning.get(l)).cloned())
+            .unwrap_or_default(),
+        priority: s.priority,
+        officer: s
+            .assigned_to
+            .as_deref()
+            .map(officer)
+            .unwrap_or_else(|| "Unassigned".into()),
+        whereabouts: words(c.whereabouts.as_str()),
+        child_rows,
+        referral_rows,
+        school_rows,
+        social_care_rows,
+        closure_rows,
+        reopened,
+        deadlines: s.deadlines.iter().map(|d| deadline_view(repo, d, today)).collect(),
+        checklists,
+        actions,
+        reviews,
+        diagnostics: diags.iter().map(|d| diagnostic_view(d)).collect(),
+        has_errors: diags.iter().any(|d| d.severity == Severity::Error),
+    }
+}
