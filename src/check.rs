@@ -21,7 +21,7 @@ pub enum Selection {
 /// Reads, decodes and validates the selected case files. Notes about arguments that are not
 /// case files at all (deleted files, other files a CI job passes on) go to `notes`.
 pub fn run(repo: &Repo, today: NaiveDate, selection: &Selection, notes: &mut Vec<String>) -> CheckReport {
-    let (all, listing_problems) = load::case_paths(&repo.root);
+    let (all, listing_problems) = repo.store.case_paths();
     let mut extra: Vec<(String, Finding)> = Vec::new();
     let selected: Vec<String> = match selection {
         Selection::All => {

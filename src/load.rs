@@ -19,6 +19,8 @@ pub const SETUP: &str = "CONFIG";
 #[derive(Debug)]
 pub struct Repo {
     pub root: PathBuf,
+    /// Where the records are read from: the working tree or a commit.
+    pub store: Store,
     pub config: Config,
     pub pack: Pack,
     /// The pack's policy text (Markdown).
@@ -64,15 +66,145 @@ impl SetupError {
 }
 
 /// Reads a whole small file as text, or says why not.
-fn read_text(root: &Path, rel: &str, max: u64) -> Result<String, String> {
-    let bytes = read_limited(&root.join(rel), max).map_err(|e| e.to_string())?;
+fn read_text(store: &Store, rel: &str, max: u64) -> Result<String, String> {
+    let bytes = store.read(rel, max).map_err(|e| e.to_string())?;
     String::from_utf8(bytes).map_err(|e| format!("is not UTF-8 text (byte {})", e.utf8_error().valid_up_to()))
 }
 
+/// Where a repository's files are read from.
+pub enum Store {
+    /// The working tree.
+    Dir(PathBuf),
+    /// A commit's tree: the records exactly as they stood at that commit.
+    Commit {
+        git: std::sync::Mutex<git2::Repository>,
+        commit: git2::Oid,
+        /// Every file of the commit's tree: path -> (blob, mode).
+        files: std::collections::HashMap<String, (git2::Oid, i32)>,
+    },
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Store::Dir(p) => write!(f, "Store::Dir({})", p.display()),
+            Store::Commit { commit, files, .. } => write!(f, "Store::Commit({commit}, {} files)", files.len()),
+        }
+    }
+}
+
+const SYMLINK_MODE: i32 = 0o120000;
+
+impl Store {
+    /// The tree of a commit of the git repository at `root`.
+    pub fn commit(root: &Path, commit: git2::Oid) -> Result<Store, git2::Error> {
+        let git = git2::Repository::discover(root)?;
+        let tree = git.find_commit(commit)?.tree()?;
+        // Paths inside the repository's working directory, relative to `root`.
+        let prefix = match git.workdir().and_then(|w| fs::canonicalize(root).ok()?.strip_prefix(fs::canonicalize(w).ok()?).ok().map(Path::to_path_buf)) {
+            Some(p) if !p.as_os_str().is_empty() => format!("{}/", p.to_string_lossy()),
+            _ => String::new(),
+        };
+        let mut files = std::collections::HashMap::new();
+        let tree = tree;
+        tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+            if entry.kind() == Some(git2::ObjectType::Blob)
+                && let Ok(name) = entry.name()
+            {
+                let full = format!("{dir}{name}");
+                if let Some(rel) = full.strip_prefix(&prefix) {
+                    files.insert(rel.to_string(), (entry.id(), entry.filemode()));
+                }
+            }
+            git2::TreeWalkResult::Ok
+        })?;
+        drop(tree);
+        Ok(Store::Commit {
+            git: std::sync::Mutex::new(git),
+            commit,
+            files,
+        })
+    }
+
+    /// Reads at most `max` bytes of a file; a larger file, or a symbolic link, is refused.
+    pub fn read(&self, rel: &str, max: u64) -> io::Result<Vec<u8>> {
+        match self {
+            Store::Dir(root) => read_limited(&root.join(rel), max),
+            Store::Commit { git, files, commit } => {
+                let (oid, mode) = files
+                    .get(rel)
+                    .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, format!("is not in commit {commit}")))?;
+                if *mode == SYMLINK_MODE {
+                    return Err(io::Error::other("is a symbolic link, which cme does not follow"));
+                }
+                let git = git.lock().unwrap_or_else(|p| p.into_inner());
+                let odb = git.odb().map_err(io::Error::other)?;
+                let (size, _) = odb.read_header(*oid).map_err(io::Error::other)?;
+                if size as u64 > max {
+                    return Err(io::Error::other(format!("is {size} bytes, over the limit of {max} bytes")));
+                }
+                let blob = git.find_blob(*oid).map_err(io::Error::other)?;
+                Ok(blob.content().to_vec())
+            }
+        }
+    }
+
+    pub fn exists(&self, rel: &str) -> bool {
+        match self {
+            Store::Dir(root) => root.join(rel).exists(),
+            Store::Commit { files, .. } => files.contains_key(rel),
+        }
+    }
+
+    /// Every case file under `cases/`, sorted, and a finding for each entry that cannot be one.
+    pub fn case_paths(&self) -> (Vec<String>, Vec<(String, Finding)>) {
+        match self {
+            Store::Dir(root) => case_paths(root),
+            Store::Commit { files, .. } => {
+                let mut paths = Vec::new();
+                let mut problems = Vec::new();
+                for (p, (_, mode)) in files {
+                    if !p.starts_with("cases/") {
+                        continue;
+                    }
+                    if *mode == SYMLINK_MODE {
+                        problems.push((p.clone(), symlink_finding()));
+                    } else if p.ends_with(".toml") {
+                        paths.push(p.clone());
+                    }
+                }
+                paths.sort();
+                problems.sort_by(|a, b| a.0.cmp(&b.0));
+                (paths, problems)
+            }
+        }
+    }
+
+    /// The commit the records come from, if they come from one.
+    pub fn commit_id(&self) -> Option<git2::Oid> {
+        match self {
+            Store::Dir(_) => None,
+            Store::Commit { commit, .. } => Some(*commit),
+        }
+    }
+}
+
 impl Repo {
+    /// The repository as it is in the working tree.
     pub fn open(root: &Path) -> Result<Repo, SetupError> {
+        Repo::open_store(root, Store::Dir(root.to_path_buf()))
+    }
+
+    /// The repository as it stood at a commit (cme.toml, pack, calendar and cases alike).
+    pub fn at_commit(root: &Path, commit: git2::Oid) -> Result<Repo, SetupError> {
+        let store = Store::commit(root, commit)
+            .map_err(|e| SetupError::one(config::FILE, None, None, format!("cannot read commit {commit}: {}", e.message()), None))?;
+        Repo::open_store(root, store)
+    }
+
+    pub fn open_store(root: &Path, store: Store) -> Result<Repo, SetupError> {
         let max = 4 * 1024 * 1024;
-        let config_text = read_text(root, config::FILE, max).map_err(|e| {
+        let config_text = read_text(&store, config::FILE, max).map_err(|e| {
             SetupError::one(
                 config::FILE,
                 None,
@@ -108,7 +240,7 @@ impl Repo {
             ));
         }
         let pack_file = format!("policy/{id}/policy.toml");
-        let pack_text = read_text(root, &pack_file, max).map_err(|e| {
+        let pack_text = read_text(&store, &pack_file, max).map_err(|e| {
             SetupError::one(
                 &pack_file,
                 None,
@@ -145,7 +277,7 @@ impl Repo {
                 None,
             ));
         }
-        let policy_md = read_text(root, &text_file, max).map_err(|e| {
+        let policy_md = read_text(&store, &text_file, max).map_err(|e| {
             SetupError::one(
                 &text_file,
                 None,
@@ -163,9 +295,10 @@ impl Repo {
                 None,
             ));
         }
-        let calendar = load_calendar(root, &config)?;
+        let calendar = load_calendar(&store, &config)?;
         Ok(Repo {
             root: root.to_path_buf(),
+            store,
             config_source: Arc::new(SourceFile::new(config::FILE, config_text)),
             pack_source: Arc::new(SourceFile::new(pack_file, pack_text)),
             config,
@@ -198,7 +331,7 @@ impl Repo {
     }
 }
 
-fn load_calendar(root: &Path, config: &Config) -> Result<Calendar, SetupError> {
+fn load_calendar(store: &Store, config: &Config) -> Result<Calendar, SetupError> {
     let max = 8 * 1024 * 1024;
     let bh = &config.authority.bank_holidays;
     let terms = &config.authority.school_calendar;
@@ -213,7 +346,7 @@ fn load_calendar(root: &Path, config: &Config) -> Result<Calendar, SetupError> {
             ));
         }
     }
-    let bh_text = read_text(root, bh, max).map_err(|e| {
+    let bh_text = read_text(store, bh, max).map_err(|e| {
         SetupError::one(
             bh,
             None,
@@ -222,9 +355,9 @@ fn load_calendar(root: &Path, config: &Config) -> Result<Calendar, SetupError> {
             Some("copy https://www.gov.uk/bank-holidays.json there".into()),
         )
     })?;
-    let terms_text = match read_text(root, terms, max) {
+    let terms_text = match read_text(store, terms, max) {
         Ok(t) => Some(t),
-        Err(_) if !root.join(terms).exists() => None,
+        Err(_) if !store.exists(terms) => None,
         Err(e) => {
             return Err(SetupError::one(
                 terms,
@@ -313,8 +446,8 @@ impl CaseFile {
 }
 
 /// Reads and decodes one case file, given its path relative to the repository root.
-pub fn read_case(root: &Path, rel: &str, max_bytes: u64) -> CaseFile {
-    match read_limited(&root.join(rel), max_bytes) {
+pub fn read_case(store: &Store, rel: &str, max_bytes: u64) -> CaseFile {
+    match store.read(rel, max_bytes) {
         Ok(bytes) => parse_case(rel, bytes),
         Err(e) => CaseFile::broken(
             rel,
@@ -423,16 +556,7 @@ pub fn case_paths(root: &Path) -> (Vec<String>, Vec<(String, Finding)>) {
         let rel = rel_string(root, entry.path());
         let ft = entry.file_type();
         if ft.is_symlink() {
-            problems.push((
-                rel,
-                Finding::new(
-                    "COM-SCHEMA",
-                    Severity::Error,
-                    None,
-                    "a symbolic link under cases/ is not followed: case files must be real files in the repository",
-                )
-                .hint("replace the link with the file itself, or remove it"),
-            ));
+            problems.push((rel, symlink_finding()));
         } else if ft.is_file() && rel.ends_with(".toml") {
             paths.push(rel);
         }
@@ -444,7 +568,17 @@ pub fn case_paths(root: &Path) -> (Vec<String>, Vec<(String, Finding)>) {
 pub fn read_many(repo: &Repo, paths: &[String]) -> Vec<CaseFile> {
     use rayon::prelude::*;
     let max = repo.config.limits.max_case_bytes;
-    paths.par_iter().map(|p| read_case(&repo.root, p, max)).collect()
+    paths.par_iter().map(|p| read_case(&repo.store, p, max)).collect()
+}
+
+fn symlink_finding() -> Finding {
+    Finding::new(
+        "COM-SCHEMA",
+        Severity::Error,
+        None,
+        "a symbolic link under cases/ is not followed: case files must be real files in the repository",
+    )
+    .hint("replace the link with the file itself, or remove it")
 }
 
 fn rel_string(root: &Path, p: &Path) -> String {

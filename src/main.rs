@@ -162,7 +162,7 @@ fn stats(
     from: Option<chrono::NaiveDate>,
     to: Option<chrono::NaiveDate>,
 ) -> std::io::Result<ExitCode> {
-    let (paths, _) = cme::load::case_paths(&repo.root);
+    let (paths, _) = repo.store.case_paths();
     let files = cme::load::read_many(repo, &paths);
     let cases: Vec<&cme::model::Case> = files.iter().filter_map(|f| f.case.as_ref()).collect();
     let to = to.unwrap_or(today);

@@ -55,7 +55,7 @@ pub fn run(repo: &Repo, today: NaiveDate, filter: &Filter) -> Result<StatusRepor
     {
         return Err(StatusError::UnknownOfficer(o.clone()));
     }
-    let (paths, _) = load::case_paths(&repo.root);
+    let (paths, _) = repo.store.case_paths();
     let wanted: Vec<String> = if filter.ids.is_empty() {
         paths
     } else {

@@ -147,7 +147,7 @@ pub struct Content {
 
 impl Content {
     pub fn load(repo: &Repo, today: NaiveDate, live_reload: bool) -> Content {
-        let (paths, _) = load::case_paths(&repo.root);
+        let (paths, _) = repo.store.case_paths();
         let files = load::read_many(repo, &paths);
         Self::from_files(repo, today, live_reload, files, &paths, commit_of(&repo.root))
     }

@@ -7,12 +7,12 @@ use std::collections::BTreeSet;
 
 fn cases(root: &std::path::Path) -> (Repo, Vec<Case>) {
     let repo = Repo::open(root).unwrap();
-    let (paths, problems) = load::case_paths(root);
+    let (paths, problems) = repo.store.case_paths();
     assert!(problems.is_empty());
     let cases = paths
         .iter()
         .map(|p| {
-            load::read_case(root, p, 1 << 20)
+            load::read_case(&repo.store, p, 1 << 20)
                 .case
                 .unwrap_or_else(|| panic!("{p} decodes"))
         })
