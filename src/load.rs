@@ -101,7 +101,13 @@ impl Store {
         let git = git2::Repository::discover(root)?;
         let tree = git.find_commit(commit)?.tree()?;
         // Paths inside the repository's working directory, relative to `root`.
-        let prefix = match git.workdir().and_then(|w| fs::canonicalize(root).ok()?.strip_prefix(fs::canonicalize(w).ok()?).ok().map(Path::to_path_buf)) {
+        let prefix = match git.workdir().and_then(|w| {
+            fs::canonicalize(root)
+                .ok()?
+                .strip_prefix(fs::canonicalize(w).ok()?)
+                .ok()
+                .map(Path::to_path_buf)
+        }) {
             Some(p) if !p.as_os_str().is_empty() => format!("{}/", p.to_string_lossy()),
             _ => String::new(),
         };
@@ -141,7 +147,9 @@ impl Store {
                 let odb = git.odb().map_err(io::Error::other)?;
                 let (size, _) = odb.read_header(*oid).map_err(io::Error::other)?;
                 if size as u64 > max {
-                    return Err(io::Error::other(format!("is {size} bytes, over the limit of {max} bytes")));
+                    return Err(io::Error::other(format!(
+                        "is {size} bytes, over the limit of {max} bytes"
+                    )));
                 }
                 let blob = git.find_blob(*oid).map_err(io::Error::other)?;
                 Ok(blob.content().to_vec())
@@ -197,8 +205,15 @@ impl Repo {
 
     /// The repository as it stood at a commit (cme.toml, pack, calendar and cases alike).
     pub fn at_commit(root: &Path, commit: git2::Oid) -> Result<Repo, SetupError> {
-        let store = Store::commit(root, commit)
-            .map_err(|e| SetupError::one(config::FILE, None, None, format!("cannot read commit {commit}: {}", e.message()), None))?;
+        let store = Store::commit(root, commit).map_err(|e| {
+            SetupError::one(
+                config::FILE,
+                None,
+                None,
+                format!("cannot read commit {commit}: {}", e.message()),
+                None,
+            )
+        })?;
         Repo::open_store(root, store)
     }
 

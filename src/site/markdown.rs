@@ -154,7 +154,8 @@ mod tests {
 
     #[test]
     fn policy_anchors() {
-        let (title, html, headings) = policy_parts("# The policy\n\n## Outcomes {#outcomes}\n\n**10.3** The form.\n\nPlain **bold** text.\n");
+        let (title, html, headings) =
+            policy_parts("# The policy\n\n## Outcomes {#outcomes}\n\n**10.3** The form.\n\nPlain **bold** text.\n");
         assert_eq!(title.as_deref(), Some("The policy"));
         assert!(!html.contains("<h1"), "the title is placed by the page");
         assert!(html.contains(r#"<h2 id="outcomes">"#), "{html}");

@@ -610,12 +610,33 @@ fn stats_command_gives_the_figures_the_site_shows() {
     assert_eq!(st["rule"], "MAN-REPORTS");
     assert_eq!(st["total"]["registered"], 44);
     assert_eq!(st["total"]["active_at_end"], 24, "the open cases today");
-    let closed: u64 = st["total"]["closed_by_outcome"].as_array().unwrap().iter().map(|c| c["count"].as_u64().unwrap()).sum();
+    let closed: u64 = st["total"]["closed_by_outcome"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["count"].as_u64().unwrap())
+        .sum();
     assert_eq!(closed, st["total"]["closed"].as_u64().unwrap());
     // A quarter: financial 2025/26 Q4 (Jan-Mar 2026).
-    let q = st["quarters"].as_array().unwrap().iter().find(|q| q["label"] == "2025/26 Q4 (Jan-Mar 2026)").unwrap();
+    let q = st["quarters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["label"] == "2025/26 Q4 (Jan-Mar 2026)")
+        .unwrap();
     assert_eq!(q["registered"], 7);
-    let o = run(&root(), &["stats", "--format", "json", "--from", "2026-01-01", "--to", "2026-03-31"]);
+    let o = run(
+        &root(),
+        &[
+            "stats",
+            "--format",
+            "json",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-03-31",
+        ],
+    );
     let st: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(st["total"]["registered"], 7);
     assert_eq!(st["months"].as_array().unwrap().len(), 3);
