@@ -17,6 +17,9 @@ pub struct Cli {
     /// Take this date as today (YYYY-MM-DD), so results are reproducible.
     #[arg(long, global = true, value_name = "DATE", value_parser = parse_date)]
     pub today: Option<NaiveDate>,
+    /// No progress bars (they are only drawn on a terminal anyway).
+    #[arg(long, global = true)]
+    pub quiet: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -49,9 +52,35 @@ pub enum Command {
     },
     /// Render the intranet site: dashboard, queues, case pages, policy, statistics, search.
     Build {
-        /// Where to write the site (replaced atomically).
-        #[arg(long, value_name = "DIR", default_value = "site")]
-        out: PathBuf,
+        /// Where to write the site (replaced atomically). Default: site/ in the repository.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Render the records as they stood on this day (the last commit made by then), or at
+        /// this commit, with queues and deadlines computed for that day.
+        #[arg(long, value_name = "DATE|COMMIT", conflicts_with = "working_tree")]
+        as_of: Option<String>,
+        /// Render the working tree, uncommitted changes included (default: the HEAD commit).
+        #[arg(long)]
+        working_tree: bool,
+    },
+    /// Make a synthetic case repository with a realistic commit history (benchmarks, demos).
+    Generate {
+        /// A new (or empty) directory.
+        dir: PathBuf,
+        #[arg(long, default_value_t = 1000)]
+        cases: usize,
+        #[arg(long, default_value_t = 10000)]
+        commits: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value = "manchester")]
+        pack: String,
+    },
+    /// The audit trail of one case from git, newest first.
+    History {
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        case: String,
     },
     /// Build the site, serve it on 127.0.0.1, and rebuild and reload on every change.
     Serve {

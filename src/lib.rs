@@ -6,15 +6,19 @@
 //! [`risk`], [`deadline`], [`checklist`], gathered in [`state`]) -> present ([`diagnostic`],
 //! [`status`]).
 
+pub mod audit;
 pub mod calendar;
 pub mod check;
 pub mod checklist;
 pub mod config;
 pub mod deadline;
 pub mod diagnostic;
+pub mod generate;
 pub mod load;
 pub mod model;
 pub mod pack;
+pub mod packs;
+pub mod progress;
 pub mod queue;
 pub mod risk;
 pub mod rules;

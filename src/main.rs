@@ -27,17 +27,59 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli, today: chrono::NaiveDate) -> std::io::Result<ExitCode> {
-    if let Command::Serve { port } = &cli.command {
-        return cme::site::serve::serve(&cli.repo, *port, cli.today).map(|_| ExitCode::SUCCESS);
-    }
-    let repo = match Repo::open(&cli.repo) {
-        Ok(r) => r,
-        Err(e) => {
-            print_human_stderr(&e.report)?;
-            return Ok(ExitCode::from(2));
+    // Serving and building choose where the records come from themselves.
+    let repo = match &cli.command {
+        Command::Serve { port } => {
+            return cme::site::serve::serve(&cli.repo, *port, cli.today).map(|_| ExitCode::SUCCESS);
         }
+        Command::Build {
+            out,
+            as_of,
+            working_tree,
+        } => return build(cli, today, out.as_deref(), as_of.as_deref(), *working_tree),
+        Command::Generate {
+            dir,
+            cases,
+            commits,
+            seed,
+            pack,
+        } => {
+            let spec = cme::generate::Spec {
+                cases: *cases,
+                commits: *commits,
+                seed: *seed,
+                pack: pack.clone(),
+                today,
+            };
+            let progress = cme::progress::Bar::for_terminal(cli.quiet);
+            return match cme::generate::generate(dir, &spec, progress.as_ref()) {
+                Ok(()) => {
+                    if !cli.quiet {
+                        eprintln!(
+                            "generated {} cases in {} commits in {}",
+                            cases,
+                            commits.max(&(cases + 1)),
+                            dir.display()
+                        );
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    Ok(ExitCode::from(2))
+                }
+            };
+        }
+        _ => match Repo::open(&cli.repo) {
+            Ok(r) => r,
+            Err(e) => {
+                print_human_stderr(&e.report)?;
+                return Ok(ExitCode::from(2));
+            }
+        },
     };
     match &cli.command {
+        Command::Serve { .. } | Command::Build { .. } | Command::Generate { .. } => Ok(ExitCode::SUCCESS),
         Command::Check { format, files } => {
             let selection = if files.is_empty() {
                 Selection::All
@@ -66,9 +108,8 @@ fn run(cli: &Cli, today: chrono::NaiveDate) -> std::io::Result<ExitCode> {
                 ExitCode::SUCCESS
             })
         }
-        Command::Build { out } => build(cli, &repo, today, out),
+        Command::History { format, case } => history(cli, &repo, *format, case),
         Command::Stats { format, from, to } => stats(&repo, today, *format, *from, *to),
-        Command::Serve { .. } => unreachable!("handled before the repository is opened"),
         Command::Status {
             format,
             officer,
@@ -124,22 +165,107 @@ fn run(cli: &Cli, today: chrono::NaiveDate) -> std::io::Result<ExitCode> {
     }
 }
 
-fn build(cli: &Cli, repo: &Repo, today: chrono::NaiveDate, out: &std::path::Path) -> std::io::Result<ExitCode> {
-    let out = if out.is_absolute() {
-        out.to_path_buf()
-    } else if out == std::path::Path::new("site") {
-        cli.repo.join(out)
-    } else {
-        out.to_path_buf()
+/// `cme build`: from the HEAD commit by default, the working tree on request, or a commit
+/// or day with `--as-of`.
+fn build(
+    cli: &Cli,
+    today: chrono::NaiveDate,
+    out: Option<&std::path::Path>,
+    as_of: Option<&str>,
+    working_tree: bool,
+) -> std::io::Result<ExitCode> {
+    use cme::site::Trail;
+    let root = &cli.repo;
+    let out = out
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_else(|| root.join("site"));
+    let head = cme::audit::head(root);
+    let (commit, today) = match (as_of, head, working_tree) {
+        (Some(spec), _, _) => match cme::audit::resolve_as_of(root, spec) {
+            Ok((c, day)) => (Some(c), day),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(ExitCode::from(2));
+            }
+        },
+        (None, Some(h), false) => (Some(h), today),
+        _ => (None, today),
+    };
+    let t = std::time::Instant::now();
+    // HEAD's records are read from disk when the working tree holds exactly them (faster).
+    let from_disk = commit.is_some() && as_of.is_none() && cme::audit::matches_head(root);
+    let opened = match commit {
+        Some(c) if !from_disk => Repo::at_commit(root, c),
+        _ => Repo::open(root),
+    };
+    cme::site::timing("build: repository opened", t);
+    let repo = match opened {
+        Ok(r) => r,
+        Err(e) => {
+            print_human_stderr(&e.report)?;
+            return Ok(ExitCode::from(2));
+        }
+    };
+    match (commit, as_of) {
+        (Some(c), Some(_)) => eprintln!("rendering the records as they stood at commit {c}, as of {today}"),
+        (Some(_), None) => {
+            let t = std::time::Instant::now();
+            let changed = cme::audit::uncommitted(root);
+            cme::site::timing("build: status read", t);
+            if !changed.is_empty() {
+                eprintln!(
+                    "warning: the site shows the committed records (HEAD); these case files have uncommitted changes and are shown as last committed:"
+                );
+                for f in &changed {
+                    eprintln!("    {f}");
+                }
+                eprintln!("  commit them, or build with --working-tree to preview them");
+            }
+        }
+        (None, _) if head.is_none() && !working_tree => {
+            eprintln!("note: not a git repository with commits: rendering the working tree, with no audit trail")
+        }
+        _ => {}
+    }
+    let progress = cme::progress::Bar::for_terminal(cli.quiet);
+    let trail = match commit.or(head) {
+        Some(c) => {
+            progress.stage("reading history", 0);
+            let t = std::time::Instant::now();
+            let h = cme::audit::history(root, c);
+            cme::site::timing("build: history read", t);
+            match h {
+                Ok(h) => Trail::History(h),
+                Err(e) => {
+                    eprintln!("warning: {e}; case pages will say the trail could not be read");
+                    Trail::Unavailable(format!("The audit trail could not be read from git: {e}."))
+                }
+            }
+        }
+        None => Trail::Unavailable(
+            "The audit trail comes from git; this folder is not a git repository with commits.".into(),
+        ),
     };
     let opts = cme::site::Options {
         out: out.clone(),
         today,
         live_reload: false,
     };
-    match cme::site::build(repo, &opts) {
+    let built = cme::site::build(&repo, &opts, trail, progress.as_ref());
+    // Freeing a large repository's memory one allocation at a time takes longer than the
+    // process needs to exit: let the operating system reclaim it.
+    std::mem::forget(repo);
+    match built {
         Ok(s) => {
-            eprintln!("built {} pages for {} cases into {}", s.pages, s.cases, out.display());
+            if !cli.quiet {
+                eprintln!(
+                    "built {} pages for {} cases into {} ({} case pages unchanged since the last build)",
+                    s.pages,
+                    s.cases,
+                    out.display(),
+                    s.reused
+                );
+            }
             if s.unreadable > 0 {
                 eprintln!(
                     "warning: {} case files could not be read; see the failing-records queue or run cme check",
@@ -153,6 +279,82 @@ fn build(cli: &Cli, repo: &Repo, today: chrono::NaiveDate, out: &std::path::Path
             Ok(ExitCode::from(2))
         }
     }
+}
+
+/// `cme history CASE`: the case's audit trail from git.
+fn history(cli: &Cli, repo: &Repo, format: Format, case: &str) -> std::io::Result<ExitCode> {
+    let Some(head) = cme::audit::head(&cli.repo) else {
+        eprintln!(
+            "error: the audit trail comes from git, and {} is not a git repository with commits",
+            cli.repo.display()
+        );
+        return Ok(ExitCode::from(2));
+    };
+    let h = match cme::audit::history(&cli.repo, head) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let entries = h.trail(case);
+    let exists = repo
+        .store
+        .case_paths()
+        .0
+        .iter()
+        .any(|p| p.ends_with(&format!("/{case}.toml")));
+    if entries.is_empty() && !exists {
+        eprintln!("error: no case {case}: no file cases/*/{case}.toml and nothing in the git history");
+        return Ok(ExitCode::from(2));
+    }
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => {
+            #[derive(serde::Serialize)]
+            struct Item<'a> {
+                commit: &'a str,
+                author: &'a str,
+                email: &'a str,
+                date: &'a str,
+                message: &'a str,
+                changes: &'a [cme::audit::Change],
+            }
+            let items: Vec<Item<'_>> = entries
+                .iter()
+                .map(|(c, e)| Item {
+                    commit: &c.commit,
+                    author: &c.author,
+                    email: &c.email,
+                    date: &c.date,
+                    message: &c.message,
+                    changes: &e.changes,
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &items)?;
+            writeln!(out)?;
+        }
+        Format::Human => {
+            writeln!(
+                out,
+                "{case}: {} commit{}, newest first",
+                entries.len(),
+                if entries.len() == 1 { "" } else { "s" }
+            )?;
+            if entries.is_empty() {
+                writeln!(out, "(the file has not been committed yet)")?;
+            }
+            for (commit, e) in &entries {
+                let short = &commit.commit[..commit.commit.len().min(10)];
+                writeln!(out, "\n{}  {} <{}>  {short}", commit.date, commit.author, commit.email)?;
+                writeln!(out, "    {}", commit.message.lines().next().unwrap_or(""))?;
+                for c in &e.changes {
+                    writeln!(out, "    - {c}")?;
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn stats(

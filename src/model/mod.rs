@@ -7,6 +7,7 @@
 mod decode;
 pub mod upn;
 pub mod vocab;
+pub mod write;
 
 pub use decode::{Problem, decode_case};
 pub use vocab::*;

@@ -8,11 +8,13 @@ pub mod markdown;
 pub mod serve;
 mod view;
 
+use crate::audit::History;
 use crate::check;
 use crate::diagnostic::{CheckReport, Diagnostic};
 use crate::load::{self, CaseFile, Repo};
 use crate::model::{Case, Status, Vocabulary, Whereabouts};
 use crate::pack::Severity;
+use crate::progress::Progress;
 use crate::queue::Queue;
 use crate::state::CaseState;
 use crate::stats::{self, Stats};
@@ -61,6 +63,8 @@ pub struct Options {
 #[derive(Debug, Default)]
 pub struct Summary {
     pub pages: usize,
+    /// Case pages unchanged since the last build, linked rather than rendered again.
+    pub reused: usize,
     pub cases: usize,
     pub unreadable: usize,
 }
@@ -135,9 +139,17 @@ pub struct SiteInfo {
     pub live_reload: bool,
 }
 
+/// The audit trail a build shows on case pages.
+pub enum Trail {
+    History(History),
+    /// Why there is none (not a git repository, an unreadable history).
+    Unavailable(String),
+}
+
 /// Everything loaded and computed for one build.
 pub struct Content {
     pub info: SiteInfo,
+    pub trail: Trail,
     pub files: Vec<CaseFile>,
     pub report: CheckReport,
     /// Parallel to the readable cases: (index into files, state).
@@ -146,10 +158,19 @@ pub struct Content {
 }
 
 impl Content {
-    pub fn load(repo: &Repo, today: NaiveDate, live_reload: bool) -> Content {
+    pub fn load(repo: &Repo, today: NaiveDate, live_reload: bool, trail: Trail, progress: &dyn Progress) -> Content {
+        let t = std::time::Instant::now();
         let (paths, _) = repo.store.case_paths();
+        progress.stage("reading cases", paths.len() as u64);
         let files = load::read_many(repo, &paths);
-        Self::from_files(repo, today, live_reload, files, &paths, commit_of(&repo.root))
+        progress.inc(paths.len() as u64);
+        timing("build: cases read", t);
+        let commit = match repo.store.commit_id() {
+            Some(c) => c.to_string(),
+            None => commit_of(&repo.root),
+        };
+        progress.stage("checking", 0);
+        Self::from_files(repo, today, live_reload, files, &paths, commit, trail)
     }
 
     pub fn from_files(
@@ -159,14 +180,18 @@ impl Content {
         files: Vec<CaseFile>,
         paths: &[String],
         commit: String,
+        trail: Trail,
     ) -> Content {
+        let t = std::time::Instant::now();
         let report = check::check_files(repo, today, &files, paths);
+        timing("build: checked", t);
         let mut states: Vec<(usize, CaseState)> = files
             .par_iter()
             .enumerate()
             .filter_map(|(i, f)| f.case.as_ref().map(|c| (i, CaseState::compute(repo, c, today))))
             .collect();
         states.sort_by(|a, b| a.1.queue_key().cmp(&b.1.queue_key()));
+        timing("build: states computed", t);
         let cases: Vec<&Case> = files.iter().filter_map(|f| f.case.as_ref()).collect();
         let from = cases
             .iter()
@@ -175,6 +200,7 @@ impl Content {
             .unwrap_or(today)
             .min(today);
         let stats = stats::compute(&repo.pack, &repo.calendar, &cases, from, today);
+        timing("build: stats computed", t);
         let p = &repo.pack.pack;
         let review_warning = match (p.review_due, &p.review_rule) {
             (Some(due), Some(rule)) if today > due && repo.pack.rule(rule).is_some() => format!(
@@ -201,6 +227,7 @@ impl Content {
         };
         Content {
             info,
+            trail,
             files,
             report,
             states,
@@ -226,12 +253,31 @@ pub fn commit_of(root: &Path) -> String {
 
 /// Builds the site into `opts.out`, atomically: everything is written to a sibling
 /// directory first, then swapped in, so a half-built site is never served.
-pub fn build(repo: &Repo, opts: &Options) -> Result<Summary, BuildError> {
-    let content = Content::load(repo, opts.today, opts.live_reload);
-    build_content(repo, &content, opts)
+/// Prints how long each stage took, with `CME_TIMING` set (for the benchmark).
+pub fn timing(stage: &str, since: std::time::Instant) {
+    if std::env::var_os("CME_TIMING").is_some() {
+        eprintln!("{stage}: {:?}", since.elapsed());
+    }
 }
 
-pub fn build_content(repo: &Repo, content: &Content, opts: &Options) -> Result<Summary, BuildError> {
+pub fn build(repo: &Repo, opts: &Options, trail: Trail, progress: &dyn Progress) -> Result<Summary, BuildError> {
+    let t = std::time::Instant::now();
+    let content = Content::load(repo, opts.today, opts.live_reload, trail, progress);
+    timing("build: content loaded", t);
+    let summary = build_content(repo, &content, opts, progress);
+    progress.finish();
+    // Dropping everything loaded takes a while for a large repository: do it off the
+    // caller's path (a command exits without waiting; `serve` lets it finish).
+    std::thread::spawn(move || drop(content));
+    summary
+}
+
+pub fn build_content(
+    repo: &Repo,
+    content: &Content,
+    opts: &Options,
+    progress: &dyn Progress,
+) -> Result<Summary, BuildError> {
     let tera = templates(&repo.root)?;
     let out = &opts.out;
     let parent = out
@@ -248,10 +294,12 @@ pub fn build_content(repo: &Repo, content: &Content, opts: &Options) -> Result<S
         fs::remove_dir_all(&staging)?;
     }
     fs::create_dir_all(&staging)?;
-    let result = render_all(repo, content, &tera, &staging);
+    let result = render_all(repo, content, &tera, &staging, out, progress);
     match result {
         Ok(summary) => {
+            let t = std::time::Instant::now();
             swap_in(&staging, out)?;
+            timing("build: swapped in", t);
             Ok(summary)
         }
         Err(e) => {
@@ -360,7 +408,15 @@ struct CaseListRow {
     whereabouts: String,
 }
 
-fn render_all(repo: &Repo, content: &Content, tera: &Tera, dir: &Path) -> Result<Summary, BuildError> {
+fn render_all(
+    repo: &Repo,
+    content: &Content,
+    tera: &Tera,
+    dir: &Path,
+    previous: &Path,
+    progress: &dyn Progress,
+) -> Result<Summary, BuildError> {
+    let t0 = std::time::Instant::now();
     let today = chrono::NaiveDate::parse_from_str(&content.info.as_of_iso, "%Y-%m-%d").expect("written above");
     let info = &content.info;
     let pack = &repo.pack;
@@ -517,21 +573,10 @@ fn render_all(repo: &Repo, content: &Content, tera: &Tera, dir: &Path) -> Result
         context: c,
     });
 
-    // Case pages and the list of all cases.
+    // The list of all cases (case pages are rendered last, one at a time).
     let mut list = Vec::new();
     for (i, s) in &content.states {
-        let file = &content.files[*i];
         let case = content.case(*i);
-        let diags: Vec<&Diagnostic> = by_file.get(file.source.path.as_str()).cloned().unwrap_or_default();
-        let v = view::case_view(repo, &file.source.path, case, s, &diags, today);
-        let path = format!("cases/{}.html", case.id);
-        let mut c = base_context(info, &path, "cases", &format!("{} - {}", case.id, s.child));
-        c.insert("case", &v);
-        pages.push(Page {
-            path,
-            template: "case.html",
-            context: c,
-        });
         list.push(CaseListRow {
             id: case.id.clone(),
             child: s.child.clone(),
@@ -646,15 +691,21 @@ fn render_all(repo: &Repo, content: &Content, tera: &Tera, dir: &Path) -> Result
         context: c,
     });
 
+    timing("build: pages prepared", t0);
     // Render and write, in parallel.
+    progress.stage("rendering pages", pages.len() as u64);
     pages
         .par_iter()
         .map(|p| {
             let html = tera.render(p.template, &p.context).map_err(tera_error)?;
             write_file(dir, &p.path, html.as_bytes())?;
+            progress.inc(1);
             Ok(())
         })
         .collect::<Result<Vec<()>, BuildError>>()?;
+    timing("build: pages rendered", t0);
+    let reused = render_cases(repo, content, tera, dir, previous, &by_file, today, progress)?;
+    timing("build: case pages rendered", t0);
     for (name, bytes) in ASSETS {
         let over = repo.root.join("templates").join(name.trim_start_matches("assets/"));
         match fs::read(&over) {
@@ -667,10 +718,127 @@ fn render_all(repo: &Repo, content: &Content, tera: &Tera, dir: &Path) -> Result
         write_file(dir, &format!("stats/{name}"), text.as_bytes())?;
     }
     Ok(Summary {
-        pages: pages.len(),
+        pages: pages.len() + content.states.len(),
+        reused,
         cases: content.states.len(),
         unreadable: content.files.iter().filter(|f| f.case.is_none()).count(),
     })
+}
+
+/// The manifest of a built site: each case page and the hash of everything it shows.
+const MANIFEST: &str = ".cme-build.json";
+
+fn hash_of(parts: &[&[u8]]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for p in parts {
+        h.write_usize(p.len());
+        h.write(p);
+    }
+    h.finish()
+}
+
+/// Renders a page per case. A page whose inputs (the file, its diagnostics and history, the
+/// day, the pack, the configuration, the templates and this version of cme) are those of the
+/// previous build is linked from it instead of rendered again.
+#[allow(clippy::too_many_arguments)]
+fn render_cases(
+    repo: &Repo,
+    content: &Content,
+    tera: &Tera,
+    dir: &Path,
+    previous: &Path,
+    by_file: &BTreeMap<&str, Vec<&Diagnostic>>,
+    today: NaiveDate,
+    progress: &dyn Progress,
+) -> Result<usize, BuildError> {
+    let info = &content.info;
+    let templates: Vec<u8> = TEMPLATES
+        .iter()
+        .flat_map(|(name, builtin)| {
+            fs::read(repo.root.join("templates").join(name)).unwrap_or_else(|_| builtin.as_bytes().to_vec())
+        })
+        .collect();
+    let salt = hash_of(&[
+        env!("CARGO_PKG_VERSION").as_bytes(),
+        &templates,
+        repo.config_source.text.as_bytes(),
+        repo.pack_source.text.as_bytes(),
+        repo.pack_text.as_bytes(),
+        // Case pages show neither the build time nor the commit (the dashboard does).
+        serde_json::to_string(&SiteInfo {
+            built_at: String::new(),
+            commit: String::new(),
+            ..info.clone()
+        })
+        .unwrap_or_default()
+        .as_bytes(),
+    ]);
+    let old: HashMap<String, u64> = fs::read(previous.join(MANIFEST))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    progress.stage("case pages", content.states.len() as u64);
+    let done: Vec<(String, u64, bool)> = content
+        .states
+        .par_iter()
+        .map(|(i, s)| -> Result<(String, u64, bool), BuildError> {
+            let file = &content.files[*i];
+            let case = content.case(*i);
+            let path = format!("cases/{}.html", case.id);
+            let diags: Vec<&Diagnostic> = by_file.get(file.source.path.as_str()).cloned().unwrap_or_default();
+            let history: Option<Vec<(&crate::audit::Commit, &crate::audit::Entry)>> = match &content.trail {
+                Trail::History(h) => Some(h.trail(file.stem())).filter(|t| !t.is_empty()),
+                Trail::Unavailable(_) => None,
+            };
+            let commits: Vec<&str> = history
+                .as_ref()
+                .map(|t| t.iter().map(|(c, _)| c.commit.as_str()).collect())
+                .unwrap_or_default();
+            let diag_text: Vec<String> = diags
+                .iter()
+                .map(|d| format!("{}{}{}", d.rule, d.line, d.message))
+                .collect();
+            let key = hash_of(&[
+                &salt.to_le_bytes(),
+                file.source.text.as_bytes(),
+                diag_text.join("\n").as_bytes(),
+                commits.join(",").as_bytes(),
+            ]);
+            progress.inc(1);
+            if old.get(&path) == Some(&key) {
+                let target = dir.join(&path);
+                if let Some(parent) = target.parent() {
+                    fs::create_dir_all(parent)?;
+                }
+                if fs::hard_link(previous.join(&path), &target).is_ok() {
+                    return Ok((path, key, true));
+                }
+            }
+            let v = view::case_view(repo, &file.source.path, case, s, &diags, today);
+            let mut c = base_context(info, &path, "cases", &format!("{} - {}", case.id, s.child));
+            c.insert("case", &v);
+            match (&content.trail, history) {
+                (Trail::History(_), Some(trail)) => {
+                    let views: Vec<view::HistoryView> = trail.iter().map(|(c, e)| view::history_view(c, e)).collect();
+                    c.insert("history", &views);
+                }
+                (Trail::History(_), None) => c.insert("history_note", "This record has no committed history yet."),
+                (Trail::Unavailable(why), _) => c.insert("history_note", why),
+            }
+            let html = tera.render("case.html", &c).map_err(tera_error)?;
+            write_file(dir, &path, html.as_bytes())?;
+            Ok((path, key, false))
+        })
+        .collect::<Result<_, _>>()?;
+    let reused = done.iter().filter(|d| d.2).count();
+    let manifest: HashMap<String, u64> = done.into_iter().map(|(p, k, _)| (p, k)).collect();
+    write_file(
+        dir,
+        MANIFEST,
+        serde_json::to_string(&manifest).unwrap_or_default().as_bytes(),
+    )?;
+    Ok(reused)
 }
 
 /// One CSV cell, quoted when it must be (RFC 4180), and never read as a formula.

@@ -41,7 +41,18 @@ fn rebuild(root: &Path, out: &Path, today: Option<NaiveDate>) -> Result<usize, S
         today,
         live_reload: true,
     };
-    super::build(&repo, &opts).map(|s| s.pages).map_err(|e| e.to_string())
+    let trail = match crate::audit::head(root) {
+        Some(head) => match crate::audit::history(root, head) {
+            Ok(h) => super::Trail::History(h),
+            Err(e) => super::Trail::Unavailable(e.to_string()),
+        },
+        None => super::Trail::Unavailable(
+            "The audit trail comes from git; this folder is not a git repository with commits.".into(),
+        ),
+    };
+    super::build(&repo, &opts, trail, &crate::progress::Quiet)
+        .map(|s| s.pages)
+        .map_err(|e| e.to_string())
 }
 
 /// The file a request path names inside the site, or `None` if it tries to leave it.

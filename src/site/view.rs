@@ -583,3 +583,45 @@ pub fn case_view(
         has_errors: diags.iter().any(|d| d.severity == Severity::Error),
     }
 }
+
+/// One commit of a case's audit trail.
+#[derive(Clone, Debug, Serialize)]
+pub struct HistoryView {
+    pub date: String,
+    pub author: String,
+    pub short: String,
+    pub message: String,
+    pub changes: Vec<ChangeView>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ChangeView {
+    pub field: String,
+    pub old: String,
+    pub new: String,
+}
+
+pub fn history_view(commit: &crate::audit::Commit, e: &crate::audit::Entry) -> HistoryView {
+    let date = chrono::DateTime::parse_from_rfc3339(&commit.date)
+        .map(|d| d.format("%-d %B %Y %H:%M").to_string())
+        .unwrap_or_else(|_| commit.date.clone());
+    HistoryView {
+        date,
+        author: if commit.email.is_empty() {
+            commit.author.clone()
+        } else {
+            format!("{} <{}>", commit.author, commit.email)
+        },
+        short: commit.commit.chars().take(10).collect(),
+        message: commit.message.lines().next().unwrap_or("").to_string(),
+        changes: e
+            .changes
+            .iter()
+            .map(|c| ChangeView {
+                field: c.field.clone(),
+                old: c.old.clone().unwrap_or_else(|| "(none)".into()),
+                new: c.new.clone().unwrap_or_else(|| "(none)".into()),
+            })
+            .collect(),
+    }
+}

@@ -4,6 +4,7 @@
 mod browser;
 mod check;
 mod demo;
+mod history;
 mod robustness;
 mod rules;
 mod site;

@@ -1,0 +1,572 @@
+//! The audit trail: the history of every case file, read from git in one walk of the
+//! commit graph, with each commit's changes in the record's own terms.
+//!
+//! One walk, not one `git log` per file: every commit's `cases/` tree is compared with its
+//! parent's (identical subtrees are skipped by id, so only changed directories are read), and
+//! each changed file's two versions are compared field by field. Renamed case files are
+//! followed. A merge commit is listed for a file only when the file differs from every parent
+//! (as `git log -- FILE` does), so changes are never listed twice. The result is cached
+//! inside `.git/` keyed by the commit walked, so a rebuild after one new commit walks one
+//! commit; a rewritten history (force-push) is detected and walked afresh.
+
+mod cache;
+pub mod diff;
+mod tree;
+
+pub use diff::Change;
+
+use diff::{Flat, flatten};
+use git2::{Oid, Repository, Sort};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::path::Path;
+use tree::{FileChange, Trees};
+
+/// A commit that changed at least one case file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Commit {
+    pub commit: String,
+    pub author: String,
+    pub email: String,
+    /// RFC 3339, with the author's offset.
+    pub date: String,
+    pub message: String,
+}
+
+/// What one commit did to one case file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Index into [`History::commits`].
+    pub commit: u32,
+    /// The file's path in that commit.
+    pub path: String,
+    pub changes: Vec<Change>,
+}
+
+/// Every case's trail, newest first, keyed by case id (the file stem).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct History {
+    pub head: String,
+    /// Each commit once, newest first; entries refer to them by index.
+    pub commits: Vec<Commit>,
+    pub cases: HashMap<String, Vec<Entry>>,
+    /// Commits walked to produce this (for measuring the cache).
+    #[serde(skip)]
+    pub walked: usize,
+}
+
+impl History {
+    /// A case's trail, newest first, with each entry's commit.
+    pub fn trail(&self, id: &str) -> Vec<(&Commit, &Entry)> {
+        self.cases
+            .get(id)
+            .map(|es| {
+                es.iter()
+                    .filter_map(|e| Some((self.commits.get(e.commit as usize)?, e)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Debug)]
+pub enum AuditError {
+    NotGit(String),
+    Git(git2::Error),
+}
+
+impl std::fmt::Display for AuditError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AuditError::NotGit(m) => write!(f, "{m}"),
+            AuditError::Git(e) => write!(f, "cannot read the git history: {}", e.message()),
+        }
+    }
+}
+
+impl From<git2::Error> for AuditError {
+    fn from(e: git2::Error) -> Self {
+        AuditError::Git(e)
+    }
+}
+
+fn stem(path: &str) -> String {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.strip_suffix(".toml").unwrap_or(name).to_string()
+}
+
+/// Where `cases/` sits inside the git repository (the case repository may be a subfolder).
+fn cases_prefix(git: &Repository, root: &Path) -> String {
+    let sub = git
+        .workdir()
+        .and_then(|w| {
+            std::fs::canonicalize(root)
+                .ok()?
+                .strip_prefix(std::fs::canonicalize(w).ok()?)
+                .ok()
+                .map(Path::to_path_buf)
+        })
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default();
+    if sub.is_empty() {
+        "cases".into()
+    } else {
+        format!("{sub}/cases")
+    }
+}
+
+/// The history of every case up to `head`, from the cache where it can be.
+pub fn history(root: &Path, head: Oid) -> Result<History, AuditError> {
+    let git = Repository::discover(root)
+        .map_err(|_| AuditError::NotGit(format!("{} is not in a git repository", root.display())))?;
+    let prefix = cases_prefix(&git, root);
+    let cache_file = git
+        .path()
+        .join("cme")
+        .join(format!("history-{}.json", cache::key(&prefix)));
+    if let Some(cached) = cache::load(&cache_file) {
+        let cached_head = Oid::from_str(&cached.head).ok();
+        match cached_head {
+            Some(c) if c == head => return Ok(cached),
+            // The cached head is an ancestor: walk only the new commits.
+            Some(c) if git.graph_descendant_of(head, c).unwrap_or(false) => {
+                let newer = walk(&git, &prefix, head, Some(c))?;
+                let merged = merge(newer, cached);
+                cache::store(&cache_file, &merged);
+                return Ok(merged);
+            }
+            // History rewritten, or `head` is older (an as-of build): walk afresh.
+            _ => {}
+        }
+    }
+    let h = walk(&git, &prefix, head, None)?;
+    // Keep the cache for the branch tip, not for an older commit a time-travel build asked for.
+    let tip = git.head().ok().and_then(|r| r.target());
+    if tip == Some(head) {
+        cache::store(&cache_file, &h);
+    }
+    Ok(h)
+}
+
+/// Puts newer entries (walked from the new head down to the cached one) on top of the cache,
+/// following renames the newer commits made.
+fn merge(mut newer: History, older: History) -> History {
+    let offset = newer.commits.len() as u32;
+    let renames: HashMap<String, String> = newer
+        .cases
+        .iter()
+        .flat_map(|(id, es)| {
+            es.iter()
+                .flat_map(|e| &e.changes)
+                .filter(|c| c.field == "(renamed from)")
+                .filter_map(move |c| {
+                    let old = stem(c.old.as_deref()?);
+                    (old != *id).then(|| (old, id.clone()))
+                })
+        })
+        .collect();
+    newer.commits.extend(older.commits);
+    newer.cases.reserve(older.cases.len());
+    for (id, entries) in older.cases {
+        let target = resolve_id(&renames, id);
+        newer
+            .cases
+            .entry(target)
+            .or_default()
+            .extend(entries.into_iter().map(|e| Entry {
+                commit: e.commit + offset,
+                ..e
+            }));
+    }
+    newer
+}
+
+fn resolve_id(alias: &HashMap<String, String>, mut id: String) -> String {
+    for _ in 0..64 {
+        match alias.get(&id) {
+            Some(next) => id = next.clone(),
+            None => break,
+        }
+    }
+    id
+}
+
+/// Parses each version of a file once: walking a file's versions newest first, the version
+/// a commit started from is the one the next (older) commit made.
+struct Versions {
+    seen: HashMap<String, (Oid, Flat)>,
+}
+
+impl Versions {
+    fn flat(&mut self, git: &Repository, path: &str, oid: Oid) -> Flat {
+        if oid.is_zero() {
+            return Flat::default();
+        }
+        if self.seen.get(path).is_some_and(|(o, _)| *o == oid) {
+            return self.seen.remove(path).map(|(_, f)| f).unwrap_or_default();
+        }
+        match git.find_blob(oid) {
+            Ok(b) if b.size() <= 16 * 1024 * 1024 => flatten(b.content()),
+            Ok(_) => Flat {
+                values: vec![("(file)".into(), "over the size limit".into())],
+            },
+            Err(_) => Flat {
+                values: vec![("(file)".into(), "missing from the repository".into())],
+            },
+        }
+    }
+}
+
+/// Follows renames: old case id -> new case id.
+fn resolve(alias: &HashMap<String, String>, path: &str) -> String {
+    resolve_id(alias, stem(path))
+}
+
+fn rfc3339(t: git2::Time) -> String {
+    let offset = chrono::FixedOffset::east_opt(t.offset_minutes() * 60)
+        .unwrap_or(chrono::FixedOffset::east_opt(0).expect("zero offset"));
+    chrono::DateTime::from_timestamp(t.seconds(), 0)
+        .map(|d| d.with_timezone(&offset).to_rfc3339())
+        .unwrap_or_default()
+}
+
+/// What a commit did to one file.
+enum Kind {
+    Added,
+    Deleted,
+    Modified,
+    Renamed(String),
+}
+
+/// Whether two versions of a file are mostly the same lines (a rename with edits, such as a
+/// renumbered case).
+fn similar(git: &Repository, a: Oid, b: Oid) -> bool {
+    let (Ok(x), Ok(y)) = (git.find_blob(a), git.find_blob(b)) else {
+        return false;
+    };
+    let lines = |b: &git2::Blob<'_>| -> std::collections::HashSet<Vec<u8>> {
+        b.content().split(|&c| c == b'\n').map(<[u8]>::to_vec).collect()
+    };
+    let (lx, ly) = (lines(&x), lines(&y));
+    let common = lx.intersection(&ly).count();
+    common * 2 >= lx.len().max(ly.len())
+}
+
+/// Pairs deletions with additions: the same content, or the same case id (a file moved to
+/// another year's folder, perhaps edited too), or mostly the same lines, is a rename.
+fn classify(git: &Repository, changes: Vec<FileChange>) -> Vec<(Kind, FileChange)> {
+    let (mut adds, mut rest): (Vec<FileChange>, Vec<FileChange>) = changes.into_iter().partition(|c| c.old.is_zero());
+    let mut out = Vec::new();
+    let mut dels = Vec::new();
+    for c in rest.drain(..) {
+        if c.new.is_zero() {
+            dels.push(c)
+        } else {
+            out.push((Kind::Modified, c))
+        }
+    }
+    for d in dels {
+        let pos = adds
+            .iter()
+            .position(|a| a.new == d.old)
+            .or_else(|| adds.iter().position(|a| stem(&a.path) == stem(&d.path)))
+            .or_else(|| adds.iter().position(|a| similar(git, d.old, a.new)));
+        match pos {
+            Some(p) => {
+                let a = adds.remove(p);
+                out.push((
+                    Kind::Renamed(d.path.clone()),
+                    FileChange {
+                        old: d.old,
+                        old_mode: d.old_mode,
+                        ..a
+                    },
+                ));
+            }
+            None => out.push((Kind::Deleted, d)),
+        }
+    }
+    out.extend(adds.into_iter().map(|a| (Kind::Added, a)));
+    out
+}
+
+/// One commit's change to one file, found by the tree walk.
+struct Version {
+    commit: usize,
+    kind: Kind,
+    change: FileChange,
+}
+
+/// Walks from `head` (newest first), skipping commits reachable from `hide`.
+///
+/// Two passes. The first compares trees only (as `git log --name-only` does) and lists, per
+/// case, the versions each commit made. The second reads and compares those versions, one
+/// case at a time and in parallel: reading a file's versions one after another keeps git's
+/// delta chains in cache, where reading them in commit order would unpack each chain again.
+fn walk(git: &Repository, prefix: &str, head: Oid, hide: Option<Oid>) -> Result<History, AuditError> {
+    // Reading is what we do: re-hashing every object read (libgit2's default) is most of
+    // the cost of a walk, and git itself does not verify on read either.
+    git2::opts::strict_hash_verification(false);
+    let started = std::time::Instant::now();
+    let mut revwalk = git.revwalk()?;
+    revwalk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
+    revwalk.push(head)?;
+    if let Some(h) = hide {
+        revwalk.hide(h)?;
+    }
+    let oids: Vec<Oid> = revwalk.collect::<Result<_, _>>()?;
+    let walked = oids.len();
+    // First pass: trees only, in commit order, so each commit's parent tree is the tree the
+    // previous step read. (libgit2 serialises pack access, so more threads do not help here.)
+    let mut trees = Trees::new(git.odb()?);
+    let per_commit: Vec<Option<(Commit, Vec<FileChange>)>> = oids
+        .iter()
+        .map(|oid| commit_changes(git, &mut trees, prefix, *oid))
+        .collect::<Result<_, _>>()?;
+    let mut metas: Vec<Commit> = Vec::new();
+    let mut by_case: HashMap<String, Vec<Version>> = HashMap::new();
+    let mut alias: HashMap<String, String> = HashMap::new();
+    for (meta, changed) in per_commit.into_iter().flatten() {
+        metas.push(meta);
+        let index = metas.len() - 1;
+        for (kind, c) in classify(git, changed) {
+            let id = resolve(&alias, &c.path);
+            if let Kind::Renamed(from) = &kind {
+                let old_id = stem(from);
+                if old_id != id {
+                    alias.insert(old_id, id.clone());
+                }
+            }
+            by_case.entry(id).or_default().push(Version {
+                commit: index,
+                kind,
+                change: c,
+            });
+        }
+    }
+    let timing = std::env::var_os("CME_TIMING").is_some();
+    if timing {
+        eprintln!(
+            "history: tree pass over {walked} commits done at {:?}",
+            started.elapsed()
+        );
+    }
+    // Second pass: each case's versions, in parallel, each thread with its own handle.
+    use rayon::prelude::*;
+    let git_dir = git.path().to_path_buf();
+    let cases: HashMap<String, Vec<Entry>> = by_case
+        .into_par_iter()
+        .map_init(
+            || Repository::open(&git_dir).ok(),
+            |repo, (id, versions)| {
+                let Some(repo) = repo.as_ref() else {
+                    return (id, Vec::new());
+                };
+                let mut vs = Versions { seen: HashMap::new() };
+                let entries = versions.into_iter().map(|v| entry(repo, &mut vs, v)).collect();
+                (id, entries)
+            },
+        )
+        .collect();
+    if timing {
+        eprintln!("history: version pass done at {:?}", started.elapsed());
+    }
+    Ok(History {
+        head: head.to_string(),
+        commits: metas,
+        cases,
+        walked,
+    })
+}
+
+/// The case files one commit changed (for a merge: only where the file differs from every
+/// parent), with the commit's author and message; `None` when it changed no case.
+fn commit_changes(
+    git: &Repository,
+    trees: &mut Trees<'_>,
+    prefix: &str,
+    oid: Oid,
+) -> Result<Option<(Commit, Vec<FileChange>)>, git2::Error> {
+    let commit = git.find_commit(oid)?;
+    let new_cases = trees.subtree(commit.tree_id(), prefix)?;
+    let mut parent_cases = Vec::with_capacity(commit.parent_count());
+    for p in commit.parent_ids() {
+        let tree = git.find_commit(p)?.tree_id();
+        parent_cases.push(trees.subtree(tree, prefix)?);
+    }
+    // No change under cases/ against some parent: nothing this commit did to a case
+    // (for a merge, the file histories come through that parent, as in `git log -- FILE`).
+    if parent_cases.contains(&new_cases) || (parent_cases.is_empty() && new_cases.is_none()) {
+        return Ok(None);
+    }
+    let mut changed = Vec::new();
+    trees.diff(parent_cases.first().copied().flatten(), new_cases, &mut changed)?;
+    if parent_cases.len() > 1 {
+        let mut keep = Vec::with_capacity(changed.len());
+        for c in changed {
+            let mut same_as_other = false;
+            for other in parent_cases.iter().skip(1) {
+                let at = match other {
+                    Some(t) => trees.entry(*t, &c.path)?,
+                    None => None,
+                };
+                if at.unwrap_or(Oid::ZERO_SHA1) == c.new {
+                    same_as_other = true;
+                }
+            }
+            if !same_as_other {
+                keep.push(c);
+            }
+        }
+        changed = keep;
+    }
+    changed.retain(|c| c.path.ends_with(".toml"));
+    if changed.is_empty() {
+        return Ok(None);
+    }
+    let author = commit.author();
+    let meta = Commit {
+        commit: oid.to_string(),
+        author: author.name().unwrap_or("").to_string(),
+        email: author.email().unwrap_or("").to_string(),
+        date: rfc3339(author.when()),
+        message: commit.message().unwrap_or("").trim().to_string(),
+    };
+    Ok(Some((meta, changed)))
+}
+
+fn entry(git: &Repository, vs: &mut Versions, v: Version) -> Entry {
+    let c = v.change;
+    let old_path = match &v.kind {
+        Kind::Renamed(p) => p.clone(),
+        _ => c.path.clone(),
+    };
+    let old_flat = vs.flat(git, &old_path, c.old);
+    let new_flat = vs.flat(git, &c.path, c.new);
+    let mut changes = match v.kind {
+        Kind::Added => diff::diff(None, Some(&new_flat)),
+        Kind::Deleted => diff::diff(Some(&old_flat), None),
+        Kind::Modified | Kind::Renamed(_) => diff::diff(Some(&old_flat), Some(&new_flat)),
+    };
+    let file = |p: &str| Some(format!("cases/{p}"));
+    match &v.kind {
+        Kind::Deleted => changes.insert(
+            0,
+            Change {
+                field: "(file)".into(),
+                old: file(&c.path),
+                new: None,
+            },
+        ),
+        Kind::Added => changes.insert(
+            0,
+            Change {
+                field: "(file)".into(),
+                old: None,
+                new: file(&c.path),
+            },
+        ),
+        Kind::Renamed(from) => changes.insert(
+            0,
+            Change {
+                field: "(renamed from)".into(),
+                old: file(from),
+                new: file(&c.path),
+            },
+        ),
+        Kind::Modified => {}
+    }
+    vs.seen.insert(old_path, (c.old, old_flat));
+    Entry {
+        commit: v.commit as u32,
+        path: format!("cases/{}", c.path),
+        changes,
+    }
+}
+
+/// Case files under `cases/` with changes not yet committed (modified, new or deleted).
+pub fn uncommitted(root: &Path) -> Vec<String> {
+    changes_under(root, &["cases"])
+}
+
+/// Whether the working tree holds exactly what HEAD holds for everything a build reads
+/// (`cme.toml`, `policy/`, `cases/`), so the files can be read from disk instead.
+pub fn matches_head(root: &Path) -> bool {
+    Repository::discover(root).is_ok() && changes_under(root, &["cases", "policy", "cme.toml"]).is_empty()
+}
+
+fn changes_under(root: &Path, parts: &[&str]) -> Vec<String> {
+    let Ok(git) = Repository::discover(root) else {
+        return Vec::new();
+    };
+    let prefix = cases_prefix(&git, root);
+    let base = prefix.strip_suffix("cases").unwrap_or("").to_string();
+    let mut opts = git2::StatusOptions::new();
+    opts.include_untracked(true).recurse_untracked_dirs(true);
+    for p in parts {
+        opts.pathspec(format!("{base}{p}"));
+    }
+    let Ok(statuses) = git.statuses(Some(&mut opts)) else {
+        return vec!["(git status could not be read)".into()];
+    };
+    statuses
+        .iter()
+        .filter(|s| s.status() != git2::Status::CURRENT && !s.status().contains(git2::Status::IGNORED))
+        .filter_map(|s| {
+            s.path()
+                .ok()
+                .map(|p| p.strip_prefix(base.as_str()).unwrap_or(p).to_string())
+        })
+        .collect()
+}
+
+/// Resolves `--as-of`: a date (the last commit on the first-parent line from HEAD made on or
+/// before the end of that day) or any revision git understands. Returns the commit and the
+/// day to compute deadlines for.
+pub fn resolve_as_of(root: &Path, spec: &str) -> Result<(Oid, chrono::NaiveDate), String> {
+    let git = Repository::discover(root)
+        .map_err(|_| format!("--as-of needs a git repository; {} is not in one", root.display()))?;
+    if let Ok(day) = chrono::NaiveDate::parse_from_str(spec, "%Y-%m-%d") {
+        let end = day.and_hms_opt(23, 59, 59).expect("a valid time").and_utc().timestamp();
+        let mut c = git
+            .head()
+            .and_then(|h| h.peel_to_commit())
+            .map_err(|e| format!("cannot read HEAD: {}", e.message()))?;
+        loop {
+            if c.time().seconds() <= end {
+                return Ok((c.id(), day));
+            }
+            match c.parent(0) {
+                Ok(p) => c = p,
+                Err(_) => return Err(format!("the repository has no commit on or before {day}")),
+            }
+        }
+    }
+    let obj = git
+        .revparse_single(spec)
+        .map_err(|_| format!("\"{spec}\" is neither a date (YYYY-MM-DD) nor a commit of this repository"))?;
+    let c = obj
+        .peel_to_commit()
+        .map_err(|_| format!("\"{spec}\" does not name a commit"))?;
+    let day = chrono::DateTime::from_timestamp(c.time().seconds(), 0)
+        .map(|d| {
+            d.with_timezone(
+                &chrono::FixedOffset::east_opt(c.time().offset_minutes() * 60)
+                    .unwrap_or(chrono::FixedOffset::east_opt(0).expect("zero")),
+            )
+            .date_naive()
+        })
+        .ok_or("the commit's date cannot be read")?;
+    Ok((c.id(), day))
+}
+
+/// The commit HEAD points at, if the root is in a git repository with commits.
+pub fn head(root: &Path) -> Option<Oid> {
+    Repository::discover(root)
+        .ok()?
+        .head()
+        .ok()?
+        .peel_to_commit()
+        .ok()
+        .map(|c| c.id())
+}

@@ -1,0 +1,357 @@
+//! The audit trail from git: `cme history`, renames, merges, the cache, time travel and the
+//! synthetic repository generator, on real git repositories made in temp dirs.
+
+use super::*;
+use serde_json::Value;
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let o = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+/// Commits everything as `who`, at a fixed date (so tests do not depend on the clock).
+fn commit(dir: &Path, who: &str, date: &str, message: &str) {
+    git(dir, &["add", "-A"]);
+    let o = std::process::Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            &format!("user.name={who}"),
+            "-c",
+            &format!("user.email={who}@example.invalid"),
+            "commit",
+            "-q",
+            "-m",
+            message,
+        ])
+        .env("GIT_AUTHOR_DATE", format!("{date}T10:00:00+01:00"))
+        .env("GIT_COMMITTER_DATE", format!("{date}T10:00:00+01:00"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+fn git_repo() -> tempfile::TempDir {
+    let repo = empty_repo("manchester");
+    git(repo.path(), &["init", "-q", "--initial-branch=main"]);
+    commit(repo.path(), "Admin", "2026-08-01", "Set up");
+    repo
+}
+
+fn history(repo: &Path, id: &str) -> Vec<Value> {
+    let o = run(repo, &["history", id, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    serde_json::from_slice::<Value>(&o.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn changes(entry: &Value) -> Vec<String> {
+    entry["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            format!(
+                "{}: {} -> {}",
+                c["field"].as_str().unwrap(),
+                c["old"].as_str().unwrap_or("null"),
+                c["new"].as_str().unwrap_or("null")
+            )
+        })
+        .collect()
+}
+
+const ACTION2: &str = "\n[[action]]\ndate = 2026-09-10\nkind = \"phone\"\nby = \"bkhan\"\noutcome = \"No answer.\"\n";
+
+#[test]
+fn history_lists_field_changes_newest_first() {
+    let repo = git_repo();
+    let r = repo.path();
+    write(r, "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001"));
+    commit(r, "Alex Smith", "2026-09-02", "New referral EXC-2026-0001");
+    write(r, "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001") + ACTION2);
+    commit(r, "Bilal Khan", "2026-09-10", "Phone call");
+    let closed = good_case("EXC-2026-0001").replace("status = \"open\"", "status = \"closed\"")
+        + ACTION2
+        + "\n[closure]\ndate = 2026-10-01\noutcome = \"on-roll\"\nschool = \"Quillbury Academy\"\n";
+    write(r, "cases/2026/EXC-2026-0001.toml", closed);
+    commit(r, "Carys Jones", "2026-10-01", "Close: on roll");
+
+    let h = history(r, "EXC-2026-0001");
+    assert_eq!(h.len(), 3);
+    assert_eq!(h[0]["author"], "Carys Jones");
+    assert_eq!(h[0]["email"], "Carys Jones@example.invalid");
+    assert_eq!(h[0]["message"], "Close: on roll");
+    assert_eq!(h[0]["date"], "2026-10-01T10:00:00+01:00");
+    assert_eq!(h[0]["commit"].as_str().unwrap().len(), 40);
+    assert_eq!(
+        changes(&h[0]),
+        [
+            "status: open -> closed",
+            "closure.date: null -> 2026-10-01",
+            "closure.outcome: null -> on-roll",
+            "closure.school: null -> Quillbury Academy"
+        ]
+    );
+    assert_eq!(changes(&h[1]), ["action[2]: null -> phone by bkhan"]);
+    assert!(changes(&h[2]).contains(&"(file): null -> cases/2026/EXC-2026-0001.toml".to_string()));
+    // The spec's shape: exactly these keys.
+    let mut keys: Vec<&str> = h[0].as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort();
+    assert_eq!(keys, ["author", "changes", "commit", "date", "email", "message"]);
+    // The human form reads in the record's terms.
+    let out = stdout(&run(r, &["history", "EXC-2026-0001"]));
+    assert!(out.contains("action[2] added: phone by bkhan"), "{out}");
+    assert!(out.contains("closure.outcome: (none) -> on-roll"), "{out}");
+    // An unknown case is a usage error.
+    assert_eq!(run(r, &["history", "EXC-2099-0001"]).status.code(), Some(2));
+}
+
+#[test]
+fn renames_are_followed() {
+    let repo = git_repo();
+    let r = repo.path();
+    write(r, "cases/2026/EXC-2026-0007.toml", good_case("EXC-2026-0007"));
+    commit(r, "Alex Smith", "2026-09-02", "New referral");
+    // Filed under the wrong year, then moved.
+    std::fs::create_dir_all(r.join("cases/2025")).unwrap();
+    git(
+        r,
+        &["mv", "cases/2026/EXC-2026-0007.toml", "cases/2025/EXC-2026-0007.toml"],
+    );
+    commit(r, "Alex Smith", "2026-09-03", "Move to the right folder");
+    // Then renumbered: a new id and file name, the same record.
+    let text = std::fs::read_to_string(r.join("cases/2025/EXC-2026-0007.toml")).unwrap();
+    std::fs::remove_file(r.join("cases/2025/EXC-2026-0007.toml")).unwrap();
+    write(
+        r,
+        "cases/2026/EXC-2026-0008.toml",
+        text.replace("EXC-2026-0007", "EXC-2026-0008"),
+    );
+    commit(r, "Alex Smith", "2026-09-04", "Renumber");
+    let h = history(r, "EXC-2026-0008");
+    assert_eq!(h.len(), 3, "{h:#?}");
+    assert!(
+        changes(&h[0])
+            .contains(&"(renamed from): cases/2025/EXC-2026-0007.toml -> cases/2026/EXC-2026-0008.toml".to_string())
+    );
+    assert!(changes(&h[0]).contains(&"id: EXC-2026-0007 -> EXC-2026-0008".to_string()));
+    assert_eq!(
+        changes(&h[1]),
+        ["(renamed from): cases/2026/EXC-2026-0007.toml -> cases/2025/EXC-2026-0007.toml"]
+    );
+}
+
+#[test]
+fn merges_list_each_change_once() {
+    let repo = git_repo();
+    let r = repo.path();
+    write(r, "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001"));
+    write(r, "cases/2026/EXC-2026-0002.toml", good_case("EXC-2026-0002"));
+    commit(r, "Alex Smith", "2026-09-02", "Two referrals");
+    git(r, &["checkout", "-q", "-b", "bilal"]);
+    write(r, "cases/2026/EXC-2026-0002.toml", good_case("EXC-2026-0002") + ACTION2);
+    commit(r, "Bilal Khan", "2026-09-10", "Phone call on 0002");
+    git(r, &["checkout", "-q", "main"]);
+    write(r, "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001") + ACTION2);
+    commit(r, "Alex Smith", "2026-09-11", "Phone call on 0001");
+    let o = std::process::Command::new("git")
+        .current_dir(r)
+        .args([
+            "-c",
+            "user.name=Merger",
+            "-c",
+            "user.email=m@example.invalid",
+            "merge",
+            "-q",
+            "--no-edit",
+            "bilal",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let h1 = history(r, "EXC-2026-0001");
+    let h2 = history(r, "EXC-2026-0002");
+    assert_eq!(h1.len(), 2, "{h1:#?}");
+    assert_eq!(h2.len(), 2, "the merge commit is not listed again: {h2:#?}");
+    assert_eq!(h2[0]["message"], "Phone call on 0002");
+}
+
+#[test]
+fn the_cache_walks_only_new_commits_and_survives_a_rewrite() {
+    let repo = git_repo();
+    let r = repo.path();
+    for i in 1..=5 {
+        write(
+            r,
+            &format!("cases/2026/EXC-2026-{i:04}.toml"),
+            good_case(&format!("EXC-2026-{i:04}")),
+        );
+        commit(r, "Alex Smith", "2026-09-02", &format!("Referral {i}"));
+    }
+    let head = cme::audit::head(r).unwrap();
+    let h = cme::audit::history(r, head).unwrap();
+    assert!(h.walked >= 5);
+    let cached = cme::audit::history(r, head).unwrap();
+    assert_eq!(cached.walked, 0, "served from the cache");
+    assert_eq!(cached.cases, h.cases);
+    // One new commit: one commit walked.
+    write(r, "cases/2026/EXC-2026-0003.toml", good_case("EXC-2026-0003") + ACTION2);
+    commit(r, "Bilal Khan", "2026-09-10", "Phone call");
+    let head2 = cme::audit::head(r).unwrap();
+    let h2 = cme::audit::history(r, head2).unwrap();
+    assert_eq!(h2.walked, 1);
+    assert_eq!(h2.trail("EXC-2026-0003").len(), 2);
+    assert_eq!(h2.trail("EXC-2026-0001").len(), 1);
+    // A force-push rewrites history: the cache is not trusted, the result is right.
+    git(r, &["reset", "-q", "--hard", "HEAD~2"]);
+    write(r, "cases/2026/EXC-2026-0004.toml", good_case("EXC-2026-0004") + ACTION2);
+    commit(r, "Dorota Nowak", "2026-09-12", "Rewritten");
+    let head3 = cme::audit::head(r).unwrap();
+    let h3 = cme::audit::history(r, head3).unwrap();
+    assert!(h3.walked >= 4, "walked afresh");
+    assert_eq!(h3.trail("EXC-2026-0003").len(), 1, "the dropped commit is gone");
+    assert_eq!(h3.trail("EXC-2026-0004").len(), 2);
+    assert!(h3.trail("EXC-2026-0005").is_empty(), "the dropped referral is gone");
+    // The cache lives in .git, never in the work tree.
+    assert!(r.join(".git/cme").is_dir());
+    assert!(git(r, &["status", "--porcelain"]).is_empty());
+}
+
+#[test]
+fn the_site_is_built_from_committed_data_and_can_travel_in_time() {
+    let repo = git_repo();
+    let r = repo.path();
+    write(r, "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001"));
+    commit(r, "Alex Smith", "2026-09-02", "Referral 1");
+    write(
+        r,
+        "cases/2026/EXC-2026-0002.toml",
+        good_case("EXC-2026-0002")
+            .replace("2026-09-01", "2026-10-01")
+            .replace("2026-09-02", "2026-10-02")
+            .replace("2026-09-04", "2026-10-04"),
+    );
+    commit(r, "Alex Smith", "2026-10-05", "Referral 2");
+    // An uncommitted edit: the default build shows the committed record and says so.
+    write(
+        r,
+        "cases/2026/EXC-2026-0001.toml",
+        good_case("EXC-2026-0001").replace("Good", "Uncommitted"),
+    );
+    let o = run(r, &["build"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("uncommitted changes") && err.contains("cases/2026/EXC-2026-0001.toml"),
+        "{err}"
+    );
+    let page = std::fs::read_to_string(r.join("site/cases/EXC-2026-0001.html")).unwrap();
+    assert!(page.contains("Test Good") && !page.contains("Uncommitted"));
+    assert!(page.contains("Referral 1"), "the trail is on the case page");
+    // --working-tree previews the edit.
+    let o = run(r, &["build", "--working-tree"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        std::fs::read_to_string(r.join("site/cases/EXC-2026-0001.html"))
+            .unwrap()
+            .contains("Uncommitted")
+    );
+    // As of 30 September: the second referral did not exist yet; deadlines are for that day.
+    let out = r.join("asof");
+    let o = cme()
+        .arg("--repo")
+        .arg(r)
+        .args(["build", "--as-of", "2026-09-30", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(out.join("cases/EXC-2026-0001.html").exists());
+    assert!(!out.join("cases/EXC-2026-0002.html").exists());
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        index.contains("as of <strong>Wednesday 30 September 2026</strong>"),
+        "deadlines computed for that day"
+    );
+    // A commit id works too, and a date before the first commit is refused.
+    let first = git(r, &["rev-list", "--max-parents=0", "HEAD"]);
+    let o = cme()
+        .arg("--repo")
+        .arg(r)
+        .args(["build", "--as-of", &first, "--out"])
+        .arg(r.join("first"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!r.join("first/cases/EXC-2026-0001.html").exists());
+    let o = cme()
+        .arg("--repo")
+        .arg(r)
+        .args(["build", "--as-of", "2020-01-01"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no commit on or before 2020-01-01"));
+}
+
+#[test]
+fn generate_makes_a_valid_repository_deterministically() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    for d in [a.path(), b.path()] {
+        let o = cme()
+            .args(["--today", TODAY, "generate"])
+            .arg(d.join("repo"))
+            .args(["--cases", "60", "--commits", "400", "--seed", "9"])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("generated 60 cases in 400 commits"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    let (ra, rb) = (a.path().join("repo"), b.path().join("repo"));
+    assert_eq!(
+        git(&ra, &["rev-parse", "HEAD"]),
+        git(&rb, &["rev-parse", "HEAD"]),
+        "same seed, same repository"
+    );
+    assert_eq!(git(&ra, &["rev-list", "--count", "HEAD"]), "400");
+    let (code, json) = check_json(&ra, &[]);
+    assert_eq!((code, json["errors"].as_u64()), (0, Some(0)), "{json:#}");
+    assert_eq!(json["cases"], 60);
+    let authors = git(&ra, &["log", "--format=%an"]);
+    let distinct: std::collections::BTreeSet<&str> = authors.lines().collect();
+    assert!(distinct.len() >= 5, "several officers");
+    let log = git(&ra, &["log", "--format=%s"]);
+    assert!(
+        log.contains("closed:") && log.contains("assigned to") && log.contains("reopened"),
+        "a realistic life: {log}"
+    );
+    // Refuses a directory that is not empty.
+    let o = cme().args(["generate"]).arg(&ra).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    // Quiet in a pipe: no progress bar characters on stderr.
+    let o = cme()
+        .args(["--today", TODAY, "generate"])
+        .arg(a.path().join("again"))
+        .args(["--cases", "5", "--commits", "20"])
+        .output()
+        .unwrap();
+    assert!(!stderr(&o).contains('['));
+}
