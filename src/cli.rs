@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
+use cme::model::{ActionKind, Decision, Gender, Outcome, Reason, Source, Vocabulary, Whereabouts};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
@@ -76,6 +77,160 @@ pub enum Command {
         #[arg(long, default_value = "manchester")]
         pack: String,
     },
+    /// Set up a new case repository: git, cme.toml, the pack, calendar, hooks, CI, schema.
+    Init {
+        dir: PathBuf,
+        #[arg(long, value_name = "PACK")]
+        pack: String,
+        #[arg(long, value_name = "NAME")]
+        authority: String,
+        /// Case id prefix: 2-5 capital letters.
+        #[arg(long, value_name = "ABC")]
+        code: String,
+        /// Set up even if DIR is not empty.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Wire the merge driver and pre-commit hook into this clone (once per clone).
+    ConfigureGit,
+    /// Open a new case: allocates the next id of the year and writes the file.
+    New {
+        #[arg(long)]
+        given_name: String,
+        #[arg(long)]
+        family_name: String,
+        #[arg(long, value_parser = parse_date)]
+        dob: NaiveDate,
+        #[arg(long, value_parser = word::<Source>)]
+        source: Source,
+        #[arg(long, value_parser = word::<Reason>)]
+        reason: Reason,
+        /// The day the referral was received (default: today).
+        #[arg(long, value_parser = parse_date)]
+        received: Option<NaiveDate>,
+        #[arg(long)]
+        referrer: Option<String>,
+        #[arg(long, value_parser = word::<Whereabouts>, default_value = "unknown")]
+        whereabouts: Whereabouts,
+        #[arg(long)]
+        upn: Option<String>,
+        #[arg(long, value_parser = word::<Gender>)]
+        gender: Option<Gender>,
+        #[arg(long)]
+        address: Option<String>,
+        /// A vulnerability id from the pack (repeat for more).
+        #[arg(long = "vulnerability", value_name = "ID")]
+        vulnerabilities: Vec<String>,
+        /// The last known school.
+        #[arg(long)]
+        school: Option<String>,
+        /// Assign to this officer now.
+        #[arg(long, value_name = "ID")]
+        assign: Option<String>,
+        #[arg(long)]
+        commit: bool,
+    },
+    /// Assign a case to an officer.
+    Assign {
+        case: String,
+        officer: String,
+        #[arg(long, value_parser = parse_date)]
+        date: Option<NaiveDate>,
+        #[arg(long)]
+        commit: bool,
+    },
+    /// Log something done on a case (a visit, a call, a check, an escalation ...).
+    Act {
+        case: String,
+        #[arg(long, value_parser = word::<ActionKind>)]
+        kind: ActionKind,
+        #[arg(long, value_name = "ID")]
+        by: String,
+        /// For database-check / agency-enquiry: a check id from the pack.
+        #[arg(long)]
+        check: Option<String>,
+        /// For escalation: an escalation id from the pack.
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        outcome: Option<String>,
+        /// Markdown.
+        #[arg(long)]
+        note: Option<String>,
+        /// When it was done (default: today).
+        #[arg(long, value_parser = parse_date)]
+        date: Option<NaiveDate>,
+        #[arg(long)]
+        commit: bool,
+    },
+    /// Record a whereabouts-unknown review (e.g. Missing Mondays).
+    Review {
+        case: String,
+        #[arg(long)]
+        cme_score: i64,
+        #[arg(long)]
+        safeguarding_score: i64,
+        #[arg(long, value_parser = word::<Decision>)]
+        decision: Decision,
+        #[arg(long, value_name = "ID")]
+        signed_off_by: String,
+        #[arg(long)]
+        comments: Option<String>,
+        #[arg(long, value_parser = parse_date)]
+        date: Option<NaiveDate>,
+        #[arg(long)]
+        commit: bool,
+    },
+    /// Close a case with its outcome; refused, with what is missing, if the policy says no.
+    Close {
+        case: String,
+        #[arg(long, value_parser = word::<Outcome>)]
+        outcome: Outcome,
+        #[arg(long, value_parser = parse_date)]
+        date: Option<NaiveDate>,
+        #[arg(long)]
+        school: Option<String>,
+        #[arg(long, value_parser = parse_date)]
+        admitted_on: Option<NaiveDate>,
+        #[arg(long, value_parser = parse_date)]
+        joiner_notified: Option<NaiveDate>,
+        #[arg(long)]
+        authority: Option<String>,
+        #[arg(long, value_parser = parse_date)]
+        confirmation_received: Option<NaiveDate>,
+        #[arg(long, value_parser = parse_date)]
+        lost_pupils_uploaded: Option<NaiveDate>,
+        #[arg(long, value_parser = parse_date)]
+        mash_referral: Option<NaiveDate>,
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long)]
+        commit: bool,
+    },
+    /// Reopen a closed case when new information arrives.
+    Reopen {
+        case: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long, value_parser = parse_date)]
+        date: Option<NaiveDate>,
+        #[arg(long)]
+        commit: bool,
+    },
+    /// Open cases from a school's "missing" Common Transfer File (destination XXXXXXX).
+    ImportCtf {
+        file: PathBuf,
+        #[arg(long)]
+        commit: bool,
+    },
+    /// Print the JSON Schema of the case format, with this repository's lists.
+    Schema,
+    /// The git merge driver for case files (git runs it: cme merge-driver %O %A %B).
+    MergeDriver {
+        base: PathBuf,
+        ours: PathBuf,
+        theirs: PathBuf,
+    },
     /// The audit trail of one case from git, newest first.
     History {
         #[arg(long, value_enum, default_value_t = Format::Human)]
@@ -116,4 +271,8 @@ pub enum CheckFormat {
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("\"{s}\" is not a date like 2026-11-22"))
+}
+
+fn word<V: Vocabulary>(s: &str) -> Result<V, String> {
+    V::parse(s).ok_or_else(|| format!("\"{s}\" is not a {}; one of: {}", V::WHAT, V::NAMES.join(", ")))
 }

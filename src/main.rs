@@ -37,6 +37,40 @@ fn run(cli: &Cli, today: chrono::NaiveDate) -> std::io::Result<ExitCode> {
             as_of,
             working_tree,
         } => return build(cli, today, out.as_deref(), as_of.as_deref(), *working_tree),
+        Command::Init {
+            dir,
+            pack,
+            authority,
+            code,
+            force,
+        } => {
+            let args = cme::edit::init::InitArgs {
+                pack: pack.clone(),
+                authority: authority.clone(),
+                code: code.clone(),
+                force: *force,
+            };
+            return match cme::edit::init::init(dir, &args) {
+                Ok(files) => {
+                    println!("set up a case repository in {} ({} files)", dir.display(), files.len());
+                    println!(
+                        "next: add your officers to cme.toml, check the term dates in policy/calendar/terms.toml, and commit"
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => edit_failed(e),
+            };
+        }
+        Command::ConfigureGit => {
+            return match cme::edit::init::configure_git(&cli.repo) {
+                Ok(()) => {
+                    println!("merge driver and pre-commit hook set up in {}", cli.repo.display());
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => edit_failed(e),
+            };
+        }
+        Command::MergeDriver { base, ours, theirs } => return merge_driver(base, ours, theirs),
         Command::Generate {
             dir,
             cases,
@@ -79,7 +113,187 @@ fn run(cli: &Cli, today: chrono::NaiveDate) -> std::io::Result<ExitCode> {
         },
     };
     match &cli.command {
-        Command::Serve { .. } | Command::Build { .. } | Command::Generate { .. } => Ok(ExitCode::SUCCESS),
+        Command::Serve { .. }
+        | Command::Build { .. }
+        | Command::Generate { .. }
+        | Command::Init { .. }
+        | Command::ConfigureGit
+        | Command::MergeDriver { .. } => Ok(ExitCode::SUCCESS),
+        Command::Schema => {
+            let mut out = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut out, &cme::schema::schema(&repo))?;
+            writeln!(out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::New {
+            given_name,
+            family_name,
+            dob,
+            source,
+            reason,
+            received,
+            referrer,
+            whereabouts,
+            upn,
+            gender,
+            address,
+            vulnerabilities,
+            school,
+            assign,
+            commit,
+        } => {
+            let args = cme::edit::commands::NewArgs {
+                given_name: given_name.clone(),
+                family_name: family_name.clone(),
+                dob: *dob,
+                source: *source,
+                reason: *reason,
+                received: *received,
+                referrer: referrer.clone(),
+                whereabouts: *whereabouts,
+                upn: upn.clone(),
+                gender: *gender,
+                address: address.clone(),
+                vulnerabilities: vulnerabilities.clone(),
+                school: school.clone(),
+                assign: assign.clone(),
+            };
+            edited(&repo, cme::edit::commands::new(&repo, today, &args), *commit, true)
+        }
+        Command::Assign {
+            case,
+            officer,
+            date,
+            commit,
+        } => edited(
+            &repo,
+            cme::edit::commands::assign(&repo, today, case, officer, *date),
+            *commit,
+            false,
+        ),
+        Command::Act {
+            case,
+            kind,
+            by,
+            check,
+            to,
+            outcome,
+            note,
+            date,
+            commit,
+        } => {
+            let args = cme::edit::commands::ActArgs {
+                kind: *kind,
+                by: by.clone(),
+                check: check.clone(),
+                to: to.clone(),
+                outcome: outcome.clone(),
+                note: note.clone(),
+                date: *date,
+            };
+            edited(
+                &repo,
+                cme::edit::commands::act(&repo, today, case, &args),
+                *commit,
+                false,
+            )
+        }
+        Command::Review {
+            case,
+            cme_score,
+            safeguarding_score,
+            decision,
+            signed_off_by,
+            comments,
+            date,
+            commit,
+        } => {
+            let args = cme::edit::commands::ReviewArgs {
+                cme_score: *cme_score,
+                safeguarding_score: *safeguarding_score,
+                decision: *decision,
+                signed_off_by: signed_off_by.clone(),
+                comments: comments.clone(),
+                date: *date,
+            };
+            edited(
+                &repo,
+                cme::edit::commands::review(&repo, today, case, &args),
+                *commit,
+                false,
+            )
+        }
+        Command::Close {
+            case,
+            outcome,
+            date,
+            school,
+            admitted_on,
+            joiner_notified,
+            authority,
+            confirmation_received,
+            lost_pupils_uploaded,
+            mash_referral,
+            note,
+            commit,
+        } => {
+            let args = cme::edit::commands::CloseArgs {
+                outcome: Some(*outcome),
+                date: *date,
+                school: school.clone(),
+                admitted_on: *admitted_on,
+                joiner_notified: *joiner_notified,
+                authority: authority.clone(),
+                confirmation_received: *confirmation_received,
+                lost_pupils_uploaded: *lost_pupils_uploaded,
+                mash_referral: *mash_referral,
+                note: note.clone(),
+            };
+            edited(
+                &repo,
+                cme::edit::commands::close(&repo, today, case, &args),
+                *commit,
+                false,
+            )
+        }
+        Command::Reopen {
+            case,
+            reason,
+            date,
+            commit,
+        } => edited(
+            &repo,
+            cme::edit::commands::reopen(&repo, today, case, reason, *date),
+            *commit,
+            false,
+        ),
+        Command::ImportCtf { file, commit } => match cme::edit::ctf::import(&repo, today, file) {
+            Ok(done) => {
+                for c in &done.created {
+                    println!("opened {c}");
+                }
+                for s in &done.skipped {
+                    println!("skipped: {s}");
+                }
+                if *commit && !done.created.is_empty() {
+                    let files: Vec<&str> = done.created.iter().map(String::as_str).collect();
+                    let name = file
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    match cme::edit::commit(
+                        &repo.root,
+                        &files,
+                        &format!("Import {} case(s) from the missing CTF {name}", files.len()),
+                    ) {
+                        Ok(c) => println!("committed {}", &c[..10]),
+                        Err(e) => return edit_failed(e),
+                    }
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e) => edit_failed(e),
+        },
         Command::Check { format, files } => {
             let selection = if files.is_empty() {
                 Selection::All
@@ -410,6 +624,68 @@ fn stats(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reports what an editing command did, and commits it when asked.
+fn edited(
+    repo: &Repo,
+    done: cme::edit::Result<cme::edit::commands::Done>,
+    commit: bool,
+    print_path: bool,
+) -> std::io::Result<ExitCode> {
+    let done = match done {
+        Ok(d) => d,
+        Err(e) => return edit_failed(e),
+    };
+    if print_path {
+        println!("{}", done.path);
+    } else {
+        println!("{}: {}", done.path, done.message);
+    }
+    if commit {
+        match cme::edit::commit(&repo.root, &[done.path.as_str()], &done.message) {
+            Ok(c) => eprintln!("committed {}: {}", &c[..10], done.message),
+            Err(e) => return edit_failed(e),
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn edit_failed(e: cme::edit::EditError) -> std::io::Result<ExitCode> {
+    match e {
+        cme::edit::EditError::Refused { message, report } => {
+            print_human_stderr(&report)?;
+            eprintln!("error: {message}");
+            Ok(ExitCode::from(1))
+        }
+        other => {
+            eprintln!("error: {other}");
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+/// `cme merge-driver %O %A %B`: writes the merge into %A; exit 1 leaves a conflict for git.
+fn merge_driver(base: &std::path::Path, ours: &std::path::Path, theirs: &std::path::Path) -> std::io::Result<ExitCode> {
+    let read = |p: &std::path::Path| std::fs::read(p).map(|b| String::from_utf8_lossy(&b).into_owned());
+    let (b, o, t) = match (read(base), read(ours), read(theirs)) {
+        (Ok(b), Ok(o), Ok(t)) => (b, o, t),
+        _ => {
+            eprintln!("error: cme merge-driver cannot read the three versions");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let merged = cme::edit::merge::merge(&b, &o, &t);
+    cme::edit::atomic_write(ours, merged.text.as_bytes(), false)?;
+    if merged.conflicts.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!(
+            "cme: the same field was changed two ways: {} (left between <<<<<<< and >>>>>>> markers)",
+            merged.conflicts.join(", ")
+        );
+        Ok(ExitCode::from(1))
+    }
 }
 
 fn colour(terminal: bool) -> ColorChoice {

@@ -20,7 +20,8 @@ use std::ops::Range;
 /// The only format version this tool reads.
 pub const FORMAT_VERSION: i64 = 1;
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Case {
     pub format: i64,
     pub id: String,
@@ -31,17 +32,18 @@ pub struct Case {
     pub school: Option<School>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub social_care: Option<SocialCare>,
-    #[serde(rename = "action", skip_serializing_if = "Vec::is_empty")]
+    #[serde(rename = "action", default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<Action>,
-    #[serde(rename = "review", skip_serializing_if = "Vec::is_empty")]
+    #[serde(rename = "review", default, skip_serializing_if = "Vec::is_empty")]
     pub reviews: Vec<Review>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub closure: Option<Closure>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reopened: Vec<Reopening>,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Child {
     pub given_name: String,
     pub family_name: String,
@@ -53,11 +55,12 @@ pub struct Child {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_known_address: Option<String>,
     pub whereabouts: Whereabouts,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub vulnerabilities: Vec<String>,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Referral {
     pub received: NaiveDate,
     pub source: Source,
@@ -71,7 +74,8 @@ pub struct Referral {
 }
 
 /// The last known school.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct School {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -93,13 +97,14 @@ pub struct School {
     pub destination_in_area: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notified_la: Option<NaiveDate>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub documents: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub missing_ctf_uploaded: Option<NaiveDate>,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct SocialCare {
     pub open: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -109,7 +114,8 @@ pub struct SocialCare {
 }
 
 /// One entry of the enquiry log.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Action {
     pub date: NaiveDate,
     pub kind: ActionKind,
@@ -125,7 +131,8 @@ pub struct Action {
 }
 
 /// A whereabouts-unknown review (Worcestershire's Missing Mondays, App F).
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Review {
     pub date: NaiveDate,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -140,7 +147,8 @@ pub struct Review {
     pub comments: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Closure {
     pub date: NaiveDate,
     pub outcome: Outcome,
@@ -196,7 +204,8 @@ impl Closure {
 }
 
 /// New information reactivated a closed case.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Reopening {
     pub date: NaiveDate,
     pub reason: String,

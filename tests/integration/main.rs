@@ -9,6 +9,7 @@ mod robustness;
 mod rules;
 mod site;
 mod status;
+mod workflow;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

@@ -1,0 +1,436 @@
+//! `cme new`, `assign`, `act`, `review`, `close` and `reopen`.
+
+use super::{EditError, Result, find_case, new_table, open_for_edit, save, toml_date};
+use crate::load::Repo;
+use crate::model::*;
+use chrono::NaiveDate;
+use toml_edit::{DocumentMut, Item, Table, value};
+
+/// What a command did, for the caller to print and (with `--commit`) to commit.
+pub struct Done {
+    pub path: String,
+    pub message: String,
+}
+
+fn officer(repo: &Repo, id: &str) -> Result<()> {
+    if repo.config.officer(id).is_some() {
+        return Ok(());
+    }
+    let ids: Vec<&str> = repo.config.officers.iter().map(|o| o.id.as_str()).collect();
+    let hint = nearest(id, ids.iter().copied())
+        .map(|n| format!(" Did you mean \"{n}\"?"))
+        .unwrap_or_default();
+    Err(EditError::Usage(format!(
+        "\"{id}\" is not an officer in cme.toml.{hint} Officers: {}",
+        ids.join(", ")
+    )))
+}
+
+fn not_future(d: NaiveDate, today: NaiveDate, what: &str) -> Result<()> {
+    if d > today {
+        return Err(EditError::Usage(format!(
+            "{what} {d} is in the future (today is {today}): record things once they have happened"
+        )));
+    }
+    Ok(())
+}
+
+fn status_of(doc: &DocumentMut) -> Option<&str> {
+    doc.get("status").and_then(|s| s.as_str())
+}
+
+fn set(t: &mut Table, key: &str, v: Option<toml_edit::Value>) {
+    if let Some(v) = v {
+        t.insert(key, Item::Value(v));
+    }
+}
+
+fn s(v: &Option<String>) -> Option<toml_edit::Value> {
+    v.as_ref().map(|x| toml_edit::Value::from(x.as_str()))
+}
+
+fn d(v: Option<NaiveDate>) -> Option<toml_edit::Value> {
+    v.map(toml_date)
+}
+
+/// Appends a table to an array of tables, keeping it in date order.
+fn push_dated(doc: &mut DocumentMut, section: &str, table: Table, date: NaiveDate) {
+    let mut table = table;
+    let existing: Vec<(usize, NaiveDate, Option<isize>)> = doc
+        .get(section)
+        .and_then(|i| i.as_array_of_tables())
+        .map(|a| {
+            a.iter()
+                .enumerate()
+                .filter_map(|(i, t)| {
+                    let dt = t.get("date")?.as_datetime()?.date?;
+                    Some((
+                        i,
+                        NaiveDate::from_ymd_opt(dt.year.into(), dt.month.into(), dt.day.into())?,
+                        t.position(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    // After every entry dated on or before this one.
+    let index = existing
+        .iter()
+        .filter(|(_, d, _)| *d <= date)
+        .map(|(i, _, _)| i + 1)
+        .max()
+        .unwrap_or(0);
+    if index < existing.len() {
+        // Back-dated: slot it in before the first later entry.
+        let before = existing
+            .iter()
+            .find(|(i, _, _)| *i == index)
+            .and_then(|(_, _, p)| *p)
+            .unwrap_or(0);
+        for (_, item) in doc.as_table_mut().iter_mut() {
+            let bump = |t: &mut Table| {
+                if let Some(p) = t.position().filter(|p| *p >= before) {
+                    t.set_position(Some(p + 1));
+                }
+            };
+            match item {
+                Item::Table(t) => bump(t),
+                Item::ArrayOfTables(a) => a.iter_mut().for_each(bump),
+                _ => {}
+            }
+        }
+        table.set_position(Some(before));
+    }
+    if doc.get(section).is_none() {
+        doc.insert(section, Item::ArrayOfTables(toml_edit::ArrayOfTables::new()));
+    }
+    if let Some(a) = doc.get_mut(section).and_then(|i| i.as_array_of_tables_mut()) {
+        a.insert(index.min(a.len()), table);
+    }
+}
+
+fn open_case(repo: &Repo, id: &str, today: NaiveDate) -> Result<(String, DocumentMut)> {
+    let rel = find_case(repo, id)?;
+    let (_, doc) = open_for_edit(repo, &rel, today)?;
+    Ok((rel, doc))
+}
+
+fn require_open(doc: &DocumentMut, id: &str, doing: &str) -> Result<()> {
+    if status_of(doc) == Some("closed") {
+        return Err(EditError::Usage(format!(
+            "{id} is closed: reopen it first (cme reopen {id} --reason \"...\") before you {doing}"
+        )));
+    }
+    Ok(())
+}
+
+/// `cme assign CASE OFFICER`.
+pub fn assign(repo: &Repo, today: NaiveDate, id: &str, who: &str, date: Option<NaiveDate>) -> Result<Done> {
+    officer(repo, who)?;
+    let date = date.unwrap_or(today);
+    not_future(date, today, "the assignment date")?;
+    let (rel, mut doc) = open_case(repo, id, today)?;
+    require_open(&doc, id, "assign it")?;
+    let r = doc
+        .get_mut("referral")
+        .and_then(|i| i.as_table_mut())
+        .ok_or_else(|| EditError::Usage(format!("{id} has no [referral]")))?;
+    r.insert("assigned_to", value(who));
+    r.insert("assigned_on", Item::Value(toml_date(date)));
+    save(repo, &rel, &doc.to_string(), today, "the assignment")?;
+    Ok(Done {
+        path: rel,
+        message: format!("{id}: assigned to {who}"),
+    })
+}
+
+/// One action to log.
+pub struct ActArgs {
+    pub kind: ActionKind,
+    pub by: String,
+    pub check: Option<String>,
+    pub to: Option<String>,
+    pub outcome: Option<String>,
+    pub note: Option<String>,
+    pub date: Option<NaiveDate>,
+}
+
+/// `cme act CASE --kind ... --by ...`.
+pub fn act(repo: &Repo, today: NaiveDate, id: &str, a: &ActArgs) -> Result<Done> {
+    officer(repo, &a.by)?;
+    let date = a.date.unwrap_or(today);
+    not_future(date, today, "the action's date")?;
+    let (rel, mut doc) = open_case(repo, id, today)?;
+    require_open(&doc, id, "log more enquiries")?;
+    let mut t = new_table(&mut doc, "action");
+    t.insert("date", Item::Value(toml_date(date)));
+    t.insert("kind", value(a.kind.as_str()));
+    t.insert("by", value(a.by.as_str()));
+    set(&mut t, "check", s(&a.check));
+    set(&mut t, "to", s(&a.to));
+    set(&mut t, "outcome", s(&a.outcome));
+    set(&mut t, "note", s(&a.note));
+    push_dated(&mut doc, "action", t, date);
+    save(repo, &rel, &doc.to_string(), today, "the action")?;
+    let detail = a
+        .check
+        .as_deref()
+        .or(a.to.as_deref())
+        .map(|x| format!(" ({x})"))
+        .unwrap_or_default();
+    Ok(Done {
+        path: rel,
+        message: format!("{id}: {}{detail} by {}", a.kind, a.by),
+    })
+}
+
+pub struct ReviewArgs {
+    pub cme_score: i64,
+    pub safeguarding_score: i64,
+    pub decision: Decision,
+    pub signed_off_by: String,
+    pub comments: Option<String>,
+    pub date: Option<NaiveDate>,
+}
+
+/// `cme review CASE --cme-score N --safeguarding-score N --decision ... --signed-off-by ID`.
+pub fn review(repo: &Repo, today: NaiveDate, id: &str, a: &ReviewArgs) -> Result<Done> {
+    officer(repo, &a.signed_off_by)?;
+    for (name, v) in [
+        ("--cme-score", a.cme_score),
+        ("--safeguarding-score", a.safeguarding_score),
+    ] {
+        if !(1..=5).contains(&v) {
+            return Err(EditError::Usage(format!("{name} is {v}; scores run from 1 to 5")));
+        }
+    }
+    let date = a.date.unwrap_or(today);
+    not_future(date, today, "the review's date")?;
+    let (rel, mut doc) = open_case(repo, id, today)?;
+    require_open(&doc, id, "review it")?;
+    let mut t = new_table(&mut doc, "review");
+    t.insert("date", Item::Value(toml_date(date)));
+    t.insert("cme_score", value(a.cme_score));
+    t.insert("safeguarding_score", value(a.safeguarding_score));
+    t.insert("decision", value(a.decision.as_str()));
+    t.insert("signed_off_by", value(a.signed_off_by.as_str()));
+    set(&mut t, "comments", s(&a.comments));
+    push_dated(&mut doc, "review", t, date);
+    save(repo, &rel, &doc.to_string(), today, "the review")?;
+    let level = repo
+        .pack
+        .risk
+        .as_ref()
+        .and_then(|m| m.level(a.cme_score, a.safeguarding_score))
+        .map(|l| format!(", risk {l}"))
+        .unwrap_or_default();
+    Ok(Done {
+        path: rel,
+        message: format!("{id}: review, decision {}{level}", a.decision),
+    })
+}
+
+#[derive(Default)]
+pub struct CloseArgs {
+    pub outcome: Option<Outcome>,
+    pub date: Option<NaiveDate>,
+    pub school: Option<String>,
+    pub admitted_on: Option<NaiveDate>,
+    pub joiner_notified: Option<NaiveDate>,
+    pub authority: Option<String>,
+    pub confirmation_received: Option<NaiveDate>,
+    pub lost_pupils_uploaded: Option<NaiveDate>,
+    pub mash_referral: Option<NaiveDate>,
+    pub note: Option<String>,
+}
+
+/// `cme close CASE --outcome ...`: refused with the rule and what is missing when the
+/// closure would break the policy.
+pub fn close(repo: &Repo, today: NaiveDate, id: &str, a: &CloseArgs) -> Result<Done> {
+    let outcome = a
+        .outcome
+        .ok_or_else(|| EditError::Usage("say how the case ends: --outcome".into()))?;
+    let date = a.date.unwrap_or(today);
+    not_future(date, today, "the closure date")?;
+    let (rel, mut doc) = open_case(repo, id, today)?;
+    if status_of(&doc) == Some("closed") {
+        return Err(EditError::Usage(format!("{id} is already closed")));
+    }
+    doc.insert("status", value("closed"));
+    let mut t = new_table(&mut doc, "closure");
+    t.insert("date", Item::Value(toml_date(date)));
+    t.insert("outcome", value(outcome.as_str()));
+    set(&mut t, "school", s(&a.school));
+    set(&mut t, "admitted_on", d(a.admitted_on));
+    set(&mut t, "joiner_notified", d(a.joiner_notified));
+    set(&mut t, "authority", s(&a.authority));
+    set(&mut t, "confirmation_received", d(a.confirmation_received));
+    set(&mut t, "lost_pupils_uploaded", d(a.lost_pupils_uploaded));
+    set(&mut t, "mash_referral", d(a.mash_referral));
+    set(&mut t, "note", s(&a.note));
+    doc.insert("closure", Item::Table(t));
+    save(repo, &rel, &doc.to_string(), today, "the closure")?;
+    Ok(Done {
+        path: rel,
+        message: format!("{id}: closed, {outcome}"),
+    })
+}
+
+/// `cme reopen CASE --reason ...`: the closure is undone and recorded in `[[reopened]]`.
+pub fn reopen(repo: &Repo, today: NaiveDate, id: &str, reason: &str, date: Option<NaiveDate>) -> Result<Done> {
+    if reason.trim().is_empty() {
+        return Err(EditError::Usage(
+            "say why the case is reopened: --reason \"...\"".into(),
+        ));
+    }
+    let date = date.unwrap_or(today);
+    not_future(date, today, "the reopening date")?;
+    let (rel, mut doc) = open_case(repo, id, today)?;
+    let closure = doc.get("closure").and_then(|c| c.as_table()).cloned();
+    let (Some(closure), Some("closed")) = (closure, status_of(&doc)) else {
+        return Err(EditError::Usage(format!(
+            "{id} is open: only a closed case can be reopened"
+        )));
+    };
+    let closed_on = closure.get("date").and_then(|d| d.as_value()).cloned();
+    let closed_outcome = closure.get("outcome").and_then(|d| d.as_value()).cloned();
+    doc.remove("closure");
+    doc.insert("status", value("open"));
+    let mut t = new_table(&mut doc, "reopened");
+    t.insert("date", Item::Value(toml_date(date)));
+    t.insert("reason", value(reason));
+    set(&mut t, "closed_on", closed_on.map(|v| v.decorated(" ", "")));
+    set(&mut t, "closed_outcome", closed_outcome.map(|v| v.decorated(" ", "")));
+    push_dated(&mut doc, "reopened", t, date);
+    save(repo, &rel, &doc.to_string(), today, "the reopening")?;
+    Ok(Done {
+        path: rel,
+        message: format!("{id}: reopened"),
+    })
+}
+
+/// A new referral.
+pub struct NewArgs {
+    pub given_name: String,
+    pub family_name: String,
+    pub dob: NaiveDate,
+    pub source: Source,
+    pub reason: Reason,
+    pub received: Option<NaiveDate>,
+    pub referrer: Option<String>,
+    pub whereabouts: Whereabouts,
+    pub upn: Option<String>,
+    pub gender: Option<Gender>,
+    pub address: Option<String>,
+    pub vulnerabilities: Vec<String>,
+    pub school: Option<String>,
+    pub assign: Option<String>,
+}
+
+/// The next free id of a year: one more than the highest number used in the repository.
+pub fn next_id(repo: &Repo, year: i32) -> String {
+    let code = &repo.config.authority.code;
+    let prefix = format!("{code}-{year}-");
+    let (paths, _) = repo.store.case_paths();
+    let max = paths
+        .iter()
+        .filter_map(|p| {
+            p.rsplit('/')
+                .next()?
+                .strip_suffix(".toml")?
+                .strip_prefix(&prefix)?
+                .parse::<u32>()
+                .ok()
+        })
+        .max()
+        .unwrap_or(0);
+    format!("{prefix}{:04}", max + 1)
+}
+
+/// `cme new ...`: allocates the next id of the referral's year and writes the file.
+pub fn new(repo: &Repo, today: NaiveDate, a: &NewArgs) -> Result<Done> {
+    let received = a.received.unwrap_or(today);
+    not_future(received, today, "the referral date")?;
+    if let Some(who) = &a.assign {
+        officer(repo, who)?;
+    }
+    let id = next_id(repo, chrono::Datelike::year(&received));
+    let year = &id[id.len() - 9..id.len() - 5];
+    let rel = format!("cases/{year}/{id}.toml");
+    let case = Case {
+        format: FORMAT_VERSION,
+        id: id.clone(),
+        status: Status::Open,
+        child: Child {
+            given_name: a.given_name.clone(),
+            family_name: a.family_name.clone(),
+            date_of_birth: a.dob,
+            upn: a.upn.clone(),
+            gender: a.gender,
+            last_known_address: a.address.clone(),
+            whereabouts: a.whereabouts,
+            vulnerabilities: a.vulnerabilities.clone(),
+        },
+        referral: Referral {
+            received,
+            source: a.source,
+            referrer: a.referrer.clone(),
+            reason: a.reason,
+            assigned_to: a.assign.clone(),
+            assigned_on: a.assign.as_ref().map(|_| today.max(received)),
+        },
+        school: a.school.as_ref().map(|name| School {
+            name: name.clone(),
+            urn: None,
+            in_area: None,
+            last_attended: None,
+            removed_from_roll: None,
+            leaving_ground: None,
+            destination: None,
+            destination_in_area: None,
+            notified_la: None,
+            documents: Vec::new(),
+            missing_ctf_uploaded: None,
+        }),
+        social_care: None,
+        actions: Vec::new(),
+        reviews: Vec::new(),
+        closure: None,
+        reopened: Vec::new(),
+    };
+    write_new(repo, today, &rel, &case)?;
+    Ok(Done {
+        path: rel,
+        message: format!("{id}: new referral"),
+    })
+}
+
+/// Writes a new case file (never over an existing one), after checking it.
+pub fn write_new(repo: &Repo, today: NaiveDate, rel: &str, case: &Case) -> Result<()> {
+    let mut text = String::new();
+    if repo.root.join(crate::schema::FILE).exists() {
+        text.push_str(&crate::schema::directive());
+        text.push('\n');
+    }
+    text.push_str(&write::to_toml(case));
+    let report = super::check_text(repo, rel, &text, today);
+    if report.errors() > 0 {
+        return Err(EditError::Refused {
+            message: format!("{} was not created: the record would break the policy", case.id),
+            report: Box::new(report),
+        });
+    }
+    let path = repo.root.join(rel);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    super::atomic_write(&path, text.as_bytes(), true).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            EditError::Usage(format!(
+                "{rel} already exists: another referral took that id; run the command again"
+            ))
+        } else {
+            EditError::Io(e)
+        }
+    })
+}

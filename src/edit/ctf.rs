@@ -1,0 +1,306 @@
+//! `cme import-ctf FILE.xml`: opens a case for each pupil of a "missing" Common Transfer
+//! File (the DfE school-to-school XML; destination LA XXX and school XXXX, written XXXXXXX).
+//! Elements not used are ignored; a malformed file is refused whole; a pupil with an open
+//! case for the same UPN is not opened twice.
+
+use super::commands::write_new;
+use super::{EditError, Result};
+use crate::load::Repo;
+use crate::model::*;
+use chrono::NaiveDate;
+use roxmltree::{Document, Node};
+
+/// A pupil as the CTF describes them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pupil {
+    pub upn: Option<String>,
+    pub surname: String,
+    pub forename: String,
+    pub dob: NaiveDate,
+    pub gender: Option<Gender>,
+    pub address: Option<String>,
+    pub in_care: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ctf {
+    pub school_name: Option<String>,
+    pub school_urn: Option<String>,
+    pub source_lea: Option<String>,
+    pub dest_lea: String,
+    pub dest_estab: String,
+    pub made: Option<NaiveDate>,
+    pub pupils: Vec<Pupil>,
+}
+
+impl Ctf {
+    /// XXX / XXXX: the school did not know where the pupils went.
+    pub fn destination_unknown(&self) -> bool {
+        self.dest_lea == "XXX" && self.dest_estab == "XXXX"
+    }
+}
+
+fn child<'a>(n: Node<'a, 'a>, name: &str) -> Option<Node<'a, 'a>> {
+    n.children().find(|c| c.is_element() && c.tag_name().name() == name)
+}
+
+fn text(n: Node<'_, '_>, name: &str) -> Option<String> {
+    child(n, name)
+        .and_then(|c| c.text())
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+}
+
+/// Reads a CTF. Any problem refuses the whole file, naming the pupil and element.
+pub fn parse(xml: &str) -> std::result::Result<Ctf, String> {
+    let doc = Document::parse(xml).map_err(|e| format!("is not well-formed XML: {e}"))?;
+    let root = doc.root_element();
+    if root.tag_name().name() != "CTfile" {
+        return Err(format!(
+            "is not a Common Transfer File: its root element is <{}>, not <CTfile>",
+            root.tag_name().name()
+        ));
+    }
+    let header = child(root, "Header").ok_or("has no <Header>")?;
+    let dest = child(header, "DestSchool").ok_or("has no <Header><DestSchool>: the destination cannot be read")?;
+    let source = child(header, "SourceSchool");
+    let made = text(header, "DateTime").and_then(|d| NaiveDate::parse_from_str(d.get(..10)?, "%Y-%m-%d").ok());
+    let data = child(root, "CTFpupilData").ok_or("has no <CTFpupilData>")?;
+    let mut pupils = Vec::new();
+    for (i, p) in data
+        .children()
+        .filter(|c| c.is_element() && c.tag_name().name() == "Pupil")
+        .enumerate()
+    {
+        let n = i + 1;
+        let need = |name: &str| text(p, name).ok_or_else(|| format!("pupil {n} has no <{name}>"));
+        let surname = need("Surname")?;
+        let forename = need("Forename")?;
+        let dob_text = need("DOB")?;
+        let dob = NaiveDate::parse_from_str(&dob_text, "%Y-%m-%d").map_err(|_| {
+            format!("pupil {n} ({forename} {surname}) has <DOB>{dob_text}</DOB>, not a date like 2014-05-14")
+        })?;
+        let gender = match text(p, "Sex").or_else(|| text(p, "Gender")).as_deref() {
+            Some("F") => Some(Gender::F),
+            Some("M") => Some(Gender::M),
+            Some(_) => Some(Gender::X),
+            None => None,
+        };
+        let address = child(p, "Address")
+            .map(|a| {
+                let mut parts: Vec<String> = Vec::new();
+                for holder in ["BS7666Address", "AddressLines"] {
+                    if let Some(h) = child(a, holder) {
+                        parts.extend(
+                            h.children()
+                                .filter(|c| c.is_element())
+                                .filter_map(|c| c.text())
+                                .map(str::trim)
+                                .filter(|t| !t.is_empty())
+                                .map(str::to_string),
+                        );
+                    }
+                }
+                if let Some(pc) = text(a, "PostCode") {
+                    parts.push(pc);
+                }
+                parts.join(", ")
+            })
+            .filter(|a| !a.is_empty());
+        let in_care = child(p, "LookedAfter")
+            .and_then(|l| text(l, "InCare"))
+            .is_some_and(|v| matches!(v.to_lowercase().as_str(), "true" | "1" | "yes"));
+        pupils.push(Pupil {
+            upn: text(p, "UPN"),
+            surname,
+            forename,
+            dob,
+            gender,
+            address,
+            in_care,
+        });
+    }
+    Ok(Ctf {
+        school_name: source.and_then(|s| text(s, "SchoolName")),
+        school_urn: source.and_then(|s| text(s, "URN")),
+        source_lea: source.and_then(|s| text(s, "LEA")),
+        dest_lea: text(dest, "LEA").unwrap_or_default(),
+        dest_estab: text(dest, "Estab").unwrap_or_default(),
+        made,
+        pupils,
+    })
+}
+
+/// What an import did.
+#[derive(Debug, Default)]
+pub struct Imported {
+    pub created: Vec<String>,
+    pub skipped: Vec<String>,
+}
+
+pub fn import(repo: &Repo, today: NaiveDate, path: &std::path::Path) -> Result<Imported> {
+    let bytes = std::fs::read(path).map_err(|e| EditError::Usage(format!("{} cannot be read: {e}", path.display())))?;
+    if bytes.len() > 64 * 1024 * 1024 {
+        return Err(EditError::Usage(format!(
+            "{} is over 64 MB: not a CTF this tool reads",
+            path.display()
+        )));
+    }
+    let xml =
+        String::from_utf8(bytes).map_err(|_| EditError::Usage(format!("{} is not UTF-8 text", path.display())))?;
+    let ctf = parse(&xml).map_err(|e| EditError::Usage(format!("{} {e}; nothing was imported", path.display())))?;
+    let mut out = Imported::default();
+    if !ctf.destination_unknown() {
+        out.skipped.push(format!(
+            "the file's destination is {}{}, not unknown (XXXXXXX): no case opened",
+            ctf.dest_lea, ctf.dest_estab
+        ));
+        return Ok(out);
+    }
+    // Open cases by UPN, so a pupil is not opened twice.
+    let (paths, _) = repo.store.case_paths();
+    let mut open_upns: std::collections::HashMap<String, String> = crate::load::read_many(repo, &paths)
+        .into_iter()
+        .filter_map(|f| f.case)
+        .filter(|c| c.is_open())
+        .filter_map(|c| Some((c.child.upn.clone()?, c.id)))
+        .collect();
+    // Check every pupil before writing any, so a bad file is refused whole.
+    let mut plans = Vec::new();
+    let mut next: std::collections::HashMap<i32, u32> = std::collections::HashMap::new();
+    for p in &ctf.pupils {
+        if let Some(upn) = &p.upn {
+            if let Some(id) = open_upns.get(upn) {
+                out.skipped.push(format!(
+                    "{} {} (UPN {upn}): already open as {id}",
+                    p.forename, p.surname
+                ));
+                continue;
+            }
+            if let Err(e) = upn::validate(upn) {
+                return Err(EditError::Usage(format!(
+                    "{}: {} {}'s UPN \"{upn}\" is not valid ({e}); nothing was imported",
+                    path.display(),
+                    p.forename,
+                    p.surname
+                )));
+            }
+            open_upns.insert(upn.clone(), "this file".into());
+        }
+        let year = chrono::Datelike::year(&today);
+        let base: u32 = super::commands::next_id(repo, year)
+            .rsplit('-')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(1);
+        let n = next.entry(year).or_insert(base);
+        let id = format!("{}-{year}-{:04}", repo.config.authority.code, n);
+        *n += 1;
+        let mut vulnerabilities = Vec::new();
+        if p.in_care && repo.pack.vulnerability("child-looked-after").is_some() {
+            vulnerabilities.push("child-looked-after".to_string());
+        }
+        let case = Case {
+            format: FORMAT_VERSION,
+            id: id.clone(),
+            status: Status::Open,
+            child: Child {
+                given_name: p.forename.clone(),
+                family_name: p.surname.clone(),
+                date_of_birth: p.dob,
+                upn: p.upn.clone(),
+                gender: p.gender,
+                last_known_address: p.address.clone(),
+                whereabouts: Whereabouts::Unknown,
+                vulnerabilities,
+            },
+            referral: Referral {
+                received: today,
+                source: Source::School,
+                referrer: ctf.school_name.clone().map(|s| format!("{s} (missing CTF)")),
+                reason: Reason::MovedUnknownSchool,
+                assigned_to: None,
+                assigned_on: None,
+            },
+            school: ctf.school_name.clone().map(|name| School {
+                name,
+                urn: ctf
+                    .school_urn
+                    .clone()
+                    .filter(|u| u.len() == 6 && u.bytes().all(|b| b.is_ascii_digit())),
+                in_area: None,
+                last_attended: None,
+                removed_from_roll: None,
+                leaving_ground: None,
+                destination: None,
+                destination_in_area: None,
+                notified_la: None,
+                documents: Vec::new(),
+                missing_ctf_uploaded: ctf.made.filter(|d| *d <= today),
+            }),
+            social_care: None,
+            actions: Vec::new(),
+            reviews: Vec::new(),
+            closure: None,
+            reopened: Vec::new(),
+        };
+        let report = super::check_text(repo, &format!("cases/{year}/{id}.toml"), &write::to_toml(&case), today);
+        if report.errors() > 0 {
+            return Err(EditError::Refused {
+                message: format!(
+                    "{}: the case for {} {} would break the policy; nothing was imported",
+                    path.display(),
+                    p.forename,
+                    p.surname
+                ),
+                report: Box::new(report),
+            });
+        }
+        plans.push((format!("cases/{year}/{id}.toml"), case));
+    }
+    for (rel, case) in plans {
+        write_new(repo, today, &rel, &case)?;
+        out.created.push(rel);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_gender_or_sex_and_both_address_shapes() {
+        let xml = r#"<?xml version="1.0" encoding="UTF-8"?>
+<CTfile><Header><DocumentName>Common Transfer File</DocumentName><CTFversion>20.0</CTFversion>
+<DateTime>2026-07-16T10:00:00</DateTime><SourceSchool><LEA>951</LEA><Estab>2001</Estab><URN>951001</URN>
+<SchoolName>Sampleford Primary School</SchoolName></SourceSchool><DestSchool><LEA>XXX</LEA><Estab>XXXX</Estab></DestSchool></Header>
+<CTFpupilData><Pupil><UPN>B801200005001</UPN><Surname>Example</Surname><Forename>Ava</Forename><DOB>2014-05-14</DOB><Sex>F</Sex>
+<Address><AddressLines><AddressLine1>12 Sample Street</AddressLine1><AddressLine2>Exampletown</AddressLine2></AddressLines><PostCode>EX1 2AB</PostCode></Address>
+<Unknown>ignored</Unknown></Pupil>
+<Pupil><Surname>Other</Surname><Forename>Ben</Forename><DOB>2013-01-02</DOB><Gender>M</Gender>
+<LookedAfter><InCare>true</InCare></LookedAfter>
+<Address><BS7666Address><PAON>4</PAON><Street>Elm Row</Street><Town>Exampletown</Town></BS7666Address><PostCode>EX4 7ER</PostCode></Address></Pupil>
+</CTFpupilData></CTfile>"#;
+        let c = parse(xml).unwrap();
+        assert!(c.destination_unknown());
+        assert_eq!(c.made, NaiveDate::from_ymd_opt(2026, 7, 16));
+        assert_eq!(c.pupils[0].gender, Some(Gender::F));
+        assert_eq!(
+            c.pupils[0].address.as_deref(),
+            Some("12 Sample Street, Exampletown, EX1 2AB")
+        );
+        assert_eq!(c.pupils[1].gender, Some(Gender::M));
+        assert!(c.pupils[1].in_care);
+        assert_eq!(c.pupils[1].address.as_deref(), Some("4, Elm Row, Exampletown, EX4 7ER"));
+    }
+
+    #[test]
+    fn malformed_files_are_refused_with_a_reason() {
+        assert!(parse("<CTfile><Header>").unwrap_err().contains("not well-formed"));
+        assert!(parse("<Other/>").unwrap_err().contains("root element is <Other>"));
+        let e = parse("<CTfile><Header><DestSchool><LEA>XXX</LEA></DestSchool></Header><CTFpupilData><Pupil><Surname>A</Surname><Forename>B</Forename><DOB>14/05/2014</DOB></Pupil></CTFpupilData></CTfile>").unwrap_err();
+        assert!(e.contains("not a date"), "{e}");
+    }
+}

@@ -1,0 +1,161 @@
+//! `cme init`: a ready case repository.
+
+use super::{EditError, Result, atomic_write};
+use std::path::Path;
+use std::process::Command;
+
+pub struct InitArgs {
+    pub pack: String,
+    pub authority: String,
+    pub code: String,
+    pub force: bool,
+}
+
+const HOOK: &str = r#"#!/bin/sh
+# Installed by cme init: checks the case files this commit adds or changes, and refuses the
+# commit if any breaks the authority's policy. (It checks the files as they are on disk.)
+files=$(git diff --cached --name-only --diff-filter=ACMR -- 'cases/*.toml' 'cases/**/*.toml')
+[ -z "$files" ] && exit 0
+exec cme check $files
+"#;
+
+const GITHUB: &str = r#"# Checks every change to the case records against the authority's policy.
+# Set the repository variable CME_GIT_URL to where your council keeps cme's source.
+name: cme check
+on: [push, pull_request]
+jobs:
+  check:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0
+      - uses: dtolnay/rust-toolchain@stable
+      - run: cargo install --locked --git "${{ vars.CME_GIT_URL }}" cme
+      - name: Check the changed case files (every file on a push to main)
+        run: |
+          if [ "${{ github.event_name }}" = "pull_request" ]; then
+            files=$(git diff --name-only "origin/${{ github.base_ref }}"...HEAD -- 'cases/*.toml' 'cases/**/*.toml')
+            [ -z "$files" ] && exit 0
+            cme check --format github $files
+          else
+            cme check --format github
+          fi
+"#;
+
+const GITLAB: &str = r#"# Checks every change to the case records against the authority's policy.
+# Set the CI/CD variable CME_GIT_URL to where your council keeps cme's source.
+cme-check:
+  image: rust:latest
+  script:
+    - cargo install --locked --git "$CME_GIT_URL" cme
+    - cme check --format junit > cme-check.xml || status=$?
+    - cme check --format json > cme-check.json || true
+    - exit ${status:-0}
+  artifacts:
+    when: always
+    reports:
+      junit: cme-check.xml
+    paths:
+      - cme-check.json
+"#;
+
+fn git(dir: &Path, args: &[&str]) -> Result<()> {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .map_err(|e| EditError::Usage(format!("cme init needs git on the PATH: {e}")))?;
+    if !out.status.success() {
+        return Err(EditError::Usage(format!(
+            "git {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    Ok(())
+}
+
+/// Wires the merge driver and the pre-commit hook into a clone (`.git/config` and hooks are
+/// not part of what a clone copies, so every clone needs this once).
+pub fn configure_git(dir: &Path) -> Result<()> {
+    git(
+        dir,
+        &["config", "merge.cme.name", "cme: merge case files field by field"],
+    )?;
+    git(dir, &["config", "merge.cme.driver", "cme merge-driver %O %A %B"])?;
+    let hooks = dir.join(".git/hooks");
+    if hooks.is_dir() {
+        let hook = hooks.join("pre-commit");
+        atomic_write(&hook, HOOK.as_bytes(), false)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755))?;
+        }
+    }
+    Ok(())
+}
+
+pub fn init(dir: &Path, a: &InitArgs) -> Result<Vec<String>> {
+    if !crate::packs::PACKS.contains(&a.pack.as_str()) {
+        return Err(EditError::Usage(format!(
+            "no pack \"{}\": the packs are {}",
+            a.pack,
+            crate::packs::PACKS.join(", ")
+        )));
+    }
+    let code_ok = (2..=5).contains(&a.code.len()) && a.code.bytes().all(|b| b.is_ascii_uppercase());
+    if !code_ok {
+        return Err(EditError::Usage(format!(
+            "--code \"{}\" must be 2 to 5 capital letters, e.g. EXC",
+            a.code
+        )));
+    }
+    if dir.exists() && std::fs::read_dir(dir)?.next().is_some() && !a.force {
+        return Err(EditError::Usage(format!(
+            "{} is not empty: choose a new folder, or add --force to set it up anyway",
+            dir.display()
+        )));
+    }
+    std::fs::create_dir_all(dir)?;
+    if !dir.join(".git").exists() {
+        git(dir, &["init", "-q"])?;
+    }
+    let mut written = Vec::new();
+    let mut put = |rel: &str, text: &str| -> Result<()> {
+        let p = dir.join(rel);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        atomic_write(&p, text.as_bytes(), false)?;
+        written.push(rel.to_string());
+        Ok(())
+    };
+    let authority = a.authority.replace('\\', "\\\\").replace('"', "\\\"");
+    put(
+        "cme.toml",
+        &format!(
+            "# The authority, its policy pack and its team. Add every officer who records work:\n# ids are used in assigned_to, by and signed_off_by.\n\n[authority]\nname = \"{authority}\"\ncode = \"{}\"\npolicy = \"{}\"\nschool_calendar = \"policy/calendar/terms.toml\"\n\n[[officer]]\nid = \"lead\"\nname = \"CME Lead Officer\"\nrole = \"lead-officer\"\n",
+            a.code, a.pack
+        ),
+    )?;
+    for (path, text) in crate::packs::files_for(&a.pack) {
+        put(path, text)?;
+    }
+    put(".gitignore", "/site\n")?;
+    put(
+        ".gitattributes",
+        "# Two officers' edits to one case file merge field by field (cme merge-driver).\ncases/**/*.toml merge=cme\n",
+    )?;
+    put(".github/workflows/cme.yml", GITHUB)?;
+    put(".gitlab-ci.yml", GITLAB)?;
+    put("cases/.gitkeep", "")?;
+    let repo = crate::load::Repo::open(dir).map_err(|e| EditError::Usage(e.message()))?;
+    put(
+        crate::schema::FILE,
+        &(serde_json::to_string_pretty(&crate::schema::schema(&repo)).unwrap_or_default() + "\n"),
+    )?;
+    configure_git(dir)?;
+    Ok(written)
+}

@@ -1,0 +1,277 @@
+//! `cme merge-driver %O %A %B`: a git merge driver for case files.
+//!
+//! Entries of the enquiry log (and reviews and reopenings) that either side added are all
+//! kept, in date order; fields changed on one side take that side's value; a field changed
+//! two ways is a conflict, left in the file between standard markers and reported, so git
+//! stops the merge for an officer to decide.
+
+use std::collections::BTreeSet;
+use toml_edit::{DocumentMut, Item, Table};
+
+/// Arrays of tables merged by union.
+const LOGS: &[&str] = &["action", "review", "reopened"];
+
+/// The result of a merge: the text to leave in the file, and the conflicting fields.
+pub struct Merged {
+    pub text: String,
+    pub conflicts: Vec<String>,
+}
+
+fn entry_key(t: &Table) -> String {
+    // An entry's identity is its content (without formatting).
+    let mut parts: Vec<String> = t.iter().map(|(k, v)| format!("{k}={}", v.to_string().trim())).collect();
+    parts.sort();
+    parts.join("\u{1f}")
+}
+
+fn date_of(t: &Table) -> String {
+    t.get("date")
+        .map(|d| d.to_string().trim().to_string())
+        .unwrap_or_default()
+}
+
+fn value_text(i: Option<&Item>) -> Option<String> {
+    i.map(|v| match v {
+        Item::Value(v) => v.to_string().trim().to_string(),
+        other => other.to_string().trim().to_string(),
+    })
+}
+
+/// Merges `ours` and `theirs`, both descended from `base`. Works on text; a side that is not
+/// TOML makes the whole file a conflict.
+pub fn merge(base: &str, ours: &str, theirs: &str) -> Merged {
+    let parse = |s: &str| s.parse::<DocumentMut>().ok();
+    let (Some(b), Some(mut o), Some(t)) = (parse(base), parse(ours), parse(theirs)) else {
+        return Merged {
+            text: format!("<<<<<<< ours\n{ours}=======\n{theirs}>>>>>>> theirs\n"),
+            conflicts: vec!["(the whole file: one side is not valid TOML)".into()],
+        };
+    };
+    let mut conflicts = Vec::new();
+    let mut marks: Vec<(String, String, String)> = Vec::new();
+    // Top-level keys and the keys of each section.
+    merge_table(
+        b.as_table(),
+        t.as_table(),
+        o.as_table_mut(),
+        "",
+        &mut conflicts,
+        &mut marks,
+        true,
+    );
+    // Logs: everything either side has, each once, in date order.
+    for log in LOGS {
+        let list = |d: &DocumentMut| -> Vec<Table> {
+            d.get(log)
+                .and_then(|i| i.as_array_of_tables())
+                .map(|a| a.iter().cloned().collect())
+                .unwrap_or_default()
+        };
+        let (lb, lo, lt) = (list(&b), list(&o), list(&t));
+        let base_keys: BTreeSet<String> = lb.iter().map(entry_key).collect();
+        let ours_keys: BTreeSet<String> = lo.iter().map(entry_key).collect();
+        let theirs_keys: BTreeSet<String> = lt.iter().map(entry_key).collect();
+        // Kept: ours (minus what theirs removed from base), plus what theirs added.
+        let mut kept: Vec<Table> = lo
+            .iter()
+            .filter(|e| {
+                let k = entry_key(e);
+                !base_keys.contains(&k) || theirs_keys.contains(&k)
+            })
+            .cloned()
+            .collect();
+        kept.extend(
+            lt.iter()
+                .filter(|e| {
+                    let k = entry_key(e);
+                    !base_keys.contains(&k) && !ours_keys.contains(&k)
+                })
+                .cloned(),
+        );
+        if kept.len() == lo.len() && kept.iter().zip(&lo).all(|(a, b)| entry_key(a) == entry_key(b)) {
+            continue;
+        }
+        // Stable by date: entries of one day keep ours-then-theirs order.
+        kept.sort_by_key(date_of);
+        let anchor = lo
+            .iter()
+            .filter_map(|t| t.position())
+            .min()
+            .unwrap_or_else(|| super::position_for(&mut o, log));
+        let mut aot = toml_edit::ArrayOfTables::new();
+        for mut e in kept {
+            e.set_position(Some(anchor));
+            if e.decor().prefix().is_none() {
+                e.decor_mut().set_prefix("\n");
+            }
+            aot.push(e);
+        }
+        o.insert(log, Item::ArrayOfTables(aot));
+        renumber(&mut o);
+    }
+    let mut text = o.to_string();
+    for (placeholder, ours_line, theirs_line) in marks {
+        let block = format!("<<<<<<< ours\n{ours_line}\n=======\n{theirs_line}\n>>>>>>> theirs");
+        text = text
+            .lines()
+            .map(|l| {
+                if l.contains(&placeholder) {
+                    block.clone()
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        text.push('\n');
+    }
+    Merged { text, conflicts }
+}
+
+/// Gives the document's tables positions 0, 1, 2 ... in their current order (ties broken by
+/// the format's section order, then by order within an array of tables).
+fn renumber(doc: &mut DocumentMut) {
+    let order = |k: &str| {
+        [
+            "child",
+            "referral",
+            "school",
+            "social_care",
+            "action",
+            "review",
+            "closure",
+            "reopened",
+        ]
+        .iter()
+        .position(|s| *s == k)
+        .unwrap_or(99)
+    };
+    let mut all: Vec<(isize, usize, usize, String)> = Vec::new();
+    for (k, item) in doc.as_table().iter() {
+        match item {
+            Item::Table(t) => all.push((t.position().unwrap_or(isize::MAX), order(k), 0, k.to_string())),
+            Item::ArrayOfTables(a) => {
+                for (i, t) in a.iter().enumerate() {
+                    all.push((t.position().unwrap_or(isize::MAX), order(k), i, k.to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
+    all.sort();
+    for (n, (_, _, i, k)) in all.into_iter().enumerate() {
+        match doc.get_mut(&k) {
+            Some(Item::Table(t)) => t.set_position(Some(n as isize)),
+            Some(Item::ArrayOfTables(a)) => {
+                if let Some(t) = a.get_mut(i) {
+                    t.set_position(Some(n as isize));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn merge_table(
+    base: &dyn toml_edit::TableLike,
+    theirs: &dyn toml_edit::TableLike,
+    ours: &mut Table,
+    prefix: &str,
+    conflicts: &mut Vec<String>,
+    marks: &mut Vec<(String, String, String)>,
+    top: bool,
+) {
+    let keys: BTreeSet<String> = ours
+        .iter()
+        .map(|(k, _)| k.to_string())
+        .chain(theirs.iter().map(|(k, _)| k.to_string()))
+        .chain(base.iter().map(|(k, _)| k.to_string()))
+        .collect();
+    for key in keys {
+        if top && LOGS.contains(&key.as_str()) {
+            continue;
+        }
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        let (b, t) = (base.get(&key), theirs.get(&key));
+        // A section on both sides: merge inside it.
+        if let (Some(Item::Table(ot)), Some(Item::Table(tt))) = (ours.get_mut(&key), t) {
+            let empty = Table::new();
+            let bt = b.and_then(|x| x.as_table()).unwrap_or(&empty);
+            merge_table(bt, tt, ot, &path, conflicts, marks, false);
+            continue;
+        }
+        let (vb, vo, vt) = (value_text(b), value_text(ours.get(&key)), value_text(t));
+        if vo == vt || vt == vb {
+            continue;
+        }
+        if vo == vb {
+            // Only theirs changed it.
+            match t {
+                Some(item) => {
+                    ours.insert(&key, item.clone());
+                }
+                None => {
+                    ours.remove(&key);
+                }
+            }
+            continue;
+        }
+        // Changed two ways.
+        conflicts.push(path.clone());
+        let placeholder = format!("__cme_conflict_{}__", marks.len());
+        let line = |v: &Option<String>| match v {
+            Some(v) => format!("{key} = {v}"),
+            None => format!("# ({key} removed)"),
+        };
+        marks.push((placeholder.clone(), line(&vo), line(&vt)));
+        ours.insert(&key, toml_edit::value(placeholder));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "format = 1\nid = \"X\"\nstatus = \"open\" # still looking\n\n[child]\nwhereabouts = \"unknown\"\n\n[[action]]\ndate = 2026-09-01\nkind = \"letter\"\nby = \"a\"\n";
+
+    #[test]
+    fn both_sides_add_actions() {
+        let ours = format!("{BASE}\n[[action]]\ndate = 2026-09-05\nkind = \"phone\"\nby = \"a\"\n");
+        let theirs = format!("{BASE}\n[[action]]\ndate = 2026-09-03\nkind = \"home-visit\"\nby = \"b\"\n");
+        let m = merge(BASE, &ours, &theirs);
+        assert!(m.conflicts.is_empty());
+        let letter = m.text.find("letter").unwrap();
+        let visit = m.text.find("home-visit").unwrap();
+        let phone = m.text.find("phone").unwrap();
+        assert!(letter < visit && visit < phone, "date order: {}", m.text);
+        assert!(m.text.contains("# still looking"), "comments kept");
+        assert_eq!(m.text.matches("[[action]]").count(), 3);
+    }
+
+    #[test]
+    fn different_fields_merge_and_one_field_two_ways_conflicts() {
+        let ours = BASE.replace("\"unknown\"", "\"known-in-area\"");
+        let theirs = BASE.replace("status = \"open\"", "status = \"closed\"");
+        let m = merge(BASE, &ours, &theirs);
+        assert!(m.conflicts.is_empty());
+        assert!(
+            m.text.contains("known-in-area") && m.text.contains("status = \"closed\""),
+            "{}",
+            m.text
+        );
+        let theirs2 = BASE.replace("\"unknown\"", "\"known-abroad\"");
+        let m = merge(BASE, &ours, &theirs2);
+        assert_eq!(m.conflicts, ["child.whereabouts"]);
+        assert!(
+            m.text.contains(
+                "<<<<<<< ours\nwhereabouts = \"known-in-area\"\n=======\nwhereabouts = \"known-abroad\"\n>>>>>>> theirs"
+            ),
+            "{}",
+            m.text
+        );
+    }
+}

@@ -1,0 +1,792 @@
+//! Officer workflow: `cme init`, `new`, `assign`, `act`, `review`, `close`, `reopen`,
+//! `import-ctf`, `schema`, and the merge driver under real `git merge`s.
+
+use super::*;
+
+fn git(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("PATH", path_with_cme())
+        .output()
+        .unwrap()
+}
+
+fn git_ok(dir: &Path, args: &[&str]) -> String {
+    let o = git(dir, args);
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+/// PATH with the cme under test first, for git's merge driver.
+fn path_with_cme() -> String {
+    let bin = assert_cmd::cargo::cargo_bin("cme");
+    format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
+}
+
+fn cme_in(dir: &Path, args: &[&str]) -> std::process::Output {
+    cme()
+        .current_dir(dir)
+        .arg("--repo")
+        .arg(dir)
+        .args(["--today", TODAY])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let o = cme_in(dir, args);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "cme {args:?}:\n{}\n{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    stdout(&o)
+}
+
+fn check_green(dir: &Path) {
+    let (code, json) = check_json(dir, &[]);
+    assert_eq!(code, 0, "check after a step: {json:#}");
+}
+
+/// A fresh repository made by `cme init`, with a team and a git identity.
+fn init(pack: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    let o = cme()
+        .args(["init"])
+        .arg(&repo)
+        .args(["--pack", pack, "--authority", "Test Borough Council", "--code", "TBC"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut cfg = std::fs::read_to_string(repo.join("cme.toml")).unwrap();
+    cfg.push_str("\n[[officer]]\nid = \"ofc\"\nname = \"Olu Officer\"\nrole = \"cme-officer\"\n\n[[officer]]\nid = \"sen\"\nname = \"Sue Senior\"\nrole = \"senior-officer\"\n");
+    std::fs::write(repo.join("cme.toml"), cfg).unwrap();
+    git_ok(&repo, &["config", "user.name", "Olu Officer"]);
+    git_ok(&repo, &["config", "user.email", "olu@example.invalid"]);
+    git_ok(&repo, &["add", "-A"]);
+    git_ok(&repo, &["commit", "-q", "--no-verify", "-m", "Set up"]);
+    dir
+}
+
+#[test]
+fn init_makes_a_ready_repository() {
+    let dir = init("worcestershire");
+    let r = dir.path().join("repo");
+    for f in [
+        "cme.toml",
+        "policy/worcestershire/policy.toml",
+        "policy/calendar/bank-holidays.json",
+        ".gitignore",
+        ".gitattributes",
+        ".github/workflows/cme.yml",
+        ".gitlab-ci.yml",
+        "schema/case.schema.json",
+    ] {
+        assert!(r.join(f).exists(), "{f}");
+    }
+    assert!(std::fs::read_to_string(r.join(".gitignore")).unwrap().contains("/site"));
+    assert!(
+        std::fs::read_to_string(r.join(".gitattributes"))
+            .unwrap()
+            .contains("merge=cme")
+    );
+    assert_eq!(git_ok(&r, &["config", "merge.cme.driver"]), "cme merge-driver %O %A %B");
+    let hook = r.join(".git/hooks/pre-commit");
+    assert!(std::fs::read_to_string(&hook).unwrap().contains("cme check"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert!(
+            std::fs::metadata(&hook).unwrap().permissions().mode() & 0o111 != 0,
+            "the hook is executable"
+        );
+    }
+    let ci = std::fs::read_to_string(r.join(".github/workflows/cme.yml")).unwrap();
+    assert!(ci.contains("cme check --format github"));
+    check_green(&r);
+    // A folder with something in it is refused, unless --force.
+    let o = cme()
+        .args(["init"])
+        .arg(&r)
+        .args(["--pack", "manchester", "--authority", "X", "--code", "XX"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not empty"));
+    let o = cme()
+        .args(["init"])
+        .arg(dir.path().join("other"))
+        .args(["--pack", "atlantis", "--authority", "X", "--code", "XX"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn a_case_goes_through_its_whole_life_with_commits_and_stays_green() {
+    let dir = init("worcestershire");
+    let r = dir.path().join("repo");
+    // Referral.
+    let path = ok(
+        &r,
+        &[
+            "new",
+            "--given-name",
+            "Ava",
+            "--family-name",
+            "Example",
+            "--dob",
+            "2014-05-14",
+            "--source",
+            "school",
+            "--reason",
+            "moved-unknown-school",
+            "--received",
+            "2026-09-01",
+            "--upn",
+            "B801200005001",
+            "--vulnerability",
+            "child-in-need",
+            "--commit",
+        ],
+    );
+    assert_eq!(path.trim(), "cases/2026/TBC-2026-0001.toml");
+    let text = std::fs::read_to_string(r.join("cases/2026/TBC-2026-0001.toml")).unwrap();
+    assert!(
+        text.starts_with("#:schema ../../schema/case.schema.json\n"),
+        "editors find the schema"
+    );
+    check_green(&r);
+    // Assignment, enquiries (one back-dated), the review and its checks.
+    ok(
+        &r,
+        &["assign", "TBC-2026-0001", "ofc", "--date", "2026-09-02", "--commit"],
+    );
+    check_green(&r);
+    ok(
+        &r,
+        &[
+            "act",
+            "TBC-2026-0001",
+            "--kind",
+            "home-visit",
+            "--by",
+            "ofc",
+            "--date",
+            "2026-09-05",
+            "--outcome",
+            "No answer",
+            "--commit",
+        ],
+    );
+    ok(
+        &r,
+        &[
+            "act",
+            "TBC-2026-0001",
+            "--kind",
+            "phone",
+            "--by",
+            "ofc",
+            "--date",
+            "2026-09-03",
+            "--outcome",
+            "Number dead",
+            "--commit",
+        ],
+    );
+    ok(
+        &r,
+        &[
+            "act",
+            "TBC-2026-0001",
+            "--kind",
+            "database-check",
+            "--by",
+            "ofc",
+            "--check",
+            "liquidlogic",
+            "--date",
+            "2026-09-10",
+            "--note",
+            "Nothing **new**.",
+            "--commit",
+        ],
+    );
+    ok(
+        &r,
+        &[
+            "act",
+            "TBC-2026-0001",
+            "--kind",
+            "escalation",
+            "--by",
+            "ofc",
+            "--to",
+            "missing-mondays",
+            "--date",
+            "2026-10-01",
+            "--commit",
+        ],
+    );
+    check_green(&r);
+    let text = std::fs::read_to_string(r.join("cases/2026/TBC-2026-0001.toml")).unwrap();
+    let phone = text.find("kind = \"phone\"").unwrap();
+    let visit = text.find("kind = \"home-visit\"").unwrap();
+    assert!(phone < visit, "the back-dated call sits in date order");
+    // Closing untraceable without a review is refused with the rule and what is missing.
+    let o = cme_in(
+        &r,
+        &[
+            "close",
+            "TBC-2026-0001",
+            "--outcome",
+            "untraceable",
+            "--date",
+            "2026-10-06",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("WOR-MM-REVIEW") && stderr(&o).contains("senior officer's sign-off"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(r.join("cases/2026/TBC-2026-0001.toml")).unwrap(),
+        text,
+        "nothing written"
+    );
+    ok(
+        &r,
+        &[
+            "review",
+            "TBC-2026-0001",
+            "--cme-score",
+            "4",
+            "--safeguarding-score",
+            "1",
+            "--decision",
+            "close",
+            "--signed-off-by",
+            "sen",
+            "--date",
+            "2026-10-05",
+            "--commit",
+        ],
+    );
+    check_green(&r);
+    ok(
+        &r,
+        &[
+            "close",
+            "TBC-2026-0001",
+            "--outcome",
+            "untraceable",
+            "--date",
+            "2026-10-06",
+            "--lost-pupils-uploaded",
+            "2026-10-06",
+            "--commit",
+        ],
+    );
+    check_green(&r);
+    // Acting on a closed case is refused, saying what to do.
+    let o = cme_in(&r, &["act", "TBC-2026-0001", "--kind", "phone", "--by", "ofc"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("reopen it first"));
+    // New information: reopened, then closed on roll.
+    ok(
+        &r,
+        &[
+            "reopen",
+            "TBC-2026-0001",
+            "--reason",
+            "Health visitor found the family",
+            "--date",
+            "2026-11-02",
+            "--commit",
+        ],
+    );
+    check_green(&r);
+    let text = std::fs::read_to_string(r.join("cases/2026/TBC-2026-0001.toml")).unwrap();
+    assert!(
+        text.contains("[[reopened]]")
+            && text.contains("closed_on = 2026-10-06")
+            && text.contains("closed_outcome = \"untraceable\"")
+            && !text.contains("[closure]")
+    );
+    ok(
+        &r,
+        &[
+            "close",
+            "TBC-2026-0001",
+            "--outcome",
+            "on-roll",
+            "--school",
+            "Kitebrook High School",
+            "--date",
+            "2026-11-20",
+            "--commit",
+        ],
+    );
+    check_green(&r);
+    // Every step is a commit naming the case, by the configured user.
+    let log = git_ok(&r, &["log", "--format=%an|%s"]);
+    assert!(log.lines().count() >= 11, "{log}");
+    assert!(log.contains("Olu Officer|TBC-2026-0001: closed, on-roll"));
+    assert!(log.contains("TBC-2026-0001: reopened"));
+    assert!(log.contains("TBC-2026-0001: review, decision close, risk LO"));
+    assert!(
+        git_ok(&r, &["status", "--porcelain"]).is_empty(),
+        "everything committed"
+    );
+    // The trail shows it all.
+    let h = ok(&r, &["history", "TBC-2026-0001"]);
+    assert!(h.contains("closure.outcome: (none) -> on-roll"), "{h}");
+    // The next referral of the year gets the next id.
+    let path = ok(
+        &r,
+        &[
+            "new",
+            "--given-name",
+            "Ben",
+            "--family-name",
+            "Other",
+            "--dob",
+            "2013-01-02",
+            "--source",
+            "health",
+            "--reason",
+            "newly-arrived",
+            "--received",
+            "2026-11-20",
+        ],
+    );
+    assert_eq!(path.trim(), "cases/2026/TBC-2026-0002.toml");
+}
+
+#[test]
+fn edits_keep_what_the_officer_wrote() {
+    let dir = init("manchester");
+    let r = dir.path().join("repo");
+    ok(
+        &r,
+        &[
+            "new",
+            "--given-name",
+            "Ava",
+            "--family-name",
+            "Example",
+            "--dob",
+            "2014-05-14",
+            "--source",
+            "school",
+            "--reason",
+            "other",
+            "--received",
+            "2026-11-02",
+            "--assign",
+            "ofc",
+        ],
+    );
+    let p = r.join("cases/2026/TBC-2026-0001.toml");
+    let mut text = std::fs::read_to_string(&p).unwrap();
+    text = text
+        .replace("[child]\n", "# Sibling of TBC-2025-0110; same family.\n[child]\n")
+        .replace(
+            "whereabouts = \"unknown\"",
+            "whereabouts = \"unknown\"   # as of the school's call",
+        );
+    std::fs::write(&p, &text).unwrap();
+    ok(
+        &r,
+        &[
+            "act",
+            "TBC-2026-0001",
+            "--kind",
+            "letter",
+            "--by",
+            "ofc",
+            "--date",
+            "2026-11-03",
+        ],
+    );
+    let after = std::fs::read_to_string(&p).unwrap();
+    assert!(after.starts_with(&text), "the officer's text is untouched:\n{after}");
+    assert!(after.contains("# Sibling of TBC-2025-0110") && after.contains("# as of the school's call"));
+}
+
+#[test]
+fn refusals_say_what_to_do_and_write_nothing() {
+    let dir = init("manchester");
+    let r = dir.path().join("repo");
+    ok(
+        &r,
+        &[
+            "new",
+            "--given-name",
+            "Ava",
+            "--family-name",
+            "Example",
+            "--dob",
+            "2014-05-14",
+            "--source",
+            "school",
+            "--reason",
+            "other",
+            "--received",
+            "2026-11-02",
+        ],
+    );
+    let p = r.join("cases/2026/TBC-2026-0001.toml");
+    for (args, needle) in [
+        (
+            vec!["act", "TBC-2026-0999", "--kind", "phone", "--by", "ofc"],
+            "no case TBC-2026-0999",
+        ),
+        (
+            vec!["act", "TBC-2026-0001", "--kind", "phone", "--by", "ofcc"],
+            "Did you mean \"ofc\"?",
+        ),
+        (
+            vec![
+                "act",
+                "TBC-2026-0001",
+                "--kind",
+                "phone",
+                "--by",
+                "ofc",
+                "--date",
+                "2027-01-01",
+            ],
+            "in the future",
+        ),
+        (
+            vec![
+                "act",
+                "TBC-2026-0001",
+                "--kind",
+                "phone",
+                "--by",
+                "ofc",
+                "--date",
+                "2026-10-01",
+            ],
+            "before the referral",
+        ),
+        (
+            vec![
+                "review",
+                "TBC-2026-0001",
+                "--cme-score",
+                "7",
+                "--safeguarding-score",
+                "1",
+                "--decision",
+                "close",
+                "--signed-off-by",
+                "sen",
+            ],
+            "scores run from 1 to 5",
+        ),
+        (
+            vec!["reopen", "TBC-2026-0001", "--reason", "x"],
+            "only a closed case can be reopened",
+        ),
+        (vec!["close", "TBC-2026-0001", "--outcome", "on-roll"], "COM-CLOSE"),
+    ] {
+        let before = std::fs::read(&p).unwrap();
+        let o = cme_in(&r, &args);
+        assert_ne!(o.status.code(), Some(0), "{args:?}");
+        assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
+        assert_eq!(std::fs::read(&p).unwrap(), before, "{args:?} wrote nothing");
+    }
+    // A file broken by hand: the command shows the check's diagnostics instead of guessing.
+    let text = std::fs::read_to_string(&p)
+        .unwrap()
+        .replace("reason = \"other\"", "reason = \"lost\"");
+    std::fs::write(&p, &text).unwrap();
+    let o = cme_in(&r, &["act", "TBC-2026-0001", "--kind", "phone", "--by", "ofc"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("error[COM-SCHEMA]") && stderr(&o).contains("fix it by hand first"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), text);
+    // No temporary files are left behind by refusals.
+    let left: Vec<_> = std::fs::read_dir(p.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().contains(".tmp-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn writes_are_atomic_and_new_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("missing-folder/case.toml");
+    assert!(
+        cme::edit::atomic_write(&target, b"x", false).is_err(),
+        "a write that cannot happen fails"
+    );
+    assert!(!dir.path().join("missing-folder").exists());
+    let existing = dir.path().join("case.toml");
+    std::fs::write(&existing, "original").unwrap();
+    let e = cme::edit::atomic_write(&existing, b"new", true).unwrap_err();
+    assert_eq!(e.kind(), std::io::ErrorKind::AlreadyExists);
+    assert_eq!(std::fs::read_to_string(&existing).unwrap(), "original");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file left"
+    );
+    cme::edit::atomic_write(&existing, b"replaced", false).unwrap();
+    assert_eq!(std::fs::read_to_string(&existing).unwrap(), "replaced");
+}
+
+#[test]
+fn two_officers_branches_merge_with_the_driver() {
+    let dir = init("manchester");
+    let r = dir.path().join("repo");
+    ok(
+        &r,
+        &[
+            "new",
+            "--given-name",
+            "Ava",
+            "--family-name",
+            "Example",
+            "--dob",
+            "2014-05-14",
+            "--source",
+            "school",
+            "--reason",
+            "other",
+            "--received",
+            "2026-11-02",
+            "--assign",
+            "ofc",
+            "--commit",
+        ],
+    );
+    git_ok(&r, &["checkout", "-q", "-b", "olu"]);
+    ok(
+        &r,
+        &[
+            "act",
+            "TBC-2026-0001",
+            "--kind",
+            "phone",
+            "--by",
+            "ofc",
+            "--date",
+            "2026-11-06",
+            "--outcome",
+            "Olu's call",
+            "--commit",
+        ],
+    );
+    ok(
+        &r,
+        &[
+            "act",
+            "TBC-2026-0001",
+            "--kind",
+            "letter",
+            "--by",
+            "ofc",
+            "--date",
+            "2026-11-09",
+            "--commit",
+        ],
+    );
+    git_ok(&r, &["checkout", "-q", "-"]);
+    ok(
+        &r,
+        &[
+            "act",
+            "TBC-2026-0001",
+            "--kind",
+            "home-visit",
+            "--by",
+            "sen",
+            "--date",
+            "2026-11-05",
+            "--outcome",
+            "Sue's visit",
+            "--commit",
+        ],
+    );
+    ok(
+        &r,
+        &["assign", "TBC-2026-0001", "sen", "--date", "2026-11-05", "--commit"],
+    );
+    let o = git(&r, &["merge", "--no-edit", "-q", "olu"]);
+    assert!(
+        o.status.success(),
+        "merged without conflict: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = std::fs::read_to_string(r.join("cases/2026/TBC-2026-0001.toml")).unwrap();
+    let order: Vec<usize> = ["Sue's visit", "Olu's call", "kind = \"letter\""]
+        .iter()
+        .map(|n| text.find(n).unwrap())
+        .collect();
+    assert!(order[0] < order[1] && order[1] < order[2], "date order:\n{text}");
+    assert!(
+        text.contains("assigned_to = \"sen\""),
+        "the field changed on one side is kept"
+    );
+    check_green(&r);
+
+    // The same field changed two ways: a conflict with markers, reported.
+    git_ok(&r, &["checkout", "-q", "-b", "a"]);
+    let p = r.join("cases/2026/TBC-2026-0001.toml");
+    std::fs::write(
+        &p,
+        std::fs::read_to_string(&p)
+            .unwrap()
+            .replace("whereabouts = \"unknown\"", "whereabouts = \"known-in-area\""),
+    )
+    .unwrap();
+    git_ok(&r, &["commit", "-q", "--no-verify", "-am", "found in area"]);
+    git_ok(&r, &["checkout", "-q", "-"]);
+    std::fs::write(
+        &p,
+        std::fs::read_to_string(&p)
+            .unwrap()
+            .replace("whereabouts = \"unknown\"", "whereabouts = \"known-abroad\""),
+    )
+    .unwrap();
+    git_ok(&r, &["commit", "-q", "--no-verify", "-am", "gone abroad"]);
+    let o = git(&r, &["merge", "--no-edit", "a"]);
+    assert!(!o.status.success());
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(all.contains("child.whereabouts"), "reported: {all}");
+    let text = std::fs::read_to_string(&p).unwrap();
+    assert!(
+        text.contains(
+            "<<<<<<< ours\nwhereabouts = \"known-abroad\"\n=======\nwhereabouts = \"known-in-area\"\n>>>>>>> theirs"
+        ),
+        "{text}"
+    );
+    let (code, json) = check_json(&r, &[]);
+    assert_eq!(code, 1);
+    assert!(
+        json["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("merge conflict")
+    );
+}
+
+#[test]
+fn import_ctf_opens_cases_for_missing_pupils() {
+    let dir = init("manchester");
+    let r = dir.path().join("repo");
+    let ctf = root().join("tests/fixtures/ctf");
+    // One pupil already has an open case.
+    ok(
+        &r,
+        &[
+            "new",
+            "--given-name",
+            "Ava",
+            "--family-name",
+            "Example",
+            "--dob",
+            "2014-05-14",
+            "--source",
+            "school",
+            "--reason",
+            "other",
+            "--received",
+            "2026-11-02",
+            "--upn",
+            "B801200005001",
+        ],
+    );
+    let o = cme_in(
+        &r,
+        &["import-ctf", ctf.join("missing.xml").to_str().unwrap(), "--commit"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("skipped: Ava Example (UPN B801200005001): already open as TBC-2026-0001"),
+        "{out}"
+    );
+    assert!(out.contains("opened cases/2026/TBC-2026-0002.toml"), "{out}");
+    let text = std::fs::read_to_string(r.join("cases/2026/TBC-2026-0002.toml")).unwrap();
+    for needle in [
+        "given_name = \"Mateo\"",
+        "family_name = \"Quinlan\"",
+        "date_of_birth = 2013-03-09",
+        "upn = \"R674123101121\"",
+        "gender = \"M\"",
+        "last_known_address = \"4, Hawthorn Close, Exampletown, EX2 4HD\"",
+        "vulnerabilities = [\"child-looked-after\"]",
+        "name = \"Sampleford Primary School\"",
+        "urn = \"951001\"",
+        "missing_ctf_uploaded = 2026-07-16",
+        "reason = \"moved-unknown-school\"",
+    ] {
+        assert!(text.contains(needle), "{needle} in\n{text}");
+    }
+    check_green(&r);
+    assert!(git_ok(&r, &["log", "-1", "--format=%s"]).contains("missing CTF missing.xml"));
+    // Importing again opens nothing new.
+    let o = cme_in(&r, &["import-ctf", ctf.join("missing.xml").to_str().unwrap()]);
+    assert!(stdout(&o).contains("already open as TBC-2026-0002"));
+    // A CTF to a known school opens nothing; a malformed one, or one with a bad UPN, is refused whole.
+    assert!(
+        stdout(&cme_in(
+            &r,
+            &["import-ctf", ctf.join("known-destination.xml").to_str().unwrap()]
+        ))
+        .contains("not unknown")
+    );
+    for bad in ["truncated.xml", "bad-upn.xml"] {
+        let before = std::fs::read_dir(r.join("cases/2026")).unwrap().count();
+        let o = cme_in(&r, &["import-ctf", ctf.join(bad).to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        assert!(stderr(&o).contains("nothing was imported"), "{bad}: {}", stderr(&o));
+        assert_eq!(std::fs::read_dir(r.join("cases/2026")).unwrap().count(), before);
+    }
+}
+
+#[test]
+fn schema_is_generated_from_the_types() {
+    let o = run(&root(), &["schema"]);
+    assert_eq!(o.status.code(), Some(0));
+    let s: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(s["$defs"]["Action"]["properties"]["kind"].is_object() || s["$defs"]["ActionKind"].is_object());
+    assert_eq!(s["$defs"]["Closure"]["additionalProperties"], false);
+    assert!(
+        s["$defs"]["Referral"]["properties"]["assigned_to"]["enum"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v == "asmith")
+    );
+}
