@@ -31,6 +31,10 @@ pub enum Command {
     Check {
         #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
         format: CheckFormat,
+        /// Also check the git history: no case file deleted, no closed case edited without
+        /// a reopening, no closure dated before the case was recorded, no enquiry rewritten.
+        #[arg(long)]
+        audit: bool,
         /// Case files to check (e.g. those a commit changed); default: every file under cases/.
         files: Vec<PathBuf>,
     },
@@ -63,6 +67,10 @@ pub enum Command {
         /// Render the working tree, uncommitted changes included (default: the HEAD commit).
         #[arg(long)]
         working_tree: bool,
+        /// team: everything; board: statistics and rule compliance only, small counts
+        /// suppressed, nothing personal.
+        #[arg(long, value_enum, default_value_t = AudienceArg::Team)]
+        audience: AudienceArg,
     },
     /// Make a synthetic case repository with a realistic commit history (benchmarks, demos).
     Generate {
@@ -253,6 +261,12 @@ pub enum Command {
         #[arg(long, value_parser = parse_date)]
         to: Option<NaiveDate>,
     },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum AudienceArg {
+    Team,
+    Board,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]

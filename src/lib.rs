@@ -13,6 +13,7 @@ pub mod checklist;
 pub mod config;
 pub mod deadline;
 pub mod diagnostic;
+pub mod disclosure;
 pub mod edit;
 pub mod generate;
 pub mod load;

@@ -36,7 +36,14 @@ fn run(cli: &Cli, today: chrono::NaiveDate) -> std::io::Result<ExitCode> {
             out,
             as_of,
             working_tree,
-        } => return build(cli, today, out.as_deref(), as_of.as_deref(), *working_tree),
+            audience,
+        } => {
+            let audience = match audience {
+                cli::AudienceArg::Team => cme::site::Audience::Team,
+                cli::AudienceArg::Board => cme::site::Audience::Board,
+            };
+            return build(cli, today, out.as_deref(), as_of.as_deref(), *working_tree, audience);
+        }
         Command::Init {
             dir,
             pack,
@@ -294,14 +301,26 @@ fn run(cli: &Cli, today: chrono::NaiveDate) -> std::io::Result<ExitCode> {
             }
             Err(e) => edit_failed(e),
         },
-        Command::Check { format, files } => {
+        Command::Check { format, files, audit } => {
             let selection = if files.is_empty() {
                 Selection::All
             } else {
                 Selection::Files(files.clone())
             };
             let mut notes = Vec::new();
-            let report = check::run(&repo, today, &selection, &mut notes);
+            let mut report = check::run(&repo, today, &selection, &mut notes);
+            if *audit {
+                match audit_findings(&cli.repo) {
+                    Ok(found) => {
+                        report.diagnostics.extend(found);
+                        report.sort();
+                    }
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return Ok(ExitCode::from(2));
+                    }
+                }
+            }
             for n in notes {
                 eprintln!("note: {n}");
             }
@@ -387,6 +406,7 @@ fn build(
     out: Option<&std::path::Path>,
     as_of: Option<&str>,
     working_tree: bool,
+    audience: cme::site::Audience,
 ) -> std::io::Result<ExitCode> {
     use cme::site::Trail;
     let root = &cli.repo;
@@ -464,6 +484,7 @@ fn build(
         out: out.clone(),
         today,
         live_reload: false,
+        audience,
     };
     let built = cme::site::build(&repo, &opts, trail, progress.as_ref());
     // Freeing a large repository's memory one allocation at a time takes longer than the
@@ -624,6 +645,41 @@ fn stats(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `cme check --audit`: what the git history shows that a record's history should not.
+fn audit_findings(root: &std::path::Path) -> Result<Vec<cme::diagnostic::Diagnostic>, String> {
+    let head = cme::audit::head(root).ok_or_else(|| {
+        format!(
+            "--audit reads the git history, and {} is not a git repository with commits",
+            root.display()
+        )
+    })?;
+    let h = cme::audit::history(root, head).map_err(|e| e.to_string())?;
+    Ok(h.tampering
+        .iter()
+        .map(|t| {
+            let who = |i: u32| {
+                h.commits
+                    .get(i as usize)
+                    .map(|c| format!("commit {} by {} on {}", &c.commit[..c.commit.len().min(10)], c.author, c.date.get(..10).unwrap_or(&c.date)))
+                    .unwrap_or_default()
+            };
+            let earlier = t.earlier.map(|e| format!("; first recorded in {}", who(e))).unwrap_or_default();
+            cme::diagnostic::Diagnostic {
+                file: t.path.clone(),
+                line: 1,
+                column: 1,
+                case: Some(t.case.clone()),
+                severity: cme::pack::Severity::Error,
+                rule: t.rule.clone(),
+                message: format!("{} ({}{earlier})", t.message, who(t.commit)),
+                policy_ref: None,
+                hint: Some("history is appended to, never rewritten: restore what the commit changed, and record corrections as new entries (or a reopening)".into()),
+                span: None,
+            }
+        })
+        .collect())
 }
 
 /// Reports what an editing command did, and commits it when asked.

@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::Path;
 
 /// The cache format; bump to discard old caches.
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 #[derive(serde::Deserialize)]
 struct Stored {

@@ -50,9 +50,27 @@ pub struct History {
     /// Each commit once, newest first; entries refer to them by index.
     pub commits: Vec<Commit>,
     pub cases: HashMap<String, Vec<Entry>>,
+    /// What the history shows that a record's history should not (`cme check --audit`).
+    #[serde(default)]
+    pub tampering: Vec<Tamper>,
     /// Commits walked to produce this (for measuring the cache).
     #[serde(skip)]
     pub walked: usize,
+}
+
+/// A sign that a record's history was rewritten rather than appended to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tamper {
+    pub case: String,
+    /// `AUDIT-DELETED`, `AUDIT-CLOSED-EDIT`, `AUDIT-REWRITTEN` or `AUDIT-BACKDATED-CLOSURE`.
+    pub rule: String,
+    /// Index into [`History::commits`]: the commit that did it.
+    pub commit: u32,
+    /// The earlier commit involved, where there is one (the one that recorded the case).
+    #[serde(default)]
+    pub earlier: Option<u32>,
+    pub path: String,
+    pub message: String,
 }
 
 impl History {
@@ -165,6 +183,11 @@ fn merge(mut newer: History, older: History) -> History {
                 })
         })
         .collect();
+    newer.tampering.extend(older.tampering.into_iter().map(|t| Tamper {
+        commit: t.commit + offset,
+        earlier: t.earlier.map(|e| e + offset),
+        ..t
+    }));
     newer.commits.extend(older.commits);
     newer.cases.reserve(older.cases.len());
     for (id, entries) in older.cases {
@@ -353,6 +376,7 @@ fn walk(git: &Repository, prefix: &str, head: Oid, hide: Option<Oid>) -> Result<
     }
     // Second pass: each case's versions, in parallel, each thread with its own handle.
     use rayon::prelude::*;
+    let mut tampering = Vec::new();
     let git_dir = git.path().to_path_buf();
     let cases: HashMap<String, Vec<Entry>> = by_case
         .into_par_iter()
@@ -360,14 +384,26 @@ fn walk(git: &Repository, prefix: &str, head: Oid, hide: Option<Oid>) -> Result<
             || Repository::open(&git_dir).ok(),
             |repo, (id, versions)| {
                 let Some(repo) = repo.as_ref() else {
-                    return (id, Vec::new());
+                    return (id, (Vec::new(), Vec::new()));
                 };
                 let mut vs = Versions { seen: HashMap::new() };
-                let entries = versions.into_iter().map(|v| entry(repo, &mut vs, v)).collect();
-                (id, entries)
+                let mut audit = Audit::default();
+                let entries: Vec<Entry> = versions
+                    .into_iter()
+                    .map(|v| entry(repo, &mut vs, &mut audit, &id, v))
+                    .collect();
+                let found = audit.finish(&id, &entries, &metas);
+                (id, (entries, found))
             },
         )
+        .collect::<HashMap<String, (Vec<Entry>, Vec<Tamper>)>>()
+        .into_iter()
+        .map(|(id, (entries, found))| {
+            tampering.extend(found);
+            (id, entries)
+        })
         .collect();
+    tampering.sort_by_key(|t| (std::cmp::Reverse(t.commit), t.case.clone()));
     if timing {
         eprintln!("history: version pass done at {:?}", started.elapsed());
     }
@@ -375,6 +411,7 @@ fn walk(git: &Repository, prefix: &str, head: Oid, hide: Option<Oid>) -> Result<
         head: head.to_string(),
         commits: metas,
         cases,
+        tampering,
         walked,
     })
 }
@@ -435,7 +472,142 @@ fn commit_changes(
     Ok(Some((meta, changed)))
 }
 
-fn entry(git: &Repository, vs: &mut Versions, v: Version) -> Entry {
+/// The audit checks of one case's versions (newest first).
+#[derive(Default)]
+struct Audit {
+    found: Vec<Tamper>,
+    /// (commit, closure date) of every version that has a closure.
+    closures: Vec<(u32, String, String)>,
+}
+
+/// Each entry of an array of tables (`action[3]`) as its whole content, for comparing.
+fn entries_of(f: &Flat, table: &str) -> Vec<String> {
+    let mut by: std::collections::BTreeMap<usize, Vec<String>> = std::collections::BTreeMap::new();
+    let prefix = format!("{table}[");
+    for (k, v) in &f.values {
+        if let Some(rest) = k.strip_prefix(&prefix)
+            && let Some((n, field)) = rest.split_once("].")
+            && let Ok(n) = n.parse::<usize>()
+        {
+            by.entry(n).or_default().push(format!("{field}={v}"));
+        }
+    }
+    by.into_values()
+        .map(|mut v| {
+            v.sort();
+            v.join("\u{1f}")
+        })
+        .collect()
+}
+
+fn get<'a>(f: &'a Flat, key: &str) -> Option<&'a str> {
+    f.values.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+}
+
+impl Audit {
+    fn check(&mut self, id: &str, commit: u32, path: &str, kind: &Kind, old: &Flat, new: &Flat) {
+        let mut flag = |rule: &str, message: String| {
+            self.found.push(Tamper {
+                case: id.to_string(),
+                rule: rule.into(),
+                commit,
+                earlier: None,
+                path: path.to_string(),
+                message,
+            });
+        };
+        if matches!(kind, Kind::Deleted) {
+            flag(
+                "AUDIT-DELETED",
+                format!("the case file {path} was deleted: a record is closed, never removed"),
+            );
+            return;
+        }
+        if matches!(kind, Kind::Added) {
+            if let Some(d) = get(new, "closure.date") {
+                self.closures.push((commit, d.to_string(), path.to_string()));
+            }
+            return;
+        }
+        fn content(f: &Flat) -> Vec<&(String, String)> {
+            let mut v: Vec<&(String, String)> = f.values.iter().collect();
+            v.sort();
+            v
+        }
+        if get(old, "status") == Some("closed") && content(old) != content(new) {
+            let reopenings = |f: &Flat| {
+                f.values
+                    .iter()
+                    .filter(|(k, _)| k.starts_with("reopened[") && !k.contains("]."))
+                    .count()
+            };
+            if reopenings(new) <= reopenings(old) {
+                flag(
+                    "AUDIT-CLOSED-EDIT",
+                    "a closed case was edited without a [[reopened]] entry".into(),
+                );
+            }
+        }
+        for table in ["action", "review"] {
+            let mut after = entries_of(new, table);
+            for e in entries_of(old, table) {
+                match after.iter().position(|x| *x == e) {
+                    Some(i) => {
+                        after.swap_remove(i);
+                    }
+                    None => {
+                        let what = e
+                            .split('\u{1f}')
+                            .filter(|p| p.starts_with("date=") || p.starts_with("kind=") || p.starts_with("by="))
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        flag(
+                            "AUDIT-REWRITTEN",
+                            format!(
+                                "an {table} recorded earlier was changed or removed ({what}): the log is appended to, not rewritten"
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        if let Some(d) = get(new, "closure.date")
+            && get(old, "closure.date") != Some(d)
+        {
+            self.closures.push((commit, d.to_string(), path.to_string()));
+        }
+    }
+
+    /// After all versions: closure dates before the commit that first recorded the case.
+    fn finish(mut self, id: &str, entries: &[Entry], commits: &[Commit]) -> Vec<Tamper> {
+        let Some(first) = entries.last() else { return self.found };
+        let recorded = commits
+            .get(first.commit as usize)
+            .and_then(|c| chrono::DateTime::parse_from_rfc3339(&c.date).ok())
+            .map(|d| d.date_naive());
+        if let Some(recorded) = recorded {
+            for (commit, date, path) in &self.closures {
+                if let Ok(d) = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
+                    && d < recorded
+                {
+                    self.found.push(Tamper {
+                        case: id.to_string(),
+                        rule: "AUDIT-BACKDATED-CLOSURE".into(),
+                        commit: *commit,
+                        earlier: Some(first.commit),
+                        path: path.clone(),
+                        message: format!(
+                            "the closure is dated {d}, before the case was first recorded in git ({recorded})"
+                        ),
+                    });
+                }
+            }
+        }
+        self.found
+    }
+}
+
+fn entry(git: &Repository, vs: &mut Versions, audit: &mut Audit, id: &str, v: Version) -> Entry {
     let c = v.change;
     let old_path = match &v.kind {
         Kind::Renamed(p) => p.clone(),
@@ -476,6 +648,14 @@ fn entry(git: &Repository, vs: &mut Versions, v: Version) -> Entry {
         ),
         Kind::Modified => {}
     }
+    audit.check(
+        id,
+        v.commit as u32,
+        &format!("cases/{}", c.path),
+        &v.kind,
+        &old_flat,
+        &new_flat,
+    );
     vs.seen.insert(old_path, (c.old, old_flat));
     Entry {
         commit: v.commit as u32,

@@ -7,6 +7,8 @@ use std::fmt::Write;
 pub struct Bar {
     pub label: String,
     pub value: f64,
+    /// What to write instead of the value (a suppressed count).
+    pub text: Option<String>,
 }
 
 fn esc(s: &str) -> String {
@@ -50,7 +52,7 @@ pub fn bars(id: &str, title: &str, desc: &str, bars: &[Bar]) -> String {
             label = esc(&b.label),
             x = label_w,
             vx = label_w + w + 6,
-            v = fmt_value(b.value)
+            v = esc(&b.text.clone().unwrap_or_else(|| fmt_value(b.value)))
         );
     }
     s.push_str("</svg>");
@@ -81,7 +83,7 @@ pub fn columns(id: &str, title: &str, desc: &str, bars: &[Bar]) -> String {
             r#"<rect x="{x}" y="{y}" width="20" height="{h}" class="cme-chart-bar"/><text x="{cx}" y="{vy}" text-anchor="middle" class="cme-chart-value">{v}</text><text x="{cx}" y="{ly}" text-anchor="end" transform="rotate(-60 {cx} {ly})" class="cme-chart-label">{label}</text>"#,
             cx = x + 10,
             vy = y.saturating_sub(4).max(10),
-            v = fmt_value(b.value),
+            v = esc(&b.text.clone().unwrap_or_else(|| fmt_value(b.value))),
             ly = plot_h + 34,
             label = esc(&b.label)
         );
@@ -100,11 +102,20 @@ mod tests {
             "c1",
             "By <source>",
             "Counts",
-            &[Bar {
-                label: "a & b".into(),
-                value: 3.0,
-            }],
+            &[
+                Bar {
+                    label: "a & b".into(),
+                    value: 3.0,
+                    text: None,
+                },
+                Bar {
+                    label: "small".into(),
+                    value: 0.0,
+                    text: Some("<5".into()),
+                },
+            ],
         );
+        assert!(svg.contains(">&lt;5</text>"), "a suppressed count is written, escaped");
         assert!(svg.contains(r#"role="img""#));
         assert!(svg.contains("<title id=\"c1-title\">By &lt;source&gt;</title>"));
         assert!(svg.contains("a &amp; b"));

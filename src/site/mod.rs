@@ -42,6 +42,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("rules.html", include_str!("templates/rules.html")),
     ("stats.html", include_str!("templates/stats.html")),
     ("search.html", include_str!("templates/search.html")),
+    ("board.html", include_str!("templates/board.html")),
 ];
 
 /// Static files built into the binary: (path under the site, bytes).
@@ -50,6 +51,17 @@ pub const ASSETS: &[(&str, &[u8])] = &[
     ("assets/cme.js", include_bytes!("assets/cme.js")),
 ];
 
+/// Who the site is for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Audience {
+    /// The CME team: everything.
+    #[default]
+    Team,
+    /// Managers and safeguarding boards: statistics and rule compliance only, with small
+    /// counts suppressed; no names, dates of birth, UPNs, addresses, notes or case pages.
+    Board,
+}
+
 /// How to build.
 #[derive(Clone, Debug)]
 pub struct Options {
@@ -57,6 +69,7 @@ pub struct Options {
     pub today: NaiveDate,
     /// Adds the live-reload script (`cme serve`).
     pub live_reload: bool,
+    pub audience: Audience,
 }
 
 /// What a build wrote.
@@ -137,6 +150,9 @@ pub struct SiteInfo {
     pub built_at: String,
     pub commit: String,
     pub live_reload: bool,
+    /// "team" or "board".
+    pub audience: &'static str,
+    pub suppress_below: u32,
 }
 
 /// The audit trail a build shows on case pages.
@@ -188,6 +204,9 @@ impl Content {
         let mut states: Vec<(usize, CaseState)> = files
             .par_iter()
             .enumerate()
+            // A case whose id could not name a file (`../x`) gets no page; it is listed with
+            // the records failing validation.
+            .filter(|(_, f)| f.case.as_ref().is_some_and(|c| safe_id(&c.id)))
             .filter_map(|(i, f)| f.case.as_ref().map(|c| (i, CaseState::compute(repo, c, today))))
             .collect();
         states.sort_by(|a, b| a.1.queue_key().cmp(&b.1.queue_key()));
@@ -224,6 +243,8 @@ impl Content {
             built_at: chrono::Local::now().format("%-d %B %Y at %H:%M").to_string(),
             commit,
             live_reload,
+            audience: "team",
+            suppress_below: repo.pack.reports.suppress_below,
         };
         Content {
             info,
@@ -241,6 +262,11 @@ impl Content {
             .as_ref()
             .expect("states are built from readable cases")
     }
+}
+
+/// Whether an id can be used as a file name in the site: letters, digits, '-' and '_'.
+pub fn safe_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// The commit the repository's HEAD points at, or "" outside git.
@@ -294,7 +320,10 @@ pub fn build_content(
         fs::remove_dir_all(&staging)?;
     }
     fs::create_dir_all(&staging)?;
-    let result = render_all(repo, content, &tera, &staging, out, progress);
+    let result = match opts.audience {
+        Audience::Team => render_all(repo, content, &tera, &staging, out, progress),
+        Audience::Board => render_board(repo, content, &tera, &staging),
+    };
     match result {
         Ok(summary) => {
             let t = std::time::Instant::now();
@@ -390,9 +419,9 @@ struct RuleRow {
     title: String,
     source: String,
     anchor: String,
-    breaking: usize,
-    overdue: usize,
-    open: usize,
+    breaking: String,
+    overdue: String,
+    open: String,
 }
 
 #[derive(Serialize)]
@@ -668,9 +697,9 @@ fn render_all(
                 .split_once('#')
                 .map(|(_, a)| a.to_string())
                 .unwrap_or_default(),
-            breaking: breaking.get(r.id.as_str()).copied().unwrap_or(0),
-            overdue: overdue.get(r.id.as_str()).copied().unwrap_or(0),
-            open: open.get(r.id.as_str()).copied().unwrap_or(0),
+            breaking: breaking.get(r.id.as_str()).copied().unwrap_or(0).to_string(),
+            overdue: overdue.get(r.id.as_str()).copied().unwrap_or(0).to_string(),
+            open: open.get(r.id.as_str()).copied().unwrap_or(0).to_string(),
         })
         .collect();
     let mut c = base_context(info, "policy/rules.html", "rules", "Rule catalogue");
@@ -682,7 +711,7 @@ fn render_all(
     });
 
     // Statistics.
-    let (stats_context, csvs) = stats_page(&content.stats);
+    let (stats_context, csvs) = stats_page(&content.stats, 0);
     let mut c = base_context(info, "stats/index.html", "stats", "Statistics");
     c.extend(stats_context);
     pages.push(Page {
@@ -841,6 +870,164 @@ fn render_cases(
     Ok(reused)
 }
 
+/// The board's site: the dashboard's counts, the statistics and the rule catalogue, with
+/// every count below the pack's `suppress_below` shown as "fewer than N", and nothing that
+/// names or describes a child, a family or an officer.
+fn render_board(repo: &Repo, content: &Content, tera: &Tera, dir: &Path) -> Result<Summary, BuildError> {
+    let info = SiteInfo {
+        audience: "board",
+        ..content.info.clone()
+    };
+    let pack = &repo.pack;
+    let below = u64::from(pack.reports.suppress_below);
+    let mut pages: Vec<Page> = Vec::new();
+    // Dashboard counts.
+    let open: Vec<&CaseState> = content
+        .states
+        .iter()
+        .map(|(_, s)| s)
+        .filter(|s| s.status == Status::Open)
+        .collect();
+    let mut cells = Cells::default();
+    let n_open = cells.add(open.len());
+    let mut queue_cells = Vec::new();
+    for q in Queue::ALL {
+        let n = content.states.iter().filter(|(_, s)| q.holds(pack, s)).count();
+        queue_cells.push((q.title(), cells.add(n)));
+    }
+    let failing = content
+        .report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error && d.file.starts_with("cases/"))
+        .map(|d| d.file.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    let n_failing = cells.add(failing);
+    let levels = ["HI", "MED", "LO"];
+    let risk: Vec<usize> = levels
+        .iter()
+        .map(|l| cells.add(open.iter().filter(|s| s.risk.as_deref() == Some(*l)).count()))
+        .collect();
+    let unrated = cells.add_hidden(open.iter().filter(|s| s.risk.is_none()).count());
+    cells.group(risk.iter().copied().chain([unrated]).collect(), n_open);
+    let mut breaking: HashMap<&str, usize> = HashMap::new();
+    for d in &content.report.diagnostics {
+        *breaking.entry(d.rule.as_str()).or_default() += 1;
+    }
+    let rule_cells: Vec<[usize; 3]> = pack
+        .rules
+        .iter()
+        .map(|r| {
+            let overdue = open
+                .iter()
+                .filter(|s| {
+                    s.deadlines
+                        .iter()
+                        .any(|d| d.rule == r.id && d.state == crate::deadline::State::Overdue)
+                })
+                .count();
+            let owed = open
+                .iter()
+                .filter(|s| s.deadlines.iter().any(|d| d.rule == r.id && !d.state.is_done()))
+                .count();
+            [
+                cells.add(breaking.get(r.id.as_str()).copied().unwrap_or(0)),
+                cells.add(overdue),
+                cells.add(owed),
+            ]
+        })
+        .collect();
+    cells.decide(below);
+    let mut c = base_context(&info, "index.html", "home", "Dashboard");
+    c.insert("open", &cells.show(n_open));
+    c.insert(
+        "queues",
+        &queue_cells
+            .iter()
+            .map(|(t, i)| (t.to_string(), cells.show(*i)))
+            .collect::<Vec<_>>(),
+    );
+    c.insert("failing", &cells.show(n_failing));
+    c.insert("has_risk", &pack.risk.is_some());
+    c.insert(
+        "risk",
+        &levels
+            .iter()
+            .zip(&risk)
+            .map(|(l, i)| (l.to_string(), view::risk_tag(Some(l)), cells.show(*i)))
+            .collect::<Vec<_>>(),
+    );
+    pages.push(Page {
+        path: "index.html".into(),
+        template: "board.html",
+        context: c,
+    });
+    let rules: Vec<RuleRow> = pack
+        .rules
+        .iter()
+        .zip(&rule_cells)
+        .map(|(r, cs)| RuleRow {
+            id: r.id.clone(),
+            kind: serde_json::to_value(r.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            title: r.title.clone(),
+            source: r.source.clone(),
+            anchor: r
+                .policy_ref
+                .split_once('#')
+                .map(|(_, a)| a.to_string())
+                .unwrap_or_default(),
+            breaking: cells.show(cs[0]),
+            overdue: cells.show(cs[1]),
+            open: cells.show(cs[2]),
+        })
+        .collect();
+    let mut c = base_context(&info, "policy/rules.html", "rules", "Rule catalogue");
+    c.insert("rules", &rules);
+    pages.push(Page {
+        path: "policy/rules.html".into(),
+        template: "rules.html",
+        context: c,
+    });
+    let (policy_title, policy_html, toc) = markdown::policy_parts(&repo.pack_text);
+    let mut c = base_context(&info, "policy/index.html", "policy", &pack.pack.name);
+    c.insert("policy_title", &policy_title.unwrap_or_else(|| pack.pack.name.clone()));
+    c.insert("policy_html", &policy_html);
+    c.insert("toc", &toc.iter().filter(|h| h.level == 2).collect::<Vec<_>>());
+    pages.push(Page {
+        path: "policy/index.html".into(),
+        template: "policy.html",
+        context: c,
+    });
+    let (stats_context, csvs) = stats_page(&content.stats, below);
+    let mut c = base_context(&info, "stats/index.html", "stats", "Statistics");
+    c.extend(stats_context);
+    pages.push(Page {
+        path: "stats/index.html".into(),
+        template: "stats.html",
+        context: c,
+    });
+    for p in &pages {
+        let html = tera.render(p.template, &p.context).map_err(tera_error)?;
+        write_file(dir, &p.path, html.as_bytes())?;
+    }
+    for (name, bytes) in ASSETS {
+        write_file(dir, name, bytes)?;
+    }
+    for (name, text) in csvs {
+        write_file(dir, &format!("stats/{name}"), text.as_bytes())?;
+    }
+    Ok(Summary {
+        pages: pages.len(),
+        reused: 0,
+        cases: content.states.len(),
+        unreadable: content.files.iter().filter(|f| f.case.is_none()).count(),
+    })
+}
+
 /// One CSV cell, quoted when it must be (RFC 4180), and never read as a formula.
 fn csv_cell(s: &str) -> String {
     let s = if s.starts_with(['=', '+', '-', '@']) {
@@ -871,6 +1058,64 @@ struct Chart {
     svg: String,
 }
 
+/// The counts of the statistics pages, with the groups that add up, so the board's site can
+/// suppress small counts (and anything that would give one away).
+#[derive(Default)]
+struct Cells {
+    values: Vec<u64>,
+    hidden: Vec<bool>,
+    groups: Vec<crate::disclosure::Group>,
+    suppressed: Vec<bool>,
+    below: u64,
+}
+
+impl Cells {
+    fn add(&mut self, v: usize) -> usize {
+        self.values.push(v as u64);
+        self.hidden.push(false);
+        self.values.len() - 1
+    }
+    fn add_hidden(&mut self, v: usize) -> usize {
+        let i = self.add(v);
+        self.hidden[i] = true;
+        i
+    }
+    fn group(&mut self, parts: Vec<usize>, total: usize) {
+        self.groups.push(crate::disclosure::Group { parts, total });
+    }
+    fn decide(&mut self, below: u64) {
+        self.below = below;
+        self.suppressed = crate::disclosure::suppress(&self.values, &self.hidden, &self.groups, below);
+    }
+    fn known(&self, i: usize) -> bool {
+        !self.suppressed.get(i).copied().unwrap_or(false)
+    }
+    fn show(&self, i: usize) -> String {
+        if self.known(i) {
+            self.values[i].to_string()
+        } else {
+            crate::disclosure::fewer_than(self.below)
+        }
+    }
+    /// A chart bar: a suppressed count is drawn as nothing, labelled as suppressed.
+    fn bar(&self, label: String, i: usize) -> chart::Bar {
+        chart::Bar {
+            label,
+            value: if self.known(i) { self.values[i] as f64 } else { 0.0 },
+            text: (!self.known(i)).then(|| format!("<{}", self.below)),
+        }
+    }
+}
+
+/// A rate or median is shown only when the count behind it is large enough to show.
+fn guarded(cells: &Cells, i: usize, v: Option<f64>, f: fn(Option<f64>) -> String) -> String {
+    if cells.known(i) && (cells.below == 0 || cells.values[i] >= cells.below) {
+        f(v)
+    } else {
+        "-".into()
+    }
+}
+
 fn pct(v: Option<f64>) -> String {
     v.map(|v| format!("{v:.0}%")).unwrap_or_else(|| "-".into())
 }
@@ -879,26 +1124,92 @@ fn days(v: Option<f64>) -> String {
     v.map(|v| format!("{v:.0}")).unwrap_or_else(|| "-".into())
 }
 
-/// The statistics page's context and its CSV files.
-fn stats_page(st: &Stats) -> (Context, Vec<(String, String)>) {
-    let mut c = Context::new();
-    let period_rows = |ps: &[stats::Figures]| -> Vec<Vec<String>> {
-        ps.iter()
-            .map(|f| {
-                vec![
-                    f.label.clone(),
-                    f.registered.to_string(),
-                    f.whereabouts_known.to_string(),
-                    f.whereabouts_unknown.to_string(),
-                    f.active_at_end.to_string(),
-                    f.active_unknown_at_end.to_string(),
-                    f.closed.to_string(),
-                    pct(f.success_rate),
-                    days(f.median_days_to_resolution),
-                ]
-            })
-            .collect()
+/// The statistics page's context and its CSV files. `below` is the board's suppression
+/// threshold (0 for the team's site: nothing suppressed).
+fn stats_page(st: &Stats, below: u64) -> (Context, Vec<(String, String)>) {
+    let mut cells = Cells::default();
+    struct Period {
+        label: String,
+        r: usize,
+        k: usize,
+        u: usize,
+        a: usize,
+        au: usize,
+        c: usize,
+        outcomes: Vec<usize>,
+        success: Option<f64>,
+        median: Option<f64>,
+    }
+    let add_period = |cells: &mut Cells, f: &stats::Figures| {
+        let p = Period {
+            label: f.label.clone(),
+            r: cells.add(f.registered),
+            k: cells.add(f.whereabouts_known),
+            u: cells.add(f.whereabouts_unknown),
+            a: cells.add(f.active_at_end),
+            au: cells.add(f.active_unknown_at_end),
+            c: cells.add(f.closed),
+            outcomes: f.closed_by_outcome.iter().map(|o| cells.add(o.count)).collect(),
+            success: f.success_rate,
+            median: f.median_days_to_resolution,
+        };
+        cells.group(vec![p.k, p.u], p.r);
+        cells.group(p.outcomes.clone(), p.c);
+        p
     };
+    let quarters: Vec<Period> = st.quarters.iter().map(|f| add_period(&mut cells, f)).collect();
+    let total = add_period(&mut cells, &st.total);
+    // Quarters partition the period: their counts add up to the totals.
+    for pick in [|p: &Period| p.r, |p: &Period| p.k, |p: &Period| p.u, |p: &Period| p.c] {
+        cells.group(quarters.iter().map(pick).collect(), pick(&total));
+    }
+    for (o, &t) in total.outcomes.iter().enumerate() {
+        cells.group(quarters.iter().map(|q| q.outcomes[o]).collect(), t);
+    }
+    // Months: registered adds up to its quarter's.
+    let months: Vec<(String, usize, usize)> = st
+        .months
+        .iter()
+        .map(|f| (f.label.clone(), cells.add(f.registered), cells.add(f.active_at_end)))
+        .collect();
+    for (q, f) in quarters.iter().zip(&st.quarters) {
+        let parts: Vec<usize> = st
+            .months
+            .iter()
+            .zip(&months)
+            .filter(|(m, _)| m.start >= f.start && m.end <= f.end)
+            .map(|(_, m)| m.1)
+            .collect();
+        if !parts.is_empty() {
+            cells.group(parts, q.r);
+        }
+    }
+    let counts = |cells: &mut Cells, v: &[stats::Count]| -> Vec<(String, usize)> {
+        v.iter().map(|x| (view::words(&x.label), cells.add(x.count))).collect()
+    };
+    let sources = counts(&mut cells, &st.by_source);
+    let reasons = counts(&mut cells, &st.by_reason);
+    let vulnerabilities = counts(&mut cells, &st.by_vulnerability);
+    cells.group(sources.iter().map(|x| x.1).collect(), total.r);
+    cells.group(reasons.iter().map(|x| x.1).collect(), total.r);
+    // Schools: on time + late + not recorded (never shown) = leavers; likewise joiners.
+    let schools: Vec<(String, [usize; 6])> = st
+        .schools
+        .iter()
+        .map(|s| {
+            let l = cells.add(s.leavers);
+            let (lo, ll) = (cells.add(s.leavers_on_time), cells.add(s.leavers_late));
+            let lnr = cells.add_hidden(s.leavers - s.leavers_on_time - s.leavers_late);
+            cells.group(vec![lo, ll, lnr], l);
+            let j = cells.add(s.joiners);
+            let (jo, jl) = (cells.add(s.joiners_on_time), cells.add(s.joiners_late));
+            let jnr = cells.add_hidden(s.joiners - s.joiners_on_time - s.joiners_late);
+            cells.group(vec![jo, jl, jnr], j);
+            (s.school.clone(), [l, lo, ll, j, jo, jl])
+        })
+        .collect();
+    cells.decide(below);
+
     let period_header = [
         "Period",
         "Registered",
@@ -910,40 +1221,41 @@ fn stats_page(st: &Stats) -> (Context, Vec<(String, String)>) {
         "Success rate",
         "Median days to resolution",
     ];
-    let months = period_rows(&st.months);
-    let quarters = period_rows(&st.quarters);
+    let counted = |p: &Period| p.c;
+    let period_row = |p: &Period| -> Vec<String> {
+        vec![
+            p.label.clone(),
+            cells.show(p.r),
+            cells.show(p.k),
+            cells.show(p.u),
+            cells.show(p.a),
+            cells.show(p.au),
+            cells.show(p.c),
+            guarded(&cells, counted(p), p.success, pct),
+            guarded(&cells, counted(p), p.median, days),
+        ]
+    };
+    let quarter_rows: Vec<Vec<String>> = quarters.iter().map(period_row).collect();
+    let month_header = ["Month", "Registered", "Active at end"];
+    let month_rows: Vec<Vec<String>> = months
+        .iter()
+        .map(|(l, r, a)| vec![l.clone(), cells.show(*r), cells.show(*a)])
+        .collect();
     let outcome_header: Vec<String> = std::iter::once("Period".to_string())
         .chain(st.total.closed_by_outcome.iter().map(|o| view::words(&o.key)))
         .collect();
-    let outcome_rows: Vec<Vec<String>> = st
-        .quarters
+    let outcome_rows: Vec<Vec<String>> = quarters
         .iter()
-        .map(|f| {
-            std::iter::once(f.label.clone())
-                .chain(f.closed_by_outcome.iter().map(|o| o.count.to_string()))
+        .chain(std::iter::once(&total))
+        .map(|q| {
+            std::iter::once(q.label.clone())
+                .chain(q.outcomes.iter().map(|&i| cells.show(i)))
                 .collect()
         })
         .collect();
-    let count_rows = |v: &[stats::Count]| -> Vec<Vec<String>> {
-        v.iter()
-            .map(|x| vec![view::words(&x.label), x.count.to_string()])
-            .collect()
+    let count_rows = |v: &[(String, usize)]| -> Vec<Vec<String>> {
+        v.iter().map(|(l, i)| vec![l.clone(), cells.show(*i)]).collect()
     };
-    let school_rows: Vec<Vec<String>> = st
-        .schools
-        .iter()
-        .map(|s| {
-            vec![
-                s.school.clone(),
-                s.leavers.to_string(),
-                s.leavers_on_time.to_string(),
-                s.leavers_late.to_string(),
-                s.joiners.to_string(),
-                s.joiners_on_time.to_string(),
-                s.joiners_late.to_string(),
-            ]
-        })
-        .collect();
     let school_header = [
         "School",
         "Leavers",
@@ -953,13 +1265,26 @@ fn stats_page(st: &Stats) -> (Context, Vec<(String, String)>) {
         "Joiners notified on time",
         "Joiners notified late",
     ];
-    let bars = |v: &[stats::Count]| -> Vec<chart::Bar> {
-        v.iter()
-            .map(|x| chart::Bar {
-                label: view::words(&x.label),
-                value: x.count as f64,
-            })
-            .collect()
+    let school_rows: Vec<Vec<String>> = schools
+        .iter()
+        .map(|(n, c)| {
+            std::iter::once(n.clone())
+                .chain(c.iter().map(|&i| cells.show(i)))
+                .collect()
+        })
+        .collect();
+    let bars = |v: &[(String, usize)]| -> Vec<chart::Bar> { v.iter().map(|(l, i)| cells.bar(l.clone(), *i)).collect() };
+    let outcome_bars: Vec<chart::Bar> = st
+        .total
+        .closed_by_outcome
+        .iter()
+        .zip(&total.outcomes)
+        .map(|(o, &i)| cells.bar(view::words(&o.key), i))
+        .collect();
+    let note = if below > 0 {
+        format!(" Counts from 1 to {} are shown as fewer than {below}.", below - 1)
+    } else {
+        String::new()
     };
     let charts = vec![
         Chart {
@@ -967,13 +1292,11 @@ fn stats_page(st: &Stats) -> (Context, Vec<(String, String)>) {
             svg: chart::columns(
                 "registered-by-month",
                 "Referrals registered each month",
-                "Column chart of referrals registered per month; the table below gives the figures.",
+                &format!("Column chart of referrals registered per month; the table below gives the figures.{note}"),
                 &st.months
                     .iter()
-                    .map(|f| chart::Bar {
-                        label: f.start.format("%b %Y").to_string(),
-                        value: f.registered as f64,
-                    })
+                    .zip(&months)
+                    .map(|(f, m)| cells.bar(f.start.format("%b %Y").to_string(), m.1))
                     .collect::<Vec<_>>(),
             ),
         },
@@ -982,13 +1305,11 @@ fn stats_page(st: &Stats) -> (Context, Vec<(String, String)>) {
             svg: chart::columns(
                 "active-by-month",
                 "Active cases at the end of each month",
-                "Column chart of cases open at each month end; the table below gives the figures.",
+                &format!("Column chart of cases open at each month end; the table below gives the figures.{note}"),
                 &st.months
                     .iter()
-                    .map(|f| chart::Bar {
-                        label: f.start.format("%b %Y").to_string(),
-                        value: f.active_at_end as f64,
-                    })
+                    .zip(&months)
+                    .map(|(f, m)| cells.bar(f.start.format("%b %Y").to_string(), m.2))
                     .collect::<Vec<_>>(),
             ),
         },
@@ -997,8 +1318,8 @@ fn stats_page(st: &Stats) -> (Context, Vec<(String, String)>) {
             svg: chart::bars(
                 "outcomes",
                 "Closures by outcome",
-                "Bar chart of all closures in the period by outcome; the table gives the figures.",
-                &bars(&st.total.closed_by_outcome),
+                &format!("Bar chart of closures by outcome; the table gives the figures.{note}"),
+                &outcome_bars,
             ),
         },
         Chart {
@@ -1006,8 +1327,8 @@ fn stats_page(st: &Stats) -> (Context, Vec<(String, String)>) {
             svg: chart::bars(
                 "sources",
                 "Referrals by source",
-                "Bar chart of referrals by who made them; the table gives the figures.",
-                &bars(&st.by_source),
+                &format!("Bar chart of referrals by who made them; the table gives the figures.{note}"),
+                &bars(&sources),
             ),
         },
         Chart {
@@ -1015,8 +1336,8 @@ fn stats_page(st: &Stats) -> (Context, Vec<(String, String)>) {
             svg: chart::bars(
                 "reasons",
                 "Referrals by reason",
-                "Bar chart of referrals by reason; the table gives the figures.",
-                &bars(&st.by_reason),
+                &format!("Bar chart of referrals by reason; the table gives the figures.{note}"),
+                &bars(&reasons),
             ),
         },
         Chart {
@@ -1024,17 +1345,11 @@ fn stats_page(st: &Stats) -> (Context, Vec<(String, String)>) {
             svg: chart::bars(
                 "vulnerabilities",
                 "Referrals by vulnerability",
-                "Bar chart of referrals by recorded vulnerability; the table gives the figures.",
-                &bars(&st.by_vulnerability),
+                &format!("Bar chart of referrals by recorded vulnerability; the table gives the figures.{note}"),
+                &bars(&vulnerabilities),
             ),
         },
     ];
-    c.insert("stats", st);
-    c.insert("period_header", &period_header);
-    c.insert("months", &months);
-    c.insert("quarters", &quarters);
-    c.insert("outcome_header", &outcome_header);
-    c.insert("outcome_rows", &outcome_rows);
     #[derive(Serialize)]
     struct CountTable {
         key: &'static str,
@@ -1042,6 +1357,33 @@ fn stats_page(st: &Stats) -> (Context, Vec<(String, String)>) {
         column: &'static str,
         rows: Vec<Vec<String>>,
     }
+    let summary: Vec<(String, String)> = vec![
+        ("Referrals registered".into(), cells.show(total.r)),
+        (
+            "Whereabouts known / unknown (as recorded now)".into(),
+            format!("{} / {}", cells.show(total.k), cells.show(total.u)),
+        ),
+        (
+            "Active cases at the end of the period".into(),
+            format!("{} ({} whereabouts unknown)", cells.show(total.a), cells.show(total.au)),
+        ),
+        ("Closed".into(), cells.show(total.c)),
+        ("Success rate".into(), guarded(&cells, total.c, total.success, pct)),
+        (
+            "Median days from referral to closure".into(),
+            guarded(&cells, total.c, total.median, days),
+        ),
+    ];
+    let mut c = Context::new();
+    c.insert("stats", st);
+    c.insert("summary", &summary);
+    c.insert("suppression_note", &note.trim());
+    c.insert("period_header", &period_header);
+    c.insert("quarters", &quarter_rows);
+    c.insert("month_header", &month_header);
+    c.insert("months", &month_rows);
+    c.insert("outcome_header", &outcome_header);
+    c.insert("outcome_rows", &outcome_rows);
     c.insert(
         "count_tables",
         &[
@@ -1049,19 +1391,19 @@ fn stats_page(st: &Stats) -> (Context, Vec<(String, String)>) {
                 key: "sources",
                 title: "Referrals by source",
                 column: "Source",
-                rows: count_rows(&st.by_source),
+                rows: count_rows(&sources),
             },
             CountTable {
                 key: "reasons",
                 title: "Referrals by reason",
                 column: "Reason",
-                rows: count_rows(&st.by_reason),
+                rows: count_rows(&reasons),
             },
             CountTable {
                 key: "vulnerabilities",
                 title: "Referrals by vulnerability",
                 column: "Vulnerability",
-                rows: count_rows(&st.by_vulnerability),
+                rows: count_rows(&vulnerabilities),
             },
         ],
     );
@@ -1074,27 +1416,25 @@ fn stats_page(st: &Stats) -> (Context, Vec<(String, String)>) {
             .map(|ch| (ch.id.clone(), ch))
             .collect::<BTreeMap<_, _>>(),
     );
-    c.insert("total_success", &pct(st.total.success_rate));
-    c.insert("total_median", &days(st.total.median_days_to_resolution));
     let outcome_header_refs: Vec<&str> = outcome_header.iter().map(String::as_str).collect();
     let csvs = vec![
-        ("months.csv".to_string(), csv(&period_header, months)),
-        ("quarters.csv".to_string(), csv(&period_header, quarters)),
+        ("months.csv".to_string(), csv(&month_header, month_rows)),
+        ("quarters.csv".to_string(), csv(&period_header, quarter_rows)),
         (
             "outcomes-by-quarter.csv".to_string(),
             csv(&outcome_header_refs, outcome_rows),
         ),
         (
             "sources.csv".to_string(),
-            csv(&["Source", "Referrals"], count_rows(&st.by_source)),
+            csv(&["Source", "Referrals"], count_rows(&sources)),
         ),
         (
             "reasons.csv".to_string(),
-            csv(&["Reason", "Referrals"], count_rows(&st.by_reason)),
+            csv(&["Reason", "Referrals"], count_rows(&reasons)),
         ),
         (
             "vulnerabilities.csv".to_string(),
-            csv(&["Vulnerability", "Referrals"], count_rows(&st.by_vulnerability)),
+            csv(&["Vulnerability", "Referrals"], count_rows(&vulnerabilities)),
         ),
         ("schools.csv".to_string(), csv(&school_header, school_rows)),
     ];

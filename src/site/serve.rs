@@ -40,6 +40,7 @@ fn rebuild(root: &Path, out: &Path, today: Option<NaiveDate>) -> Result<usize, S
         out: out.to_path_buf(),
         today,
         live_reload: true,
+        audience: super::Audience::Team,
     };
     let trail = match crate::audit::head(root) {
         Some(head) => match crate::audit::history(root, head) {

@@ -355,3 +355,116 @@ fn generate_makes_a_valid_repository_deterministically() {
         .unwrap();
     assert!(!stderr(&o).contains('['));
 }
+
+fn audit(repo: &Path) -> (i32, Vec<Value>) {
+    let (code, json) = check_json(repo, &["--audit"]);
+    let found: Vec<Value> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"].as_str().unwrap().starts_with("AUDIT-"))
+        .cloned()
+        .collect();
+    (code, found)
+}
+
+#[test]
+fn audit_finds_each_planted_tampering() {
+    let repo = git_repo();
+    let r = repo.path();
+    let closed = |id: &str, date: &str| {
+        good_case(id).replace("status = \"open\"", "status = \"closed\"")
+            + &format!("\n[closure]\ndate = {date}\noutcome = \"on-roll\"\nschool = \"Quillbury Academy\"\n")
+    };
+    for i in 1..=5 {
+        write(
+            r,
+            &format!("cases/2026/EXC-2026-{i:04}.toml"),
+            good_case(&format!("EXC-2026-{i:04}")),
+        );
+    }
+    commit(r, "Alex Smith", "2026-09-02", "Five referrals");
+    write(r, "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001") + ACTION2);
+    write(
+        r,
+        "cases/2026/EXC-2026-0002.toml",
+        closed("EXC-2026-0002", "2026-10-01"),
+    );
+    commit(r, "Alex Smith", "2026-10-01", "A call; a closure");
+    let (code, found) = audit(r);
+    assert_eq!((code, found.len()), (0, 0), "an honest history: {found:#?}");
+
+    // 1. A case file deleted.
+    std::fs::remove_file(r.join("cases/2026/EXC-2026-0003.toml")).unwrap();
+    commit(r, "Mallory", "2026-10-02", "tidy up");
+    // 2. A closed case edited without a reopening.
+    write(
+        r,
+        "cases/2026/EXC-2026-0002.toml",
+        closed("EXC-2026-0002", "2026-10-01").replace("Quillbury Academy", "Another School"),
+    );
+    commit(r, "Mallory", "2026-10-03", "fix school");
+    // 3. An enquiry already recorded, changed.
+    write(
+        r,
+        "cases/2026/EXC-2026-0001.toml",
+        good_case("EXC-2026-0001") + &ACTION2.replace("No answer.", "Spoke to mother."),
+    );
+    commit(r, "Mallory", "2026-10-04", "better wording");
+    // 4. A closure dated before the case was first recorded.
+    write(
+        r,
+        "cases/2026/EXC-2026-0006.toml",
+        closed("EXC-2026-0006", "2026-09-04"),
+    );
+    commit(r, "Mallory", "2026-10-05", "old case");
+
+    let (code, found) = audit(r);
+    assert_eq!(code, 1);
+    let rules: std::collections::BTreeSet<(&str, &str)> = found
+        .iter()
+        .map(|d| (d["rule"].as_str().unwrap(), d["case"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        rules,
+        std::collections::BTreeSet::from([
+            ("AUDIT-DELETED", "EXC-2026-0003"),
+            ("AUDIT-CLOSED-EDIT", "EXC-2026-0002"),
+            ("AUDIT-REWRITTEN", "EXC-2026-0001"),
+            ("AUDIT-BACKDATED-CLOSURE", "EXC-2026-0006"),
+        ]),
+        "{found:#?}"
+    );
+    for d in &found {
+        let m = d["message"].as_str().unwrap();
+        assert!(
+            m.contains("commit ") && m.contains("by Mallory"),
+            "names the commit: {m}"
+        );
+    }
+    let backdated = found.iter().find(|d| d["rule"] == "AUDIT-BACKDATED-CLOSURE").unwrap();
+    assert!(
+        backdated["message"]
+            .as_str()
+            .unwrap()
+            .contains("first recorded in commit")
+    );
+    // A reopening is the honest way to change a closed case.
+    let repo2 = git_repo();
+    let r2 = repo2.path();
+    write(
+        r2,
+        "cases/2026/EXC-2026-0001.toml",
+        closed("EXC-2026-0001", "2026-10-01"),
+    );
+    commit(r2, "Alex Smith", "2026-10-01", "closed");
+    write(
+        r2,
+        "cases/2026/EXC-2026-0001.toml",
+        good_case("EXC-2026-0001")
+            + "\n[[reopened]]\ndate = 2026-10-10\nreason = \"New address.\"\nclosed_on = 2026-10-01\nclosed_outcome = \"on-roll\"\n",
+    );
+    commit(r2, "Alex Smith", "2026-10-10", "reopened");
+    let (code, found) = audit(r2);
+    assert_eq!((code, found.len()), (0, 0), "{found:#?}");
+}

@@ -5,6 +5,7 @@ mod browser;
 mod check;
 mod demo;
 mod history;
+mod privacy;
 mod robustness;
 mod rules;
 mod site;

@@ -411,6 +411,12 @@ assigned_on = 2026-09-02
 
 [school]
 name = "</title><script>alert(4)</script>"
+leaving_ground = "<b>I</b>"
+destination = "{evil}"
+
+[social_care]
+open = true
+social_worker = "{evil}"
 
 [[action]]
 date = 2026-09-04
@@ -421,6 +427,12 @@ note = """
 [click](javascript:alert(5)) [data](data:text/html;base64,PHNjcmlwdD4=) ![remote](https://tracker.example/p.png)
 <iframe src="https://evil.example"></iframe> <a href="javascript:alert(6)" onclick="alert(7)">x</a>
 """
+
+[[review]]
+date = 2026-10-05
+cme_score = 3
+safeguarding_score = 3
+comments = "{evil}"
 "#,
         evil = evil.replace('"', "\\\""),
     );

@@ -1,0 +1,345 @@
+//! The board's site holds no personal value, suppresses small counts, and cannot be
+//! subtracted back to a suppressed one; hostile input is refused or rendered inert.
+
+use super::*;
+use cme::load::Repo;
+use scraper::{Html, Selector};
+
+fn build_board(repo: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let o = cme()
+        .arg("--repo")
+        .arg(repo)
+        .args(["--today", TODAY, "build", "--audience", "board", "--out"])
+        .arg(dir.path().join("site"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    dir
+}
+
+/// Every personal value of a demo authority: names, dates of birth, UPNs, addresses, free
+/// text, officers, social workers, case ids.
+fn personal_values(root: &Path) -> Vec<String> {
+    let repo = Repo::open(root).unwrap();
+    let (paths, _) = repo.store.case_paths();
+    let mut v: Vec<String> = Vec::new();
+    // Schools are institutions, not people: a school referring a child is not personal.
+    let mut schools: Vec<String> = Vec::new();
+    for f in cme::load::read_many(&repo, &paths) {
+        let c = f.case.unwrap();
+        schools.extend(c.school.as_ref().map(|s| s.name.clone()));
+        schools.extend(c.closure.as_ref().and_then(|cl| cl.school.clone()));
+        v.push(c.id.clone());
+        v.push(format!("{} {}", c.child.given_name, c.child.family_name));
+        v.push(c.child.given_name.clone());
+        v.push(c.child.family_name.clone());
+        v.push(c.child.date_of_birth.to_string());
+        v.push(c.child.date_of_birth.format("%-d %B %Y").to_string());
+        v.extend(c.child.upn.clone());
+        v.extend(c.child.last_known_address.clone());
+        // (Referrers are services in the demo - "Family Front Door", "Parent" - whose names
+        // the policy text itself uses; no referrer is rendered on the board's site.)
+        if let Some(sc) = &c.social_care {
+            v.extend(sc.social_worker.clone());
+        }
+        for a in &c.actions {
+            v.extend(a.outcome.clone());
+            v.extend(a.note.clone());
+        }
+        for r in &c.reviews {
+            v.extend(r.comments.clone());
+        }
+        for r in &c.reopened {
+            v.push(r.reason.clone());
+        }
+        if let Some(cl) = &c.closure {
+            v.extend(cl.note.clone());
+        }
+    }
+    for o in &repo.config.officers {
+        v.push(o.name.clone());
+        v.push(o.id.clone());
+    }
+    v.sort();
+    v.dedup();
+    // Words of the format's own vocabulary ("Parent" as a referral source) are not personal.
+    let vocabulary: Vec<String> = cme::model::Source::ALL
+        .iter()
+        .map(|x| cme::model::Vocabulary::as_str(*x).replace('-', " ").to_lowercase())
+        .collect();
+    v.retain(|s| s.trim().len() >= 3 && !schools.contains(s) && !vocabulary.contains(&s.to_lowercase()));
+    v
+}
+
+/// Whole-word occurrence (so "Bell" does not match "Bellamy" or "bell").
+fn contains_word(hay: &str, needle: &str) -> bool {
+    let mut start = 0;
+    while let Some(i) = hay[start..].find(needle) {
+        let at = start + i;
+        let before = hay[..at].chars().next_back();
+        let after = hay[at + needle.len()..].chars().next();
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
+        if !word(before) && !word(after) {
+            return true;
+        }
+        start = at + needle.len().max(1);
+    }
+    false
+}
+
+#[test]
+fn the_board_site_holds_no_personal_value() {
+    for repo in [root(), worcestershire_demo()] {
+        let values = personal_values(&repo);
+        assert!(values.len() > 200, "the scan has something to look for");
+        let dir = build_board(&repo);
+        let site = dir.path().join("site");
+        let mut files = 0;
+        for e in walkdir::WalkDir::new(&site) {
+            let e = e.unwrap();
+            if !e.file_type().is_file() {
+                continue;
+            }
+            files += 1;
+            let text = String::from_utf8_lossy(&std::fs::read(e.path()).unwrap()).into_owned();
+            for v in &values {
+                assert!(!contains_word(&text, v), "{v:?} appears in {}", e.path().display());
+            }
+        }
+        assert!(files >= 8);
+        for gone in ["cases", "queues", "officers", "search.html", "assets/search-index.js"] {
+            assert!(!site.join(gone).exists(), "no {gone} on the board's site");
+        }
+    }
+}
+
+fn table_cells(html: &Html, table: usize) -> Vec<Vec<String>> {
+    let t = html.select(&Selector::parse("main table").unwrap()).nth(table).unwrap();
+    t.select(&Selector::parse("tbody tr").unwrap())
+        .map(|r| {
+            r.select(&Selector::parse("th, td").unwrap())
+                .map(|c| c.text().collect::<String>().trim().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn small_counts_are_suppressed_and_cannot_be_recovered() {
+    let dir = build_board(&root());
+    let site = dir.path().join("site");
+    let stats = Html::parse_document(&std::fs::read_to_string(site.join("stats/index.html")).unwrap());
+    let mut suppressed = 0;
+    for cell in stats.select(&Selector::parse("main td.cme-num").unwrap()) {
+        let t: String = cell.text().collect();
+        let t = t.trim();
+        if t == "fewer than 5" {
+            suppressed += 1;
+            continue;
+        }
+        if let Ok(n) = t.parse::<u64>() {
+            assert!(n == 0 || n >= 5, "a count of {n} is shown");
+        }
+    }
+    assert!(suppressed > 20, "the demo's small numbers are suppressed");
+    let dash = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(dash.contains("fewer than 5"));
+    // Quarters: known + unknown = registered; no row may show the total and all but one part.
+    let rows = table_cells(&stats, 0);
+    assert!(rows.len() >= 8);
+    for r in &rows {
+        let hidden = [&r[2], &r[3]].iter().filter(|c| c.as_str() == "fewer than 5").count();
+        assert!(
+            !(hidden == 1 && r[1] != "fewer than 5"),
+            "recoverable by subtraction: {r:?}"
+        );
+    }
+    // Outcomes by quarter add up to the quarter's closures.
+    let outcomes = table_cells(&stats, 2);
+    for (q, o) in rows.iter().zip(&outcomes) {
+        let parts = o[1..].iter().filter(|c| c.as_str() == "fewer than 5").count();
+        let total_hidden = q[6] == "fewer than 5";
+        assert!(
+            parts + total_hidden as usize != 1,
+            "quarter {} closures recoverable: {q:?} {o:?}",
+            q[0]
+        );
+    }
+    // The CSVs carry the same suppressed figures.
+    let csv = std::fs::read_to_string(site.join("stats/quarters.csv")).unwrap();
+    assert!(csv.contains("fewer than 5"));
+    // The team's site shows the real figures.
+    let o = run(&root(), &["stats", "--format", "json"]);
+    let st: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(st["total"]["registered"], 44);
+}
+
+#[test]
+fn hostile_paths_and_ids_are_refused() {
+    // A case whose id tries to leave the site: no page written anywhere.
+    let repo = empty_repo("manchester");
+    write(
+        repo.path(),
+        "cases/2026/EXC-2026-0001.toml",
+        good_case("EXC-2026-0001").replace("id = \"EXC-2026-0001\"", "id = \"../../../escaped\""),
+    );
+    let out = repo.path().join("deep/er/site");
+    let o = cme()
+        .arg("--repo")
+        .arg(repo.path())
+        .args(["--today", TODAY, "build", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let escaped: Vec<_> = walkdir::WalkDir::new(repo.path())
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("escaped"))
+        .collect();
+    assert!(escaped.is_empty(), "{escaped:?}");
+    let failing = std::fs::read_to_string(out.join("queues/failing.html")).unwrap();
+    assert!(failing.contains("is not of the form EXC-YYYY-NNNN"));
+    // Absolute and escaping paths in cme.toml are refused.
+    let cfg = std::fs::read_to_string(repo.path().join("cme.toml")).unwrap();
+    for bad in ["\"/etc/passwd\"", "\"../../outside.toml\""] {
+        std::fs::write(
+            repo.path().join("cme.toml"),
+            cfg.replace("\"policy/calendar/terms.toml\"", bad),
+        )
+        .unwrap();
+        let o = run(repo.path(), &["check"]);
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        assert!(
+            stderr(&o).contains("must be relative and stay inside the repository"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    std::fs::write(
+        repo.path().join("cme.toml"),
+        cfg.replace("policy = \"manchester\"", "policy = \"../manchester\""),
+    )
+    .unwrap();
+    assert_eq!(run(repo.path(), &["check"]).status.code(), Some(2));
+}
+
+#[test]
+fn a_case_with_a_hundred_thousand_actions_is_handled() {
+    let repo = empty_repo("manchester");
+    let mut text = good_case("EXC-2026-0001")
+        .replace("received = 2026-09-01", "received = 2018-09-03")
+        .replace("assigned_on = 2026-09-02", "assigned_on = 2018-09-04")
+        .replace("date_of_birth = 2014-05-14", "date_of_birth = 2012-05-14")
+        .replace("date = 2026-09-04", "date = 2018-09-05");
+    let mut day = chrono::NaiveDate::from_ymd_opt(2018, 9, 5).unwrap();
+    for i in 0..100_000 {
+        if i % 40 == 0 {
+            day = day.succ_opt().unwrap();
+        }
+        text.push_str(&format!(
+            "\n[[action]]\ndate = {day}\nkind = \"note\"\nby = \"asmith\"\noutcome = \"Entry {i}\"\n"
+        ));
+    }
+    assert!(text.len() > 5_000_000);
+    write(repo.path(), "cases/2026/EXC-2026-0001.toml", &text);
+    let (code, json) = check_json(repo.path(), &[]);
+    assert!(code == 0 || code == 1, "{json}");
+    assert_eq!(json["cases"], 1);
+    let o = run(repo.path(), &["status", "--format", "json"]);
+    assert!(o.status.code().is_some_and(|c| c != 101), "{}", stderr(&o));
+    let o = cme()
+        .arg("--repo")
+        .arg(repo.path())
+        .args(["--today", TODAY, "build", "--out"])
+        .arg(repo.path().join("site"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        std::fs::metadata(repo.path().join("site/cases/EXC-2026-0001.html"))
+            .unwrap()
+            .len()
+            > 1_000_000
+    );
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let o = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+fn committed_repo() -> tempfile::TempDir {
+    let repo = empty_repo("manchester");
+    let r = repo.path();
+    git(r, &["init", "-q", "--initial-branch=main"]);
+    git(r, &["config", "user.name", "T"]);
+    git(r, &["config", "user.email", "t@example.invalid"]);
+    git(r, &["add", "-A"]);
+    git(r, &["commit", "-q", "-m", "set up"]);
+    for i in 1..=3 {
+        write(
+            r,
+            &format!("cases/2026/EXC-2026-{i:04}.toml"),
+            good_case(&format!("EXC-2026-{i:04}")),
+        );
+        git(r, &["add", "-A"]);
+        git(r, &["commit", "-q", "-m", &format!("referral {i}")]);
+    }
+    repo
+}
+
+#[test]
+fn a_shallow_clone_builds_with_the_history_it_has() {
+    let repo = committed_repo();
+    let clone = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", repo.path().display());
+    let o = std::process::Command::new("git")
+        .args(["clone", "-q", "--depth", "1", &url])
+        .arg(clone.path().join("c"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let c = clone.path().join("c");
+    let o = run(&c, &["build"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(c.join("site/cases/EXC-2026-0001.html").exists());
+    let o = run(&c, &["history", "EXC-2026-0003", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn a_corrupt_history_still_builds_and_says_what_it_could_not_read() {
+    let repo = committed_repo();
+    let r = repo.path();
+    // Remove the object of the first referral's commit: the history cannot be walked.
+    let first = git(r, &["rev-parse", "HEAD~2"]);
+    let obj = r.join(".git/objects").join(&first[..2]).join(&first[2..]);
+    std::fs::remove_file(&obj).unwrap();
+    let o = run(r, &["build"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("cannot read the git history"), "{}", stderr(&o));
+    let page = std::fs::read_to_string(r.join("site/cases/EXC-2026-0003.html")).unwrap();
+    assert!(page.contains("could not be read from git"), "the trail says so");
+    // And a folder that is not a git repository at all.
+    let plain = empty_repo("manchester");
+    write(
+        plain.path(),
+        "cases/2026/EXC-2026-0001.toml",
+        good_case("EXC-2026-0001"),
+    );
+    let o = run(plain.path(), &["build"]);
+    assert_eq!(o.status.code(), Some(0));
+    let page = std::fs::read_to_string(plain.path().join("site/cases/EXC-2026-0001.html")).unwrap();
+    assert!(page.contains("not a git repository"));
+}
