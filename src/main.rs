@@ -656,6 +656,11 @@ fn audit_findings(root: &std::path::Path) -> Result<Vec<cme::diagnostic::Diagnos
         )
     })?;
     let h = cme::audit::history(root, head).map_err(|e| e.to_string())?;
+    if git2::Repository::discover(root).is_ok_and(|g| g.is_shallow()) {
+        eprintln!(
+            "note: this is a shallow clone: closures cannot be compared with when each case was first recorded; audit a full clone"
+        );
+    }
     Ok(h.tampering
         .iter()
         .map(|t| {

@@ -377,6 +377,8 @@ fn walk(git: &Repository, prefix: &str, head: Oid, hide: Option<Oid>) -> Result<
     // Second pass: each case's versions, in parallel, each thread with its own handle.
     use rayon::prelude::*;
     let mut tampering = Vec::new();
+    // In a shallow clone the first commit seen is not the one that recorded a case.
+    let shallow = git.is_shallow();
     let git_dir = git.path().to_path_buf();
     let cases: HashMap<String, Vec<Entry>> = by_case
         .into_par_iter()
@@ -392,7 +394,11 @@ fn walk(git: &Repository, prefix: &str, head: Oid, hide: Option<Oid>) -> Result<
                     .into_iter()
                     .map(|v| entry(repo, &mut vs, &mut audit, &id, v))
                     .collect();
-                let found = audit.finish(&id, &entries, &metas);
+                let found = if shallow {
+                    audit.found
+                } else {
+                    audit.finish(&id, &entries, &metas)
+                };
                 (id, (entries, found))
             },
         )

@@ -468,3 +468,40 @@ fn audit_finds_each_planted_tampering() {
     let (code, found) = audit(r2);
     assert_eq!((code, found.len()), (0, 0), "{found:#?}");
 }
+
+#[test]
+fn the_demo_histories_pass_the_audit_and_travel_in_time() {
+    let shallow = std::process::Command::new("git")
+        .current_dir(root())
+        .args(["rev-parse", "--is-shallow-repository"])
+        .output()
+        .unwrap();
+    if String::from_utf8_lossy(&shallow.stdout).trim() != "false" {
+        eprintln!("skipping: the demo history needs a full clone");
+        return;
+    }
+    for repo in [root(), worcestershire_demo()] {
+        let (code, found) = audit(&repo);
+        assert_eq!((code, found.len()), (0, 0), "{}: {found:#?}", repo.display());
+    }
+    // The demo cases were committed as they happened: the site as of 30 June 2025.
+    let dir = tempfile::tempdir().unwrap();
+    let o = cme()
+        .arg("--repo")
+        .arg(root())
+        .args(["build", "--as-of", "2025-06-30", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(dir.path().join("cases/EXC-2025-0041.html").exists());
+    assert!(
+        !dir.path().join("cases/EXC-2026-0005.html").exists(),
+        "not referred yet"
+    );
+    let page = std::fs::read_to_string(dir.path().join("cases/EXC-2025-0058.html")).unwrap();
+    assert!(!page.contains("Reopened on"), "the reopening had not happened");
+    let h = history(&root(), "EXC-2025-0066");
+    assert!(h.len() >= 8);
+    assert_eq!(h.last().unwrap()["author"], "Gita Patel");
+}
