@@ -754,6 +754,26 @@ fn render_all(
     })
 }
 
+/// One case page, rendered alone with the built-in templates (for fuzzing and previews).
+pub fn render_case_page(repo: &Repo, file: &CaseFile, today: NaiveDate) -> Result<String, BuildError> {
+    let Some(case) = &file.case else {
+        return Err(BuildError::Template("the file holds no readable case".into()));
+    };
+    let mut tera = Tera::default();
+    tera.add_raw_templates(TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect::<Vec<_>>())
+        .map_err(tera_error)?;
+    tera.autoescape_on(vec![".html"]);
+    let s = CaseState::compute(repo, case, today);
+    let report = check::check_files(repo, today, std::slice::from_ref(file), &[file.source.path.clone()]);
+    let diags: Vec<&Diagnostic> = report.diagnostics.iter().filter(|d| d.file == file.source.path).collect();
+    let v = view::case_view(repo, &file.source.path, case, &s, &diags, today);
+    let stub = Content::from_files(repo, today, false, Vec::new(), &[], String::new(), Trail::Unavailable(String::new()));
+    let mut c = base_context(&stub.info, "cases/x.html", "cases", &case.id);
+    c.insert("case", &v);
+    c.insert("history_note", "");
+    tera.render("case.html", &c).map_err(tera_error)
+}
+
 /// The manifest of a built site: each case page and the hash of everything it shows.
 const MANIFEST: &str = ".cme-build.json";
 
