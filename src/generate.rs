@@ -312,17 +312,9 @@ fn new_case(rng: &mut Rng, id: &str, today: NaiveDate, spec: &Spec) -> Case {
         vulnerabilities.push(rng.pick(vulns_all).to_string());
     }
     let school = rng.chance(60).then(|| School {
-        name: rng.pick(SCHOOLS).to_string(),
         urn: Some(format!("9{:05}", rng.below(99_999))),
         in_area: Some(true),
-        last_attended: None,
-        removed_from_roll: None,
-        leaving_ground: None,
-        destination: None,
-        destination_in_area: None,
-        notified_la: None,
-        documents: Vec::new(),
-        missing_ctf_uploaded: None,
+        ..School::named(rng.pick(SCHOOLS).to_string())
     });
     Case {
         format: 1,

@@ -87,18 +87,7 @@ fn push_dated(doc: &mut DocumentMut, section: &str, table: Table, date: NaiveDat
             .find(|(i, _, _)| *i == index)
             .and_then(|(_, _, p)| *p)
             .unwrap_or(0);
-        for (_, item) in doc.as_table_mut().iter_mut() {
-            let bump = |t: &mut Table| {
-                if let Some(p) = t.position().filter(|p| *p >= before) {
-                    t.set_position(Some(p + 1));
-                }
-            };
-            match item {
-                Item::Table(t) => bump(t),
-                Item::ArrayOfTables(a) => a.iter_mut().for_each(bump),
-                _ => {}
-            }
-        }
+        super::shift_tables(doc, before);
         table.set_position(Some(before));
     }
     if doc.get(section).is_none() {
@@ -379,19 +368,7 @@ pub fn new(repo: &Repo, today: NaiveDate, a: &NewArgs) -> Result<Done> {
             assigned_to: a.assign.clone(),
             assigned_on: a.assign.as_ref().map(|_| today.max(received)),
         },
-        school: a.school.as_ref().map(|name| School {
-            name: name.clone(),
-            urn: None,
-            in_area: None,
-            last_attended: None,
-            removed_from_roll: None,
-            leaving_ground: None,
-            destination: None,
-            destination_in_area: None,
-            notified_la: None,
-            documents: Vec::new(),
-            missing_ctf_uploaded: None,
-        }),
+        school: a.school.as_ref().map(School::named),
         social_care: None,
         actions: Vec::new(),
         reviews: Vec::new(),

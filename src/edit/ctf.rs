@@ -224,20 +224,12 @@ pub fn import(repo: &Repo, today: NaiveDate, path: &std::path::Path) -> Result<I
                 assigned_on: None,
             },
             school: ctf.school_name.clone().map(|name| School {
-                name,
                 urn: ctf
                     .school_urn
                     .clone()
                     .filter(|u| u.len() == 6 && u.bytes().all(|b| b.is_ascii_digit())),
-                in_area: None,
-                last_attended: None,
-                removed_from_roll: None,
-                leaving_ground: None,
-                destination: None,
-                destination_in_area: None,
-                notified_la: None,
-                documents: Vec::new(),
                 missing_ctf_uploaded: ctf.made.filter(|d| *d <= today),
+                ..School::named(name)
             }),
             social_care: None,
             actions: Vec::new(),

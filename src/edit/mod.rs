@@ -237,24 +237,24 @@ pub fn position_for(doc: &mut toml_edit::DocumentMut, section: &str) -> isize {
         .flat_map(positions)
         .max()
         .unwrap_or(0);
+    shift_tables(doc, anchor + 1);
+    anchor + 1
+}
+
+/// Moves every top-level table at `from` or later one place down, to make room.
+pub fn shift_tables(doc: &mut toml_edit::DocumentMut, from: isize) {
+    let bump = |t: &mut toml_edit::Table| {
+        if let Some(p) = t.position().filter(|p| *p >= from) {
+            t.set_position(Some(p + 1));
+        }
+    };
     for (_, item) in doc.as_table_mut().iter_mut() {
         match item {
-            toml_edit::Item::Table(t) => {
-                if let Some(p) = t.position().filter(|p| *p > anchor) {
-                    t.set_position(Some(p + 1));
-                }
-            }
-            toml_edit::Item::ArrayOfTables(a) => {
-                for t in a.iter_mut() {
-                    if let Some(p) = t.position().filter(|p| *p > anchor) {
-                        t.set_position(Some(p + 1));
-                    }
-                }
-            }
+            toml_edit::Item::Table(t) => bump(t),
+            toml_edit::Item::ArrayOfTables(a) => a.iter_mut().for_each(bump),
             _ => {}
         }
     }
-    anchor + 1
 }
 
 /// A new table for an array of tables or a section, placed in the format's order.

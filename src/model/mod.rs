@@ -103,6 +103,25 @@ pub struct School {
     pub missing_ctf_uploaded: Option<NaiveDate>,
 }
 
+impl School {
+    /// A school known only by name; the other fields are filled in as they are learnt.
+    pub fn named(name: impl Into<String>) -> School {
+        School {
+            name: name.into(),
+            urn: None,
+            in_area: None,
+            last_attended: None,
+            removed_from_roll: None,
+            leaving_ground: None,
+            destination: None,
+            destination_in_area: None,
+            notified_la: None,
+            documents: Vec::new(),
+            missing_ctf_uploaded: None,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct SocialCare {

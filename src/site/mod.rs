@@ -193,7 +193,7 @@ impl Content {
         repo: &Repo,
         today: NaiveDate,
         live_reload: bool,
-        files: Vec<CaseFile>,
+        mut files: Vec<CaseFile>,
         paths: &[String],
         commit: String,
         trail: Trail,
@@ -201,6 +201,10 @@ impl Content {
         let t = std::time::Instant::now();
         let report = check::check_files(repo, today, &files, paths);
         timing("build: checked", t);
+        // Positions were for the diagnostics, which now have them: free them.
+        for f in &mut files {
+            f.spans = Default::default();
+        }
         let mut states: Vec<(usize, CaseState)> = files
             .par_iter()
             .enumerate()
@@ -410,6 +414,29 @@ struct FailingFile {
     file: String,
     case: String,
     diagnostics: Vec<view::DiagnosticView>,
+}
+
+impl RuleRow {
+    /// A catalogue row with its three counts (findings now, overdue, owed), as shown.
+    fn new(r: &crate::pack::RuleInfo, [breaking, overdue, open]: [String; 3]) -> RuleRow {
+        RuleRow {
+            id: r.id.clone(),
+            kind: serde_json::to_value(r.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            title: r.title.clone(),
+            source: r.source.clone(),
+            anchor: r
+                .policy_ref
+                .split_once('#')
+                .map(|(_, a)| a.to_string())
+                .unwrap_or_default(),
+            breaking,
+            overdue,
+            open,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -684,22 +711,15 @@ fn render_all(
     let rules: Vec<RuleRow> = pack
         .rules
         .iter()
-        .map(|r| RuleRow {
-            id: r.id.clone(),
-            kind: serde_json::to_value(r.kind)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default(),
-            title: r.title.clone(),
-            source: r.source.clone(),
-            anchor: r
-                .policy_ref
-                .split_once('#')
-                .map(|(_, a)| a.to_string())
-                .unwrap_or_default(),
-            breaking: breaking.get(r.id.as_str()).copied().unwrap_or(0).to_string(),
-            overdue: overdue.get(r.id.as_str()).copied().unwrap_or(0).to_string(),
-            open: open.get(r.id.as_str()).copied().unwrap_or(0).to_string(),
+        .map(|r| {
+            RuleRow::new(
+                r,
+                [
+                    breaking.get(r.id.as_str()).copied().unwrap_or(0).to_string(),
+                    overdue.get(r.id.as_str()).copied().unwrap_or(0).to_string(),
+                    open.get(r.id.as_str()).copied().unwrap_or(0).to_string(),
+                ],
+            )
         })
         .collect();
     let mut c = base_context(info, "policy/rules.html", "rules", "Rule catalogue");
@@ -760,14 +780,31 @@ pub fn render_case_page(repo: &Repo, file: &CaseFile, today: NaiveDate) -> Resul
         return Err(BuildError::Template("the file holds no readable case".into()));
     };
     let mut tera = Tera::default();
-    tera.add_raw_templates(TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect::<Vec<_>>())
-        .map_err(tera_error)?;
+    tera.add_raw_templates(
+        TEMPLATES
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect::<Vec<_>>(),
+    )
+    .map_err(tera_error)?;
     tera.autoescape_on(vec![".html"]);
     let s = CaseState::compute(repo, case, today);
-    let report = check::check_files(repo, today, std::slice::from_ref(file), &[file.source.path.clone()]);
-    let diags: Vec<&Diagnostic> = report.diagnostics.iter().filter(|d| d.file == file.source.path).collect();
+    let report = check::check_files(repo, today, std::slice::from_ref(file), std::slice::from_ref(&file.source.path));
+    let diags: Vec<&Diagnostic> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.file == file.source.path)
+        .collect();
     let v = view::case_view(repo, &file.source.path, case, &s, &diags, today);
-    let stub = Content::from_files(repo, today, false, Vec::new(), &[], String::new(), Trail::Unavailable(String::new()));
+    let stub = Content::from_files(
+        repo,
+        today,
+        false,
+        Vec::new(),
+        &[],
+        String::new(),
+        Trail::Unavailable(String::new()),
+    );
     let mut c = base_context(&stub.info, "cases/x.html", "cases", &case.id);
     c.insert("case", &v);
     c.insert("history_note", "");
@@ -987,23 +1024,7 @@ fn render_board(repo: &Repo, content: &Content, tera: &Tera, dir: &Path) -> Resu
         .rules
         .iter()
         .zip(&rule_cells)
-        .map(|(r, cs)| RuleRow {
-            id: r.id.clone(),
-            kind: serde_json::to_value(r.kind)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default(),
-            title: r.title.clone(),
-            source: r.source.clone(),
-            anchor: r
-                .policy_ref
-                .split_once('#')
-                .map(|(_, a)| a.to_string())
-                .unwrap_or_default(),
-            breaking: cells.show(cs[0]),
-            overdue: cells.show(cs[1]),
-            open: cells.show(cs[2]),
-        })
+        .map(|(r, cs)| RuleRow::new(r, [cells.show(cs[0]), cells.show(cs[1]), cells.show(cs[2])]))
         .collect();
     let mut c = base_context(&info, "policy/rules.html", "rules", "Rule catalogue");
     c.insert("rules", &rules);

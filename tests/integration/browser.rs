@@ -36,7 +36,7 @@ fn run_axe(repo: &Path, name: &str, pages: &[&str], search_for: &str) {
     let shots = root().join("target/screenshots").join(name);
     let o = std::process::Command::new("node")
         .arg(root().join("tests/browser/axe.mjs"))
-        .arg(&site)
+        .arg(site)
         .arg(&shots)
         .args(pages)
         .env("CME_SEARCH_FOR", search_for)

@@ -4,20 +4,6 @@
 use super::*;
 use serde_json::Value;
 
-fn git(dir: &Path, args: &[&str]) -> String {
-    let o = std::process::Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).trim().to_string()
-}
-
 /// Commits everything as `who`, at a fixed date (so tests do not depend on the clock).
 fn commit(dir: &Path, who: &str, date: &str, message: &str) {
     git(dir, &["add", "-A"]);

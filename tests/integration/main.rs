@@ -102,6 +102,21 @@ pub fn write(repo: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
     std::fs::write(p, bytes).unwrap();
 }
 
+/// Runs git in `dir`, asserting it succeeds; its standard output, trimmed.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let o = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
 /// A valid, quiet Manchester case (no diagnostics as of 2026-11-22).
 pub fn good_case(id: &str) -> String {
     format!(

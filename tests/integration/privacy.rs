@@ -265,20 +265,6 @@ fn a_case_with_a_hundred_thousand_actions_is_handled() {
     );
 }
 
-fn git(dir: &Path, args: &[&str]) -> String {
-    let o = std::process::Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).trim().to_string()
-}
-
 fn committed_repo() -> tempfile::TempDir {
     let repo = empty_repo("manchester");
     let r = repo.path();

@@ -8,12 +8,13 @@ use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
 
-struct Built {
+pub struct Built {
     _dir: tempfile::TempDir,
-    site: PathBuf,
+    pub site: PathBuf,
 }
 
-fn build(repo: &Path) -> Built {
+/// Builds a repository's site into a temporary directory, as of the test day.
+pub fn build(repo: &Path) -> Built {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
     let o = cme()
