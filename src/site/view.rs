@@ -596,6 +596,8 @@ pub struct HistoryView {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct ChangeView {
+    /// The change in the record's terms: "action[3] added: home-visit by asmith".
+    pub text: String,
     pub field: String,
     pub old: String,
     pub new: String,
@@ -618,6 +620,7 @@ pub fn history_view(commit: &crate::audit::Commit, e: &crate::audit::Entry) -> H
             .changes
             .iter()
             .map(|c| ChangeView {
+                text: c.to_string(),
                 field: c.field.clone(),
                 old: c.old.clone().unwrap_or_else(|| "(none)".into()),
                 new: c.new.clone().unwrap_or_else(|| "(none)".into()),
