@@ -462,9 +462,8 @@ fn build(
         _ => {}
     }
     let progress = cme::progress::Bar::for_terminal(cli.quiet);
-    let trail = match commit.or(head) {
+    let trail = || match commit.or(head) {
         Some(c) => {
-            progress.stage("reading history", 0);
             let t = std::time::Instant::now();
             let h = cme::audit::history(root, c);
             cme::site::timing("build: history read", t);
@@ -486,6 +485,7 @@ fn build(
         live_reload: false,
         audience,
     };
+    progress.stage("reading records and history", 0);
     let built = cme::site::build(&repo, &opts, trail, progress.as_ref());
     // Freeing a large repository's memory one allocation at a time takes longer than the
     // process needs to exit: let the operating system reclaim it.

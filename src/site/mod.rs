@@ -286,13 +286,40 @@ pub fn commit_of(root: &Path) -> String {
 /// Prints how long each stage took, with `CME_TIMING` set (for the benchmark).
 pub fn timing(stage: &str, since: std::time::Instant) {
     if std::env::var_os("CME_TIMING").is_some() {
-        eprintln!("{stage}: {:?}", since.elapsed());
+        let rss = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmRSS:"))
+                    .map(|l| l[6..].trim().to_string())
+            })
+            .unwrap_or_default();
+        eprintln!("{stage}: {:?} (resident {rss})", since.elapsed());
     }
 }
 
-pub fn build(repo: &Repo, opts: &Options, trail: Trail, progress: &dyn Progress) -> Result<Summary, BuildError> {
+/// Builds the site. The audit trail is read (`trail`) while the records are loaded,
+/// checked and computed: the history walk's first pass uses one core, the loading the other.
+pub fn build(
+    repo: &Repo,
+    opts: &Options,
+    trail: impl FnOnce() -> Trail + Send,
+    progress: &dyn Progress,
+) -> Result<Summary, BuildError> {
     let t = std::time::Instant::now();
-    let content = Content::load(repo, opts.today, opts.live_reload, trail, progress);
+    let (mut content, trail) = rayon::join(
+        || {
+            Content::load(
+                repo,
+                opts.today,
+                opts.live_reload,
+                Trail::Unavailable(String::new()),
+                progress,
+            )
+        },
+        trail,
+    );
+    content.trail = trail;
     timing("build: content loaded", t);
     let summary = build_content(repo, &content, opts, progress);
     progress.finish();
@@ -365,6 +392,23 @@ struct Page {
     path: String,
     template: &'static str,
     context: Context,
+}
+
+/// Renders and writes the pages gathered so far, in parallel, and lets their contexts go
+/// (a queue of thousands of rows is large as a template context).
+fn flush(tera: &Tera, dir: &Path, pages: &mut Vec<Page>, progress: &dyn Progress) -> Result<usize, BuildError> {
+    pages
+        .par_iter()
+        .map(|p| {
+            let html = tera.render(p.template, &p.context).map_err(tera_error)?;
+            write_file(dir, &p.path, html.as_bytes())?;
+            progress.inc(1);
+            Ok(())
+        })
+        .collect::<Result<Vec<()>, BuildError>>()?;
+    let n = pages.len();
+    pages.clear();
+    Ok(n)
 }
 
 fn base_context(info: &SiteInfo, path: &str, nav: &str, title: &str) -> Context {
@@ -517,6 +561,7 @@ fn render_all(
         });
         queue_pages.push((q, rows));
     }
+    let mut written = 0;
     for (q, rows) in queue_pages {
         let path = format!("queues/{}.html", q.slug());
         let mut c = base_context(info, &path, "queues", q.title());
@@ -529,6 +574,7 @@ fn render_all(
             template: "queue.html",
             context: c,
         });
+        written += flush(tera, dir, &mut pages, progress)?;
     }
 
     // Officers.
@@ -554,6 +600,7 @@ fn render_all(
             template: "queue.html",
             context: c,
         });
+        written += flush(tera, dir, &mut pages, progress)?;
     }
     let mut c = base_context(info, "officers/index.html", "officers", "Officers");
     c.insert("officers", &officer_rows);
@@ -653,6 +700,7 @@ fn render_all(
         template: "cases.html",
         context: c,
     });
+    written += flush(tera, dir, &mut pages, progress)?;
 
     // Search: a small index the page's script filters, built from the case list.
     let index: Vec<[&str; 5]> = list
@@ -741,17 +789,8 @@ fn render_all(
     });
 
     timing("build: pages prepared", t0);
-    // Render and write, in parallel.
-    progress.stage("rendering pages", pages.len() as u64);
-    pages
-        .par_iter()
-        .map(|p| {
-            let html = tera.render(p.template, &p.context).map_err(tera_error)?;
-            write_file(dir, &p.path, html.as_bytes())?;
-            progress.inc(1);
-            Ok(())
-        })
-        .collect::<Result<Vec<()>, BuildError>>()?;
+    // Render and write what is left, in parallel.
+    written += flush(tera, dir, &mut pages, progress)?;
     timing("build: pages rendered", t0);
     let reused = render_cases(repo, content, tera, dir, previous, &by_file, today, progress)?;
     timing("build: case pages rendered", t0);
@@ -767,7 +806,7 @@ fn render_all(
         write_file(dir, &format!("stats/{name}"), text.as_bytes())?;
     }
     Ok(Summary {
-        pages: pages.len() + content.states.len(),
+        pages: written + content.states.len(),
         reused,
         cases: content.states.len(),
         unreadable: content.files.iter().filter(|f| f.case.is_none()).count(),
@@ -789,7 +828,12 @@ pub fn render_case_page(repo: &Repo, file: &CaseFile, today: NaiveDate) -> Resul
     .map_err(tera_error)?;
     tera.autoescape_on(vec![".html"]);
     let s = CaseState::compute(repo, case, today);
-    let report = check::check_files(repo, today, std::slice::from_ref(file), std::slice::from_ref(&file.source.path));
+    let report = check::check_files(
+        repo,
+        today,
+        std::slice::from_ref(file),
+        std::slice::from_ref(&file.source.path),
+    );
     let diags: Vec<&Diagnostic> = report
         .diagnostics
         .iter()

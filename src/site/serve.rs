@@ -42,7 +42,7 @@ fn rebuild(root: &Path, out: &Path, today: Option<NaiveDate>) -> Result<usize, S
         live_reload: true,
         audience: super::Audience::Team,
     };
-    let trail = match crate::audit::head(root) {
+    let trail = || match crate::audit::head(root) {
         Some(head) => match crate::audit::history(root, head) {
             Ok(h) => super::Trail::History(h),
             Err(e) => super::Trail::Unavailable(e.to_string()),
