@@ -310,7 +310,7 @@ fn run(cli: &Cli, today: chrono::NaiveDate) -> std::io::Result<ExitCode> {
             let mut notes = Vec::new();
             let mut report = check::run(&repo, today, &selection, &mut notes);
             if *audit {
-                match audit_findings(&cli.repo) {
+                match cme::audit::findings(&cli.repo) {
                     Ok(found) => {
                         report.diagnostics.extend(found);
                         report.sort();
@@ -647,46 +647,6 @@ fn stats(
     Ok(ExitCode::SUCCESS)
 }
 
-/// `cme check --audit`: what the git history shows that a record's history should not.
-fn audit_findings(root: &std::path::Path) -> Result<Vec<cme::diagnostic::Diagnostic>, String> {
-    let head = cme::audit::head(root).ok_or_else(|| {
-        format!(
-            "--audit reads the git history, and {} is not a git repository with commits",
-            root.display()
-        )
-    })?;
-    let h = cme::audit::history(root, head).map_err(|e| e.to_string())?;
-    if git2::Repository::discover(root).is_ok_and(|g| g.is_shallow()) {
-        eprintln!(
-            "note: this is a shallow clone: closures cannot be compared with when each case was first recorded; audit a full clone"
-        );
-    }
-    Ok(h.tampering
-        .iter()
-        .map(|t| {
-            let who = |i: u32| {
-                h.commits
-                    .get(i as usize)
-                    .map(|c| format!("commit {} by {} on {}", &c.commit[..c.commit.len().min(10)], c.author, c.date.get(..10).unwrap_or(&c.date)))
-                    .unwrap_or_default()
-            };
-            let earlier = t.earlier.map(|e| format!("; first recorded in {}", who(e))).unwrap_or_default();
-            cme::diagnostic::Diagnostic {
-                file: t.path.clone(),
-                line: 1,
-                column: 1,
-                case: Some(t.case.clone()),
-                severity: cme::pack::Severity::Error,
-                rule: t.rule.clone(),
-                message: format!("{} ({}{earlier})", t.message, who(t.commit)),
-                policy_ref: None,
-                hint: Some("history is appended to, never rewritten: restore what the commit changed, and record corrections as new entries (or a reopening)".into()),
-                span: None,
-            }
-        })
-        .collect())
-}
-
 /// Reports what an editing command did, and commits it when asked.
 fn edited(
     repo: &Repo,
@@ -728,25 +688,15 @@ fn edit_failed(e: cme::edit::EditError) -> std::io::Result<ExitCode> {
 
 /// `cme merge-driver %O %A %B`: writes the merge into %A; exit 1 leaves a conflict for git.
 fn merge_driver(base: &std::path::Path, ours: &std::path::Path, theirs: &std::path::Path) -> std::io::Result<ExitCode> {
-    let read = |p: &std::path::Path| std::fs::read(p).map(|b| String::from_utf8_lossy(&b).into_owned());
-    let (b, o, t) = match (read(base), read(ours), read(theirs)) {
-        (Ok(b), Ok(o), Ok(t)) => (b, o, t),
-        _ => {
-            eprintln!("error: cme merge-driver cannot read the three versions");
-            return Ok(ExitCode::from(2));
-        }
-    };
-    let merged = cme::edit::merge::merge(&b, &o, &t);
-    cme::edit::atomic_write(ours, merged.text.as_bytes(), false)?;
-    if merged.conflicts.is_empty() {
-        Ok(ExitCode::SUCCESS)
-    } else {
-        eprintln!(
-            "cme: the same field was changed two ways: {} (left between <<<<<<< and >>>>>>> markers)",
-            merged.conflicts.join(", ")
-        );
-        Ok(ExitCode::from(1))
+    let conflicts = cme::edit::merge::driver(base, ours, theirs)?;
+    if conflicts.is_empty() {
+        return Ok(ExitCode::SUCCESS);
     }
+    eprintln!(
+        "cme: the same field was changed two ways: {} (left between <<<<<<< and >>>>>>> markers)",
+        conflicts.join(", ")
+    );
+    Ok(ExitCode::from(1))
 }
 
 fn colour(terminal: bool) -> ColorChoice {

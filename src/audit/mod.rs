@@ -756,3 +756,43 @@ pub fn head(root: &Path) -> Option<Oid> {
         .ok()
         .map(|c| c.id())
 }
+
+/// `cme check --audit`: what the git history shows that a record's history should not.
+pub fn findings(root: &Path) -> Result<Vec<crate::diagnostic::Diagnostic>, String> {
+    let head = head(root).ok_or_else(|| {
+        format!(
+            "--audit reads the git history, and {} is not a git repository with commits",
+            root.display()
+        )
+    })?;
+    let h = history(root, head).map_err(|e| e.to_string())?;
+    if git2::Repository::discover(root).is_ok_and(|g| g.is_shallow()) {
+        eprintln!(
+            "note: this is a shallow clone: closures cannot be compared with when each case was first recorded; audit a full clone"
+        );
+    }
+    Ok(h.tampering
+        .iter()
+        .map(|t| {
+            let who = |i: u32| {
+                h.commits
+                    .get(i as usize)
+                    .map(|c| format!("commit {} by {} on {}", &c.commit[..c.commit.len().min(10)], c.author, c.date.get(..10).unwrap_or(&c.date)))
+                    .unwrap_or_default()
+            };
+            let earlier = t.earlier.map(|e| format!("; first recorded in {}", who(e))).unwrap_or_default();
+            crate::diagnostic::Diagnostic {
+                file: t.path.clone(),
+                line: 1,
+                column: 1,
+                case: Some(t.case.clone()),
+                severity: crate::pack::Severity::Error,
+                rule: t.rule.clone(),
+                message: format!("{} ({}{earlier})", t.message, who(t.commit)),
+                policy_ref: None,
+                hint: Some("history is appended to, never rewritten: restore what the commit changed, and record corrections as new entries (or a reopening)".into()),
+                span: None,
+            }
+        })
+        .collect())
+}

@@ -172,6 +172,19 @@ fn renumber(doc: &mut DocumentMut) {
     }
 }
 
+/// Git's merge driver: reads the three versions, writes the merge over `ours` (atomically),
+/// and returns the fields changed two ways (empty when the merge is clean).
+pub fn driver(
+    base: &std::path::Path,
+    ours: &std::path::Path,
+    theirs: &std::path::Path,
+) -> std::io::Result<Vec<String>> {
+    let read = |p: &std::path::Path| std::fs::read(p).map(|b| String::from_utf8_lossy(&b).into_owned());
+    let merged = merge(&read(base)?, &read(ours)?, &read(theirs)?);
+    super::atomic_write(ours, merged.text.as_bytes(), false)?;
+    Ok(merged.conflicts)
+}
+
 fn merge_table(
     base: &dyn toml_edit::TableLike,
     theirs: &dyn toml_edit::TableLike,

@@ -1,0 +1,429 @@
+//! The statistics pages: tables, charts and CSV files of the report figures, with the
+//! board's disclosure control.
+
+use super::*;
+
+/// One CSV cell, quoted when it must be (RFC 4180), and never read as a formula.
+pub(super) fn csv_cell(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+pub(super) fn csv(header: &[&str], rows: Vec<Vec<String>>) -> String {
+    let mut out = header.iter().map(|h| csv_cell(h)).collect::<Vec<_>>().join(",");
+    out.push_str("\r\n");
+    for r in rows {
+        out.push_str(&r.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct Chart {
+    id: String,
+    svg: String,
+}
+
+/// The counts of the statistics pages, with the groups that add up, so the board's site can
+/// suppress small counts (and anything that would give one away).
+#[derive(Default)]
+pub(super) struct Cells {
+    values: Vec<u64>,
+    hidden: Vec<bool>,
+    groups: Vec<crate::disclosure::Group>,
+    suppressed: Vec<bool>,
+    below: u64,
+}
+
+impl Cells {
+    pub(super) fn add(&mut self, v: usize) -> usize {
+        self.values.push(v as u64);
+        self.hidden.push(false);
+        self.values.len() - 1
+    }
+    pub(super) fn add_hidden(&mut self, v: usize) -> usize {
+        let i = self.add(v);
+        self.hidden[i] = true;
+        i
+    }
+    pub(super) fn group(&mut self, parts: Vec<usize>, total: usize) {
+        self.groups.push(crate::disclosure::Group { parts, total });
+    }
+    pub(super) fn decide(&mut self, below: u64) {
+        self.below = below;
+        self.suppressed = crate::disclosure::suppress(&self.values, &self.hidden, &self.groups, below);
+    }
+    pub(super) fn known(&self, i: usize) -> bool {
+        !self.suppressed.get(i).copied().unwrap_or(false)
+    }
+    pub(super) fn show(&self, i: usize) -> String {
+        if self.known(i) {
+            self.values[i].to_string()
+        } else {
+            crate::disclosure::fewer_than(self.below)
+        }
+    }
+    /// A chart bar: a suppressed count is drawn as nothing, labelled as suppressed.
+    pub(super) fn bar(&self, label: String, i: usize) -> chart::Bar {
+        chart::Bar {
+            label,
+            value: if self.known(i) { self.values[i] as f64 } else { 0.0 },
+            text: (!self.known(i)).then(|| format!("<{}", self.below)),
+        }
+    }
+}
+
+/// A rate or median is shown only when the count behind it is large enough to show.
+pub(super) fn guarded(cells: &Cells, i: usize, v: Option<f64>, f: fn(Option<f64>) -> String) -> String {
+    if cells.known(i) && (cells.below == 0 || cells.values[i] >= cells.below) {
+        f(v)
+    } else {
+        "-".into()
+    }
+}
+
+pub(super) fn pct(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.0}%")).unwrap_or_else(|| "-".into())
+}
+
+pub(super) fn days(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.0}")).unwrap_or_else(|| "-".into())
+}
+
+/// The statistics page's context and its CSV files. `below` is the board's suppression
+/// threshold (0 for the team's site: nothing suppressed).
+pub(super) fn stats_page(st: &Stats, below: u64) -> (Context, Vec<(String, String)>) {
+    let mut cells = Cells::default();
+    struct Period {
+        label: String,
+        r: usize,
+        k: usize,
+        u: usize,
+        a: usize,
+        au: usize,
+        c: usize,
+        outcomes: Vec<usize>,
+        success: Option<f64>,
+        median: Option<f64>,
+    }
+    let add_period = |cells: &mut Cells, f: &stats::Figures| {
+        let p = Period {
+            label: f.label.clone(),
+            r: cells.add(f.registered),
+            k: cells.add(f.whereabouts_known),
+            u: cells.add(f.whereabouts_unknown),
+            a: cells.add(f.active_at_end),
+            au: cells.add(f.active_unknown_at_end),
+            c: cells.add(f.closed),
+            outcomes: f.closed_by_outcome.iter().map(|o| cells.add(o.count)).collect(),
+            success: f.success_rate,
+            median: f.median_days_to_resolution,
+        };
+        cells.group(vec![p.k, p.u], p.r);
+        cells.group(p.outcomes.clone(), p.c);
+        p
+    };
+    let quarters: Vec<Period> = st.quarters.iter().map(|f| add_period(&mut cells, f)).collect();
+    let total = add_period(&mut cells, &st.total);
+    // Quarters partition the period: their counts add up to the totals.
+    for pick in [|p: &Period| p.r, |p: &Period| p.k, |p: &Period| p.u, |p: &Period| p.c] {
+        cells.group(quarters.iter().map(pick).collect(), pick(&total));
+    }
+    for (o, &t) in total.outcomes.iter().enumerate() {
+        cells.group(quarters.iter().map(|q| q.outcomes[o]).collect(), t);
+    }
+    // Months: registered adds up to its quarter's.
+    let months: Vec<(String, usize, usize)> = st
+        .months
+        .iter()
+        .map(|f| (f.label.clone(), cells.add(f.registered), cells.add(f.active_at_end)))
+        .collect();
+    for (q, f) in quarters.iter().zip(&st.quarters) {
+        let parts: Vec<usize> = st
+            .months
+            .iter()
+            .zip(&months)
+            .filter(|(m, _)| m.start >= f.start && m.end <= f.end)
+            .map(|(_, m)| m.1)
+            .collect();
+        if !parts.is_empty() {
+            cells.group(parts, q.r);
+        }
+    }
+    let counts = |cells: &mut Cells, v: &[stats::Count]| -> Vec<(String, usize)> {
+        v.iter().map(|x| (view::words(&x.label), cells.add(x.count))).collect()
+    };
+    let sources = counts(&mut cells, &st.by_source);
+    let reasons = counts(&mut cells, &st.by_reason);
+    let vulnerabilities = counts(&mut cells, &st.by_vulnerability);
+    cells.group(sources.iter().map(|x| x.1).collect(), total.r);
+    cells.group(reasons.iter().map(|x| x.1).collect(), total.r);
+    // Schools: on time + late + not recorded (never shown) = leavers; likewise joiners.
+    let schools: Vec<(String, [usize; 6])> = st
+        .schools
+        .iter()
+        .map(|s| {
+            let l = cells.add(s.leavers);
+            let (lo, ll) = (cells.add(s.leavers_on_time), cells.add(s.leavers_late));
+            let lnr = cells.add_hidden(s.leavers - s.leavers_on_time - s.leavers_late);
+            cells.group(vec![lo, ll, lnr], l);
+            let j = cells.add(s.joiners);
+            let (jo, jl) = (cells.add(s.joiners_on_time), cells.add(s.joiners_late));
+            let jnr = cells.add_hidden(s.joiners - s.joiners_on_time - s.joiners_late);
+            cells.group(vec![jo, jl, jnr], j);
+            (s.school.clone(), [l, lo, ll, j, jo, jl])
+        })
+        .collect();
+    cells.decide(below);
+
+    let period_header = [
+        "Period",
+        "Registered",
+        "Whereabouts known",
+        "Whereabouts unknown",
+        "Active at end",
+        "Active, whereabouts unknown",
+        "Closed",
+        "Success rate",
+        "Median days to resolution",
+    ];
+    let counted = |p: &Period| p.c;
+    let period_row = |p: &Period| -> Vec<String> {
+        vec![
+            p.label.clone(),
+            cells.show(p.r),
+            cells.show(p.k),
+            cells.show(p.u),
+            cells.show(p.a),
+            cells.show(p.au),
+            cells.show(p.c),
+            guarded(&cells, counted(p), p.success, pct),
+            guarded(&cells, counted(p), p.median, days),
+        ]
+    };
+    let quarter_rows: Vec<Vec<String>> = quarters.iter().map(period_row).collect();
+    let month_header = ["Month", "Registered", "Active at end"];
+    let month_rows: Vec<Vec<String>> = months
+        .iter()
+        .map(|(l, r, a)| vec![l.clone(), cells.show(*r), cells.show(*a)])
+        .collect();
+    let outcome_header: Vec<String> = std::iter::once("Period".to_string())
+        .chain(st.total.closed_by_outcome.iter().map(|o| view::words(&o.key)))
+        .collect();
+    let outcome_rows: Vec<Vec<String>> = quarters
+        .iter()
+        .chain(std::iter::once(&total))
+        .map(|q| {
+            std::iter::once(q.label.clone())
+                .chain(q.outcomes.iter().map(|&i| cells.show(i)))
+                .collect()
+        })
+        .collect();
+    let count_rows = |v: &[(String, usize)]| -> Vec<Vec<String>> {
+        v.iter().map(|(l, i)| vec![l.clone(), cells.show(*i)]).collect()
+    };
+    let school_header = [
+        "School",
+        "Leavers",
+        "Leavers notified on time",
+        "Leavers notified late",
+        "Joiners",
+        "Joiners notified on time",
+        "Joiners notified late",
+    ];
+    let school_rows: Vec<Vec<String>> = schools
+        .iter()
+        .map(|(n, c)| {
+            std::iter::once(n.clone())
+                .chain(c.iter().map(|&i| cells.show(i)))
+                .collect()
+        })
+        .collect();
+    let bars = |v: &[(String, usize)]| -> Vec<chart::Bar> { v.iter().map(|(l, i)| cells.bar(l.clone(), *i)).collect() };
+    let outcome_bars: Vec<chart::Bar> = st
+        .total
+        .closed_by_outcome
+        .iter()
+        .zip(&total.outcomes)
+        .map(|(o, &i)| cells.bar(view::words(&o.key), i))
+        .collect();
+    let note = if below > 0 {
+        format!(" Counts from 1 to {} are shown as fewer than {below}.", below - 1)
+    } else {
+        String::new()
+    };
+    let charts = vec![
+        Chart {
+            id: "registered-by-month".into(),
+            svg: chart::columns(
+                "registered-by-month",
+                "Referrals registered each month",
+                &format!("Column chart of referrals registered per month; the table below gives the figures.{note}"),
+                &st.months
+                    .iter()
+                    .zip(&months)
+                    .map(|(f, m)| cells.bar(f.start.format("%b %Y").to_string(), m.1))
+                    .collect::<Vec<_>>(),
+            ),
+        },
+        Chart {
+            id: "active-by-month".into(),
+            svg: chart::columns(
+                "active-by-month",
+                "Active cases at the end of each month",
+                &format!("Column chart of cases open at each month end; the table below gives the figures.{note}"),
+                &st.months
+                    .iter()
+                    .zip(&months)
+                    .map(|(f, m)| cells.bar(f.start.format("%b %Y").to_string(), m.2))
+                    .collect::<Vec<_>>(),
+            ),
+        },
+        Chart {
+            id: "outcomes".into(),
+            svg: chart::bars(
+                "outcomes",
+                "Closures by outcome",
+                &format!("Bar chart of closures by outcome; the table gives the figures.{note}"),
+                &outcome_bars,
+            ),
+        },
+        Chart {
+            id: "sources".into(),
+            svg: chart::bars(
+                "sources",
+                "Referrals by source",
+                &format!("Bar chart of referrals by who made them; the table gives the figures.{note}"),
+                &bars(&sources),
+            ),
+        },
+        Chart {
+            id: "reasons".into(),
+            svg: chart::bars(
+                "reasons",
+                "Referrals by reason",
+                &format!("Bar chart of referrals by reason; the table gives the figures.{note}"),
+                &bars(&reasons),
+            ),
+        },
+        Chart {
+            id: "vulnerabilities".into(),
+            svg: chart::bars(
+                "vulnerabilities",
+                "Referrals by vulnerability",
+                &format!("Bar chart of referrals by recorded vulnerability; the table gives the figures.{note}"),
+                &bars(&vulnerabilities),
+            ),
+        },
+    ];
+    #[derive(Serialize)]
+    struct CountTable {
+        key: &'static str,
+        title: &'static str,
+        column: &'static str,
+        rows: Vec<Vec<String>>,
+    }
+    let summary: Vec<(String, String)> = vec![
+        ("Referrals registered".into(), cells.show(total.r)),
+        (
+            "Whereabouts known / unknown (as recorded now)".into(),
+            format!("{} / {}", cells.show(total.k), cells.show(total.u)),
+        ),
+        (
+            "Active cases at the end of the period".into(),
+            format!("{} ({} whereabouts unknown)", cells.show(total.a), cells.show(total.au)),
+        ),
+        ("Closed".into(), cells.show(total.c)),
+        ("Success rate".into(), guarded(&cells, total.c, total.success, pct)),
+        (
+            "Median days from referral to closure".into(),
+            guarded(&cells, total.c, total.median, days),
+        ),
+    ];
+    let mut c = Context::new();
+    c.insert("stats", st);
+    c.insert("summary", &summary);
+    c.insert("suppression_note", &note.trim());
+    c.insert("period_header", &period_header);
+    c.insert("quarters", &quarter_rows);
+    c.insert("month_header", &month_header);
+    c.insert("months", &month_rows);
+    c.insert("outcome_header", &outcome_header);
+    c.insert("outcome_rows", &outcome_rows);
+    c.insert(
+        "count_tables",
+        &[
+            CountTable {
+                key: "sources",
+                title: "Referrals by source",
+                column: "Source",
+                rows: count_rows(&sources),
+            },
+            CountTable {
+                key: "reasons",
+                title: "Referrals by reason",
+                column: "Reason",
+                rows: count_rows(&reasons),
+            },
+            CountTable {
+                key: "vulnerabilities",
+                title: "Referrals by vulnerability",
+                column: "Vulnerability",
+                rows: count_rows(&vulnerabilities),
+            },
+        ],
+    );
+    c.insert("school_header", &school_header);
+    c.insert("schools", &school_rows);
+    c.insert(
+        "charts",
+        &charts
+            .into_iter()
+            .map(|ch| (ch.id.clone(), ch))
+            .collect::<BTreeMap<_, _>>(),
+    );
+    let outcome_header_refs: Vec<&str> = outcome_header.iter().map(String::as_str).collect();
+    let csvs = vec![
+        ("months.csv".to_string(), csv(&month_header, month_rows)),
+        ("quarters.csv".to_string(), csv(&period_header, quarter_rows)),
+        (
+            "outcomes-by-quarter.csv".to_string(),
+            csv(&outcome_header_refs, outcome_rows),
+        ),
+        (
+            "sources.csv".to_string(),
+            csv(&["Source", "Referrals"], count_rows(&sources)),
+        ),
+        (
+            "reasons.csv".to_string(),
+            csv(&["Reason", "Referrals"], count_rows(&reasons)),
+        ),
+        (
+            "vulnerabilities.csv".to_string(),
+            csv(&["Vulnerability", "Referrals"], count_rows(&vulnerabilities)),
+        ),
+        ("schools.csv".to_string(), csv(&school_header, school_rows)),
+    ];
+    (c, csvs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_and_defuses_formulas() {
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+    }
+}
