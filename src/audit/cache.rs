@@ -1,5 +1,6 @@
-//! The history cache: one JSON file inside `.git/cme/`, written atomically, keyed by the
-//! commit it was walked from. Never committed (it lives in `.git/`).
+//! The history cache: one file inside `.git/cme/`, written atomically, keyed by the commit
+//! it was walked from. Never committed (it lives in `.git/`). Stored with postcard, a compact
+//! binary serde format: a cache of 100 000 commits loads several times faster than as JSON.
 
 use super::History;
 use std::hash::{Hash, Hasher};
@@ -7,7 +8,7 @@ use std::io::Write;
 use std::path::Path;
 
 /// The cache format; bump to discard old caches.
-const VERSION: u32 = 3;
+const VERSION: u32 = 4;
 
 #[derive(serde::Deserialize)]
 struct Stored {
@@ -29,7 +30,7 @@ pub fn key(prefix: &str) -> String {
 
 pub fn load(path: &Path) -> Option<History> {
     let bytes = std::fs::read(path).ok()?;
-    let s: Stored = serde_json::from_slice(&bytes).ok()?;
+    let s: Stored = postcard::from_bytes(&bytes).ok()?;
     (s.version == VERSION).then_some(s.history)
 }
 
@@ -47,17 +48,21 @@ pub fn store(path: &Path, h: &History) {
     let ok = std::fs::File::create(&tmp)
         .map(std::io::BufWriter::new)
         .and_then(|mut f| {
-            serde_json::to_writer(
-                &mut f,
+            postcard::to_io(
                 &StoredRef {
                     version: VERSION,
                     history: h,
                 },
-            )?;
+                &mut f,
+            )
+            .map_err(std::io::Error::other)?;
             f.flush()
         })
         .is_ok();
     if !ok || std::fs::rename(&tmp, path).is_err() {
         let _ = std::fs::remove_file(&tmp);
+    } else {
+        // Versions before 0.1.0's binary cache kept it as JSON beside it.
+        let _ = std::fs::remove_file(path.with_extension("json"));
     }
 }

@@ -141,7 +141,7 @@ pub fn history(root: &Path, head: Oid) -> Result<History, AuditError> {
     let cache_file = git
         .path()
         .join("cme")
-        .join(format!("history-{}.json", cache::key(&prefix)));
+        .join(format!("history-{}.bin", cache::key(&prefix)));
     if let Some(cached) = cache::load(&cache_file) {
         let cached_head = Oid::from_str(&cached.head).ok();
         match cached_head {
@@ -161,7 +161,11 @@ pub fn history(root: &Path, head: Oid) -> Result<History, AuditError> {
     // Keep the cache for the branch tip, not for an older commit a time-travel build asked for.
     let tip = git.head().ok().and_then(|r| r.target());
     if tip == Some(head) {
+        let t = std::time::Instant::now();
         cache::store(&cache_file, &h);
+        if std::env::var_os("CME_TIMING").is_some() {
+            eprintln!("history: cache stored in {:?}", t.elapsed());
+        }
     }
     Ok(h)
 }
