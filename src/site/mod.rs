@@ -306,8 +306,9 @@ pub fn timing(stage: &str, since: std::time::Instant) {
     }
 }
 
-/// Builds the site. The audit trail is read (`trail`) while the records are loaded,
-/// checked and computed: the history walk's first pass uses one core, the loading the other.
+/// Builds the site. The audit trail is read (`trail`) while the records are loaded, checked
+/// and computed and the pages that do not show the history are laid out: the history walk's
+/// first pass uses one core, all that the other.
 pub fn build(
     repo: &Repo,
     opts: &Options,
@@ -315,21 +316,44 @@ pub fn build(
     progress: &dyn Progress,
 ) -> Result<Summary, BuildError> {
     let t = std::time::Instant::now();
-    let (mut content, trail) = rayon::join(
+    let tera = templates(&repo.root)?;
+    let staging = staging_for(&opts.out)?;
+    let team = matches!(opts.audience, Audience::Team);
+    let ((mut content, front), trail) = rayon::join(
         || {
-            Content::load(
+            let content = Content::load(
                 repo,
                 opts.today,
                 opts.live_reload,
                 Trail::Unavailable(String::new()),
                 progress,
-            )
+            );
+            timing("build: content loaded", t);
+            let front = team.then(|| render_front(repo, &content, &tera, &staging, progress));
+            (content, front)
         },
         trail,
     );
     content.trail = trail;
-    timing("build: content loaded", t);
-    let summary = build_content(repo, &content, opts, progress);
+    timing("build: history joined", t);
+    let result = match front {
+        Some(front) => {
+            front.and_then(|written| render_rest(repo, &content, &tera, &staging, &opts.out, written, progress))
+        }
+        None => render_board(repo, &content, &tera, &staging),
+    };
+    let summary = match result {
+        Ok(summary) => {
+            let t = std::time::Instant::now();
+            swap_in(&staging, &opts.out)?;
+            timing("build: swapped in", t);
+            Ok(summary)
+        }
+        Err(e) => {
+            let _ = fs::remove_dir_all(&staging);
+            Err(e)
+        }
+    };
     progress.finish();
     // Dropping everything loaded takes a while for a large repository: do it off the
     // caller's path (a command exits without waiting; `serve` lets it finish).
@@ -337,14 +361,8 @@ pub fn build(
     summary
 }
 
-pub fn build_content(
-    repo: &Repo,
-    content: &Content,
-    opts: &Options,
-    progress: &dyn Progress,
-) -> Result<Summary, BuildError> {
-    let tera = templates(&repo.root)?;
-    let out = &opts.out;
+/// An empty directory beside `out` to build into, swapped in when the build is done.
+fn staging_for(out: &Path) -> Result<PathBuf, BuildError> {
     let parent = out
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -359,22 +377,7 @@ pub fn build_content(
         fs::remove_dir_all(&staging)?;
     }
     fs::create_dir_all(&staging)?;
-    let result = match opts.audience {
-        Audience::Team => render_all(repo, content, &tera, &staging, out, progress),
-        Audience::Board => render_board(repo, content, &tera, &staging),
-    };
-    match result {
-        Ok(summary) => {
-            let t = std::time::Instant::now();
-            swap_in(&staging, out)?;
-            timing("build: swapped in", t);
-            Ok(summary)
-        }
-        Err(e) => {
-            let _ = fs::remove_dir_all(&staging);
-            Err(e)
-        }
-    }
+    Ok(staging)
 }
 
 fn swap_in(staging: &Path, out: &Path) -> io::Result<()> {
@@ -404,15 +407,24 @@ struct Page {
 
 /// Renders and writes the pages gathered so far, in parallel, and lets their contexts go
 /// (a queue of thousands of rows is large as a template context).
+fn render_page(
+    tera: &Tera,
+    dir: &Path,
+    path: &str,
+    template: &str,
+    context: &Context,
+    progress: &dyn Progress,
+) -> Result<(), BuildError> {
+    let html = tera.render(template, context).map_err(tera_error)?;
+    write_file(dir, path, html.as_bytes())?;
+    progress.inc(1);
+    Ok(())
+}
+
 fn flush(tera: &Tera, dir: &Path, pages: &mut Vec<Page>, progress: &dyn Progress) -> Result<usize, BuildError> {
     pages
         .par_iter()
-        .map(|p| {
-            let html = tera.render(p.template, &p.context).map_err(tera_error)?;
-            write_file(dir, &p.path, html.as_bytes())?;
-            progress.inc(1);
-            Ok(())
-        })
+        .map(|p| render_page(tera, dir, &p.path, p.template, &p.context, progress))
         .collect::<Result<Vec<()>, BuildError>>()?;
     let n = pages.len();
     pages.clear();
@@ -516,14 +528,15 @@ struct CaseListRow {
     whereabouts: String,
 }
 
-fn render_all(
+/// Every page of the team's site except the case pages: those show the history, which may
+/// still be being read while these are laid out. Returns the number of pages written.
+fn render_front(
     repo: &Repo,
     content: &Content,
     tera: &Tera,
     dir: &Path,
-    previous: &Path,
     progress: &dyn Progress,
-) -> Result<Summary, BuildError> {
+) -> Result<usize, BuildError> {
     let t0 = std::time::Instant::now();
     let today = chrono::NaiveDate::parse_from_str(&content.info.as_of_iso, "%Y-%m-%d").expect("written above");
     let info = &content.info;
@@ -544,72 +557,76 @@ fn render_all(
             .map(|(i, s)| queue_row(repo, content.case(*i), s, today))
             .collect()
     };
-    let mut queue_links = Vec::new();
-    let mut queue_pages = Vec::new();
-    for q in Queue::ALL {
-        let mut rows = rows_for(&|s| q.holds(pack, s));
-        if q == Queue::Triage {
-            rows.sort_by(|a, b| (a.priority, &a.received_iso, &a.id).cmp(&(b.priority, &b.received_iso, &b.id)));
-        }
-        if q == Queue::WhereaboutsUnknown {
-            rows.sort_by(|a, b| {
-                let rank = |r: &QueueRow| match r.risk.as_str() {
-                    "HI" => 0,
-                    "MED" => 1,
-                    "LO" => 2,
-                    _ => 3,
-                };
-                (rank(a), &a.decision_due_iso, &a.id).cmp(&(rank(b), &b.decision_due_iso, &b.id))
-            });
-        }
-        queue_links.push(QueueLink {
+    timing("build: render started", t0);
+    let queue_links: Vec<QueueLink> = Queue::ALL
+        .iter()
+        .map(|q| QueueLink {
             slug: q.slug(),
             title: q.title(),
-            count: rows.len(),
-        });
-        queue_pages.push((q, rows));
-    }
-    let mut written = 0;
-    for (q, rows) in queue_pages {
-        let path = format!("queues/{}.html", q.slug());
-        let mut c = base_context(info, &path, "queues", q.title());
-        c.insert("queue_slug", q.slug());
-        c.insert("queues", &queue_links);
-        c.insert("rows", &rows);
-        c.insert("review_pack", &(q == Queue::WhereaboutsUnknown));
-        pages.push(Page {
-            path,
-            template: "queue.html",
-            context: c,
-        });
-        written += flush(tera, dir, &mut pages, progress)?;
-    }
+            count: content.states.iter().filter(|(_, s)| q.holds(pack, s)).count(),
+        })
+        .collect();
+    timing("build: queues counted", t0);
+    // The queue pages and the officers' pages are large (a row per case): each is laid out
+    // and written by whichever core is free, its rows and context built there and dropped
+    // after, so that no more than two are held at once.
+    let mut written = Queue::ALL
+        .par_iter()
+        .map(|&q| {
+            let mut rows = rows_for(&|s| q.holds(pack, s));
+            if q == Queue::Triage {
+                rows.sort_by(|a, b| (a.priority, &a.received_iso, &a.id).cmp(&(b.priority, &b.received_iso, &b.id)));
+            }
+            if q == Queue::WhereaboutsUnknown {
+                rows.sort_by(|a, b| {
+                    let rank = |r: &QueueRow| match r.risk.as_str() {
+                        "HI" => 0,
+                        "MED" => 1,
+                        "LO" => 2,
+                        _ => 3,
+                    };
+                    (rank(a), &a.decision_due_iso, &a.id).cmp(&(rank(b), &b.decision_due_iso, &b.id))
+                });
+            }
+            let path = format!("queues/{}.html", q.slug());
+            let mut c = base_context(info, &path, "queues", q.title());
+            c.insert("queue_slug", q.slug());
+            c.insert("queues", &queue_links);
+            c.insert("rows", &rows);
+            drop(rows);
+            c.insert("review_pack", &(q == Queue::WhereaboutsUnknown));
+            render_page(tera, dir, &path, "queue.html", &c, progress)
+        })
+        .collect::<Result<Vec<()>, BuildError>>()?
+        .len();
+    timing("build: queue pages rendered", t0);
 
     // Officers.
-    let mut officer_rows = Vec::new();
-    for o in &repo.config.officers {
-        let rows = rows_for(&|s| s.status == Status::Open && s.assigned_to.as_deref() == Some(o.id.as_str()));
-        officer_rows.push(OfficerRow {
-            id: o.id.clone(),
-            name: o.name.clone(),
-            role: view::words(o.role.as_str()),
-            open: rows.len(),
-            overdue: rows.iter().filter(|r| r.overdue > 0).count(),
-            active: o.active,
-        });
-        let path = format!("officers/{}.html", o.id);
-        let title = format!("Cases assigned to {}", o.name);
-        let mut c = base_context(info, &path, "officers", &title);
-        c.insert("queue_slug", "officer");
-        c.insert("rows", &rows);
-        c.insert("review_pack", &false);
-        pages.push(Page {
-            path,
-            template: "queue.html",
-            context: c,
-        });
-        written += flush(tera, dir, &mut pages, progress)?;
-    }
+    let officer_rows: Vec<OfficerRow> = repo
+        .config
+        .officers
+        .par_iter()
+        .map(|o| {
+            let rows = rows_for(&|s| s.status == Status::Open && s.assigned_to.as_deref() == Some(o.id.as_str()));
+            let path = format!("officers/{}.html", o.id);
+            let title = format!("Cases assigned to {}", o.name);
+            let mut c = base_context(info, &path, "officers", &title);
+            c.insert("queue_slug", "officer");
+            c.insert("rows", &rows);
+            c.insert("review_pack", &false);
+            render_page(tera, dir, &path, "queue.html", &c, progress)?;
+            Ok(OfficerRow {
+                id: o.id.clone(),
+                name: o.name.clone(),
+                role: view::words(o.role.as_str()),
+                open: rows.len(),
+                overdue: rows.iter().filter(|r| r.overdue > 0).count(),
+                active: o.active,
+            })
+        })
+        .collect::<Result<_, BuildError>>()?;
+    written += officer_rows.len();
+    timing("build: officer pages rendered", t0);
     let mut c = base_context(info, "officers/index.html", "officers", "Officers");
     c.insert("officers", &officer_rows);
     pages.push(Page {
@@ -619,10 +636,7 @@ fn render_all(
     });
 
     // Diagnostics by file.
-    let mut by_file: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
-    for d in &content.report.diagnostics {
-        by_file.entry(d.file.as_str()).or_default().push(d);
-    }
+    let by_file = diagnostics_by_file(&content.report);
     let failing: Vec<FailingFile> = by_file
         .iter()
         .filter(|(f, ds)| f.starts_with("cases/") && ds.iter().any(|d| d.severity == Severity::Error))
@@ -800,8 +814,6 @@ fn render_all(
     // Render and write what is left, in parallel.
     written += flush(tera, dir, &mut pages, progress)?;
     timing("build: pages rendered", t0);
-    let reused = render_cases(repo, content, tera, dir, previous, &by_file, today, progress)?;
-    timing("build: case pages rendered", t0);
     for (name, bytes) in ASSETS {
         let over = repo.root.join("templates").join(name.trim_start_matches("assets/"));
         match fs::read(&over) {
@@ -813,6 +825,32 @@ fn render_all(
     for (name, text) in csvs {
         write_file(dir, &format!("stats/{name}"), text.as_bytes())?;
     }
+    Ok(written)
+}
+
+fn diagnostics_by_file(report: &CheckReport) -> BTreeMap<&str, Vec<&Diagnostic>> {
+    let mut by_file: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
+    for d in &report.diagnostics {
+        by_file.entry(d.file.as_str()).or_default().push(d);
+    }
+    by_file
+}
+
+/// The case pages, once the history is read, after [`render_front`] wrote `written` pages.
+fn render_rest(
+    repo: &Repo,
+    content: &Content,
+    tera: &Tera,
+    dir: &Path,
+    previous: &Path,
+    written: usize,
+    progress: &dyn Progress,
+) -> Result<Summary, BuildError> {
+    let t0 = std::time::Instant::now();
+    let today = chrono::NaiveDate::parse_from_str(&content.info.as_of_iso, "%Y-%m-%d").expect("written above");
+    let by_file = diagnostics_by_file(&content.report);
+    let reused = render_cases(repo, content, tera, dir, previous, &by_file, today, progress)?;
+    timing("build: case pages rendered", t0);
     Ok(Summary {
         pages: written + content.states.len(),
         reused,
