@@ -39,6 +39,11 @@ for size in $SIZES; do
     git -C "$repo" repack -a -d -f -q --window=10 --depth=50
   fi
   declare -A t=()
+  # Every build writes to a directory that did not exist, and the outputs are deleted only
+  # after this size's runs: ext4 is slow to create files just after thousands were deleted
+  # (it skips recently freed inodes), which would charge one tool for the other's clean-up.
+  out="$WORK/out-$cases"
+  rm -rf "$out"; mkdir -p "$out"
   hs=""
   peak=0 hugo_peak=0
   if want hugo && command -v hugo >/dev/null; then
@@ -58,27 +63,25 @@ for size in $SIZES; do
     if want status; then read -r s _ < <(timed "$CME" --quiet --repo "$repo" --today "$TODAY" status --format json || true); t[status]+="$s "; fi
     if want cold; then
       # Cold: no history cache, no earlier site.
-      rm -rf "$repo/.git/cme" "$WORK/site-cold"
-      read -r s kb < <(timed "$CME" --quiet --repo "$repo" --today "$TODAY" build --out "$WORK/site-cold"); t[cold]+="$s "
+      rm -rf "$repo/.git/cme"
+      read -r s kb < <(timed "$CME" --quiet --repo "$repo" --today "$TODAY" build --out "$out/cold-$run"); t[cold]+="$s "
       [ "$kb" -gt "$peak" ] && peak=$kb
     fi
     if want cached; then
       # History cached, every page rendered (a new day, or a new output directory).
-      rm -rf "$WORK/site-warm"
-      read -r s kb < <(timed "$CME" --quiet --repo "$repo" --today "$TODAY" build --out "$WORK/site-warm"); t[cached]+="$s "
+      read -r s kb < <(timed "$CME" --quiet --repo "$repo" --today "$TODAY" build --out "$out/cached-$run"); t[cached]+="$s "
       [ "$kb" -gt "$peak" ] && peak=$kb
     fi
     if want onecommit; then
       # One new commit (an officer logs a phone call), then rebuild the same site.
-      [ -d "$WORK/site-warm" ] || "$CME" --quiet --repo "$repo" --today "$TODAY" build --out "$WORK/site-warm"
+      [ -d "$out/cached-$run" ] || "$CME" --quiet --repo "$repo" --today "$TODAY" build --out "$out/cached-$run"
       f=$(git -C "$repo" ls-files cases | awk 'NR == 1')
       printf '\n[[action]]\ndate = %s\nkind = "phone"\nby = "aashby"\noutcome = "Benchmark run %s."\n' "$TODAY" "$run" >> "$repo/$f"
       git -C "$repo" -c user.name=Bench -c user.email=bench@example.invalid commit -q -am "bench: phone call $run"
-      read -r s _ < <(timed "$CME" --quiet --repo "$repo" --today "$TODAY" build --out "$WORK/site-warm"); t[onecommit]+="$s "
+      read -r s _ < <(timed "$CME" --quiet --repo "$repo" --today "$TODAY" build --out "$out/cached-$run"); t[onecommit]+="$s "
     fi
     if [ -n "${hs:-}" ]; then
-      rm -rf "$WORK/hugo-out"
-      read -r s kb < <(timed hugo --quiet -s "$hs" -d "$(pwd)/$WORK/hugo-out"); t[hugo]+="$s "
+      read -r s kb < <(timed hugo --quiet -s "$hs" -d "$(pwd)/$out/hugo-$run"); t[hugo]+="$s "
       [ "$kb" -gt "$hugo_peak" ] && hugo_peak=$kb
     fi
   done
@@ -108,4 +111,5 @@ for size in $SIZES; do
   [ "$peak" -gt 0 ] && printf '%-44s %8s %10s %10s  %s\n' "peak memory of a cme build (MB)" "$((peak / 1024))" "" "" "< $limit MB: $(verdict $((peak / 1024)) $limit)"
   [ "$hugo_peak" -gt 0 ] && printf '%-44s %8s\n' "peak memory of hugo (MB)" "$((hugo_peak / 1024))"
   unset t
+  rm -rf "$out"
 done
