@@ -66,3 +66,62 @@ pub fn store(path: &Path, h: &History) {
         let _ = std::fs::remove_file(path.with_extension("json"));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::diff::Change;
+    use crate::audit::{Commit, Entry};
+
+    fn sample() -> History {
+        let mut h = History {
+            head: "0123456789012345678901234567890123456789".into(),
+            commits: vec![Commit {
+                commit: "0123456789012345678901234567890123456789".into(),
+                author: "Ann Ashby".into(),
+                email: "aashby@example.invalid".into(),
+                date: "2026-11-20T09:30:00+00:00".into(),
+                message: "Home visit: nobody in \u{2014} card left".into(),
+            }],
+            ..History::default()
+        };
+        h.cases.insert(
+            "EXC-2026-0001".into(),
+            vec![Entry {
+                commit: 0,
+                path: "cases/2026/EXC-2026-0001.toml".into(),
+                changes: vec![Change {
+                    field: "closure.outcome".into(),
+                    old: None,
+                    new: Some("on-roll".into()),
+                }],
+            }],
+        );
+        h
+    }
+
+    #[test]
+    fn what_is_stored_loads_back_and_a_damaged_cache_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cme").join("history-x.bin");
+        let legacy = path.with_extension("json");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&legacy, "{}").unwrap();
+        store(&path, &sample());
+        let back = load(&path).expect("the stored cache loads");
+        assert_eq!(back.head, sample().head);
+        assert_eq!(back.commits.len(), 1);
+        assert_eq!(back.commits[0].message, sample().commits[0].message);
+        assert_eq!(back.cases["EXC-2026-0001"], sample().cases["EXC-2026-0001"]);
+        assert!(!legacy.exists(), "the old JSON cache is removed");
+
+        // Cut short, or from another version of cme: not used, and nothing panics.
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+        assert!(load(&path).is_none());
+        let mut other = bytes.clone();
+        other[0] = other[0].wrapping_add(1);
+        std::fs::write(&path, &other).unwrap();
+        assert!(load(&path).is_none());
+    }
+}
