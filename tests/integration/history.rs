@@ -340,6 +340,19 @@ fn generate_makes_a_valid_repository_deterministically() {
         .output()
         .unwrap();
     assert!(!stderr(&o).contains('['));
+
+    // Every case's trail is the commits git lists for its file (closures, reopenings and
+    // officers' edits over the generated months).
+    let files = git(&ra, &["ls-files", "cases"]);
+    let mut compared = 0;
+    for path in files.lines() {
+        let id = path.rsplit('/').next().unwrap().trim_end_matches(".toml");
+        let theirs = git_trail(&ra, path);
+        assert!(!theirs.is_empty(), "{path}");
+        assert_eq!(our_trail(&ra, id), theirs, "{id}: cme history and git log differ");
+        compared += 1;
+    }
+    assert_eq!(compared, 60);
 }
 
 fn audit(repo: &Path) -> (i32, Vec<Value>) {
@@ -490,4 +503,160 @@ fn the_demo_histories_pass_the_audit_and_travel_in_time() {
     let h = history(&root(), "EXC-2025-0066");
     assert!(h.len() >= 8);
     assert_eq!(h.last().unwrap()["author"], "Gita Patel");
+}
+
+/// The commits git lists for a file, newest first: `git log --follow`, which follows a move
+/// but shows no diff for a merge and so leaves out a merge that changed the file against
+/// every parent (a conflict resolved by hand); plain `git log --merges -- FILE` lists those,
+/// and an audit trail must show them.
+fn git_trail(r: &Path, path: &str) -> Vec<String> {
+    let mut theirs: Vec<String> = git(r, &["log", "--follow", "--format=%H", "--", path])
+        .lines()
+        .map(str::to_string)
+        .collect();
+    theirs.extend(
+        git(r, &["log", "--merges", "--format=%H", "--", path])
+            .lines()
+            .map(str::to_string),
+    );
+    let order: Vec<String> = git(r, &["log", "--format=%H"]).lines().map(str::to_string).collect();
+    theirs.sort_by_key(|c| order.iter().position(|o| o == c));
+    theirs.dedup();
+    theirs
+}
+
+/// The commits `cme history` lists for a case, newest first.
+fn our_trail(r: &Path, id: &str) -> Vec<String> {
+    history(r, id)
+        .iter()
+        .map(|e| e["commit"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// An action appended to a case file, distinct for each `n`.
+fn action(n: u32) -> String {
+    format!("\n[[action]]\ndate = 2026-10-{n:02}\nkind = \"phone\"\nby = \"bkhan\"\noutcome = \"Call {n}.\"\n")
+}
+
+/// Runs git as `who` at `date` (author and committer), asserting it succeeds.
+fn git_at(dir: &Path, who: &str, date: &str, args: &[&str]) -> std::process::Output {
+    let mut all = vec![
+        "-c".to_string(),
+        format!("user.name={who}"),
+        "-c".into(),
+        format!("user.email={who}@example.invalid"),
+    ];
+    all.extend(args.iter().map(|a| a.to_string()));
+    std::process::Command::new("git")
+        .current_dir(dir)
+        .args(&all)
+        .env("GIT_AUTHOR_DATE", format!("{date}T10:00:00+01:00"))
+        .env("GIT_COMMITTER_DATE", format!("{date}T10:00:00+01:00"))
+        .output()
+        .unwrap()
+}
+
+/// The commits `cme history` lists for a case are exactly those `git log --follow` lists for
+/// its file (with the merges `git log` shows for it), in the same order, through branches and merges (one with a conflict resolved by
+/// hand), a move to another folder, a revert and a deletion.
+#[test]
+fn history_lists_exactly_the_commits_git_log_follow_lists() {
+    let repo = git_repo();
+    let r = repo.path();
+    let case = |id: &str| good_case(id);
+    for n in 1..=5 {
+        write(
+            r,
+            &format!("cases/2026/EXC-2026-000{n}.toml"),
+            case(&format!("EXC-2026-000{n}")),
+        );
+    }
+    commit(r, "Alex Smith", "2026-09-02", "Five referrals");
+    write(r, "cases/2026/EXC-2026-0001.toml", case("EXC-2026-0001") + &action(1));
+    commit(r, "Alex Smith", "2026-09-03", "Call on 0001");
+
+    // Two officers on two branches; both add to 0003, so the merge is resolved by hand.
+    git(r, &["checkout", "-q", "-b", "bilal"]);
+    write(r, "cases/2026/EXC-2026-0002.toml", case("EXC-2026-0002") + &action(2));
+    commit(r, "Bilal Khan", "2026-09-04", "Call on 0002");
+    write(r, "cases/2026/EXC-2026-0003.toml", case("EXC-2026-0003") + &action(3));
+    commit(r, "Bilal Khan", "2026-09-05", "Call on 0003 (Bilal)");
+    git(r, &["checkout", "-q", "main"]);
+    write(r, "cases/2026/EXC-2026-0003.toml", case("EXC-2026-0003") + &action(4));
+    commit(r, "Alex Smith", "2026-09-06", "Call on 0003 (Alex)");
+    write(r, "cases/2026/EXC-2026-0005.toml", case("EXC-2026-0005") + &action(5));
+    commit(r, "Alex Smith", "2026-09-07", "Call on 0005");
+    let merged = git_at(r, "Merger", "2026-09-08", &["merge", "-q", "--no-edit", "bilal"]);
+    assert!(!merged.status.success(), "0003 conflicts");
+    write(
+        r,
+        "cases/2026/EXC-2026-0003.toml",
+        case("EXC-2026-0003") + &action(3) + &action(4),
+    );
+    commit(r, "Merger", "2026-09-08", "Merge bilal: both calls on 0003");
+
+    // A case moved to another year's folder, then edited.
+    std::fs::create_dir_all(r.join("cases/2025")).unwrap();
+    git(
+        r,
+        &["mv", "cases/2026/EXC-2026-0004.toml", "cases/2025/EXC-2026-0004.toml"],
+    );
+    commit(r, "Alex Smith", "2026-09-09", "Move 0004");
+    write(r, "cases/2025/EXC-2026-0004.toml", case("EXC-2026-0004") + &action(6));
+    commit(r, "Alex Smith", "2026-09-10", "Call on 0004");
+
+    // A mistaken entry, reverted.
+    write(
+        r,
+        "cases/2026/EXC-2026-0001.toml",
+        case("EXC-2026-0001") + &action(1) + &action(7),
+    );
+    commit(r, "Alex Smith", "2026-09-11", "Call on 0001 (wrong case)");
+    let reverted = git_at(r, "Alex Smith", "2026-09-12", &["revert", "--no-edit", "HEAD"]);
+    assert!(
+        reverted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&reverted.stderr)
+    );
+
+    // A case file deleted (what AUDIT-DELETED exists to catch).
+    git(r, &["rm", "-q", "cases/2026/EXC-2026-0005.toml"]);
+    commit(r, "Alex Smith", "2026-09-13", "Remove 0005");
+
+    // A branch merged without conflict, touching only 0002.
+    git(r, &["checkout", "-q", "-b", "dorota"]);
+    write(
+        r,
+        "cases/2026/EXC-2026-0002.toml",
+        case("EXC-2026-0002") + &action(2) + &action(8),
+    );
+    commit(r, "Dorota Nowak", "2026-09-14", "Call on 0002 (Dorota)");
+    git(r, &["checkout", "-q", "main"]);
+    write(
+        r,
+        "cases/2026/EXC-2026-0001.toml",
+        case("EXC-2026-0001") + &action(1) + &action(9),
+    );
+    commit(r, "Alex Smith", "2026-09-15", "Call on 0001");
+    let merged = git_at(r, "Merger", "2026-09-16", &["merge", "-q", "--no-edit", "dorota"]);
+    assert!(merged.status.success(), "{}", String::from_utf8_lossy(&merged.stderr));
+
+    // (case, its last path, how many commits changed it)
+    for (id, path, count) in [
+        // referral, call, wrong call, revert, call
+        ("EXC-2026-0001", "cases/2026/EXC-2026-0001.toml", 5),
+        // referral, Bilal's call, Dorota's call
+        ("EXC-2026-0002", "cases/2026/EXC-2026-0002.toml", 3),
+        // referral, Bilal's call, Alex's call, the merge that kept both
+        ("EXC-2026-0003", "cases/2026/EXC-2026-0003.toml", 4),
+        // referral, move, call
+        ("EXC-2026-0004", "cases/2025/EXC-2026-0004.toml", 3),
+        // referral, call, deletion
+        ("EXC-2026-0005", "cases/2026/EXC-2026-0005.toml", 3),
+    ] {
+        let ours = our_trail(r, id);
+        let theirs = git_trail(r, path);
+        assert_eq!(ours.len(), count, "{id}: {ours:?}");
+        assert_eq!(ours, theirs, "{id}: cme history and git log --follow differ");
+    }
 }
