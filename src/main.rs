@@ -481,6 +481,10 @@ fn build(
                 }
             }
         }
+        None if cme::audit::is_repository(root) => Trail::Unavailable(
+            "The audit trail comes from git, and this repository has no commits yet: it starts with the first commit."
+                .into(),
+        ),
         None => Trail::Unavailable(
             "The audit trail comes from git; this folder is not a git repository with commits.".into(),
         ),

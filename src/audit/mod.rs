@@ -474,10 +474,10 @@ fn commit_changes(
     let author = commit.author();
     let meta = Commit {
         commit: oid.to_string(),
-        author: author.name().unwrap_or("").to_string(),
-        email: author.email().unwrap_or("").to_string(),
+        author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+        email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
         date: rfc3339(author.when()),
-        message: commit.message().unwrap_or("").trim().to_string(),
+        message: message_text(&commit).trim().to_string(),
     };
     Ok(Some((meta, changed)))
 }
@@ -672,6 +672,30 @@ fn entry(git: &Repository, vs: &mut Versions, audit: &mut Audit, id: &str, v: Ve
         path: format!("cases/{}", c.path),
         changes,
     }
+}
+
+/// A commit's message as text: UTF-8 as git writes it; Latin-1 where the commit says so (an
+/// old client's `i18n.commitEncoding`); otherwise with the bytes it cannot read replaced,
+/// rather than dropped.
+fn message_text(commit: &git2::Commit<'_>) -> String {
+    let bytes = commit.message_bytes();
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return s.to_string();
+    }
+    let latin1 =
+        commit.message_encoding().ok().flatten().is_some_and(|e| {
+            ["iso-8859-1", "iso8859-1", "latin1", "latin-1"].contains(&e.to_ascii_lowercase().as_str())
+        });
+    if latin1 {
+        bytes.iter().map(|&b| char::from(b)).collect()
+    } else {
+        String::from_utf8_lossy(bytes).into_owned()
+    }
+}
+
+/// Whether `root` is inside a git repository (with commits or not).
+pub fn is_repository(root: &Path) -> bool {
+    Repository::discover(root).is_ok()
 }
 
 /// Case files under `cases/` with changes not yet committed (modified, new or deleted).

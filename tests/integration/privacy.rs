@@ -329,3 +329,43 @@ fn a_corrupt_history_still_builds_and_says_what_it_could_not_read() {
     let page = std::fs::read_to_string(plain.path().join("site/cases/EXC-2026-0001.html")).unwrap();
     assert!(page.contains("not a git repository"));
 }
+
+#[test]
+fn odd_histories_still_build_no_commits_a_latin1_message_a_future_date() {
+    // A repository with no commits yet: the site is built from the files, and says so.
+    let repo = empty_repo("manchester");
+    let r = repo.path();
+    git(r, &["init", "-q"]);
+    write(r, "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001"));
+    let o = run(r, &["build"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let page = std::fs::read_to_string(r.join("site/cases/EXC-2026-0001.html")).unwrap();
+    assert!(page.contains("has no commits yet"), "the trail says there is none");
+
+    // A commit message in Latin-1 (an old client's encoding) and a commit dated years ahead.
+    git(r, &["add", "-A"]);
+    std::fs::write(r.join(".msg"), b"Referral from the school nurse, Fran\xe7oise\n").unwrap();
+    let o = std::process::Command::new("git")
+        .current_dir(r)
+        .args(["-c", "i18n.commitEncoding=ISO-8859-1", "-c", "user.name=Old Client"])
+        .args(["-c", "user.email=old@example.invalid", "commit", "-q", "-F", ".msg"])
+        .env("GIT_AUTHOR_DATE", "2031-01-01T09:00:00+00:00")
+        .env("GIT_COMMITTER_DATE", "2031-01-01T09:00:00+00:00")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::remove_file(r.join(".msg")).unwrap();
+    let o = run(r, &["history", "EXC-2026-0001", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let trail: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let message = trail[0]["message"].as_str().unwrap();
+    assert_eq!(
+        message, "Referral from the school nurse, Fran\u{e7}oise",
+        "read as the Latin-1 it says it is"
+    );
+    assert!(trail[0]["date"].as_str().unwrap().starts_with("2031-01-01"));
+    let o = run(r, &["build"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let page = std::fs::read_to_string(r.join("site/cases/EXC-2026-0001.html")).unwrap();
+    assert!(page.contains("Referral from the school nurse, Fran"));
+}
