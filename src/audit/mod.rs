@@ -11,6 +11,7 @@
 
 mod cache;
 pub mod diff;
+mod gitlog;
 mod tree;
 
 pub use diff::Change;
@@ -335,26 +336,21 @@ fn walk(git: &Repository, prefix: &str, head: Oid, hide: Option<Oid>) -> Result<
     // the cost of a walk, and git itself does not verify on read either.
     git2::opts::strict_hash_verification(false);
     let started = std::time::Instant::now();
-    let mut revwalk = git.revwalk()?;
-    revwalk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
-    revwalk.push(head)?;
-    if let Some(h) = hide {
-        revwalk.hide(h)?;
-    }
-    let oids: Vec<Oid> = revwalk.collect::<Result<_, _>>()?;
-    let walked = oids.len();
-    // First pass: trees only, in commit order, so each commit's parent tree is the tree the
-    // previous step read. (libgit2 serialises pack access, so more threads do not help here.)
-    let mut trees = Trees::new(git.odb()?);
-    let per_commit: Vec<Option<(Commit, Vec<FileChange>)>> = oids
-        .iter()
-        .map(|oid| commit_changes(git, &mut trees, prefix, *oid))
-        .collect::<Result<_, _>>()?;
-    let mut metas: Vec<Commit> = Vec::new();
+    // First pass: which case files each commit changed, by comparing trees only (as
+    // `git log --name-only` does). For large folders git itself does it faster.
+    let from_git = gitlog::wanted(git, prefix, head)
+        .then(|| gitlog::changes(git, prefix, head, hide))
+        .flatten();
+    let by_git = from_git.is_some();
+    let (walked, listed) = match from_git {
+        Some(listed) => listed,
+        None => tree_pass(git, prefix, head, hide)?,
+    };
+    let mut metas: Vec<Commit> = Vec::with_capacity(listed.len());
     let mut by_case: HashMap<String, Vec<Version>> = HashMap::new();
     let mut alias: HashMap<String, String> = HashMap::new();
-    for (meta, changed) in per_commit.into_iter().flatten() {
-        metas.push(meta);
+    for (oid, changed) in listed {
+        metas.push(commit_meta(&git.find_commit(oid)?));
         let index = metas.len() - 1;
         for (kind, c) in classify(git, changed) {
             let id = resolve(&alias, &c.path);
@@ -374,7 +370,8 @@ fn walk(git: &Repository, prefix: &str, head: Oid, hide: Option<Oid>) -> Result<
     let timing = std::env::var_os("CME_TIMING").is_some();
     if timing {
         eprintln!(
-            "history: tree pass over {walked} commits done at {:?}",
+            "history: tree pass ({}) over {walked} commits done at {:?}",
+            if by_git { "git log" } else { "libgit2" },
             started.elapsed()
         );
     }
@@ -426,14 +423,52 @@ fn walk(git: &Repository, prefix: &str, head: Oid, hide: Option<Oid>) -> Result<
     })
 }
 
+/// What the first pass finds: how many commits it walked, and each commit that changed a
+/// case file (newest first) with those changes.
+type Listed = (usize, Vec<(Oid, Vec<FileChange>)>);
+
+/// The first pass with libgit2: every commit from `head` (topological order, newest first)
+/// and the case files it changed, in commit order, so each commit's parent tree is the tree
+/// the previous step read. (libgit2 shares one cache of delta bases between threads, so more
+/// threads do not help here.) Returns how many commits were walked.
+fn tree_pass(git: &Repository, prefix: &str, head: Oid, hide: Option<Oid>) -> Result<Listed, git2::Error> {
+    let mut revwalk = git.revwalk()?;
+    revwalk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
+    revwalk.push(head)?;
+    if let Some(h) = hide {
+        revwalk.hide(h)?;
+    }
+    let oids: Vec<Oid> = revwalk.collect::<Result<_, _>>()?;
+    let mut trees = Trees::new(git.odb()?);
+    let mut listed = Vec::new();
+    for oid in &oids {
+        if let Some(changed) = commit_changes(git, &mut trees, prefix, *oid)? {
+            listed.push((*oid, changed));
+        }
+    }
+    Ok((oids.len(), listed))
+}
+
+/// A commit's author, date and message.
+fn commit_meta(commit: &git2::Commit<'_>) -> Commit {
+    let author = commit.author();
+    Commit {
+        commit: commit.id().to_string(),
+        author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
+        email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
+        date: rfc3339(author.when()),
+        message: message_text(commit).trim().to_string(),
+    }
+}
+
 /// The case files one commit changed (for a merge: only where the file differs from every
-/// parent), with the commit's author and message; `None` when it changed no case.
+/// parent); `None` when it changed no case.
 fn commit_changes(
     git: &Repository,
     trees: &mut Trees<'_>,
     prefix: &str,
     oid: Oid,
-) -> Result<Option<(Commit, Vec<FileChange>)>, git2::Error> {
+) -> Result<Option<Vec<FileChange>>, git2::Error> {
     let commit = git.find_commit(oid)?;
     let new_cases = trees.subtree(commit.tree_id(), prefix)?;
     let mut parent_cases = Vec::with_capacity(commit.parent_count());
@@ -468,18 +503,7 @@ fn commit_changes(
         changed = keep;
     }
     changed.retain(|c| c.path.ends_with(".toml"));
-    if changed.is_empty() {
-        return Ok(None);
-    }
-    let author = commit.author();
-    let meta = Commit {
-        commit: oid.to_string(),
-        author: String::from_utf8_lossy(author.name_bytes()).into_owned(),
-        email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
-        date: rfc3339(author.when()),
-        message: message_text(&commit).trim().to_string(),
-    };
-    Ok(Some((meta, changed)))
+    Ok((!changed.is_empty()).then_some(changed))
 }
 
 /// The audit checks of one case's versions (newest first).
