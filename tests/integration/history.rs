@@ -34,7 +34,17 @@ fn git_repo() -> tempfile::TempDir {
 }
 
 fn history(repo: &Path, id: &str) -> Vec<Value> {
-    let o = run(repo, &["history", id, "--format", "json"]);
+    history_by(repo, id, None)
+}
+
+/// `cme history ID --format json`, with the first pass chosen by `pass` where given.
+fn history_by(repo: &Path, id: &str, pass: Option<&str>) -> Vec<Value> {
+    let mut cmd = cme();
+    cmd.arg("--repo").arg(repo).args(["history", id, "--format", "json"]);
+    if let Some(p) = pass {
+        cmd.env("CME_TREE_PASS", p);
+    }
+    let o = cmd.output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     serde_json::from_slice::<Value>(&o.stdout)
         .unwrap()
@@ -536,18 +546,7 @@ fn our_trail(r: &Path, id: &str) -> Vec<String> {
 /// The same with the first pass done by `pass` (`git` or `libgit2`), the cache cleared first.
 fn our_trail_by(r: &Path, id: &str, pass: &str) -> Vec<String> {
     let _ = std::fs::remove_dir_all(r.join(".git/cme"));
-    let o = cme()
-        .arg("--repo")
-        .arg(r)
-        .args(["history", id, "--format", "json"])
-        .env("CME_TREE_PASS", pass)
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    serde_json::from_slice::<Value>(&o.stdout)
-        .unwrap()
-        .as_array()
-        .unwrap()
+    history_by(r, id, Some(pass))
         .iter()
         .map(|e| e["commit"].as_str().unwrap().to_string())
         .collect()
