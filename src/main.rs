@@ -450,7 +450,12 @@ fn build(
         (Some(c), Some(_)) => eprintln!("rendering the records as they stood at commit {c}, as of {today}"),
         (Some(_), None) => {
             let t = std::time::Instant::now();
-            let changed = cme::audit::uncommitted(root);
+            // The working tree matched HEAD a moment ago: no second status over every file.
+            let changed = if from_disk {
+                Vec::new()
+            } else {
+                cme::audit::uncommitted(root)
+            };
             cme::site::timing("build: status read", t);
             if !changed.is_empty() {
                 eprintln!(

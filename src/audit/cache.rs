@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::Path;
 
 /// The cache format; bump to discard old caches.
-const VERSION: u32 = 5;
+const VERSION: u32 = 6;
 
 #[derive(serde::Deserialize)]
 struct Stored {

@@ -2,8 +2,9 @@
 //! commit graph, with each commit's changes in the record's own terms.
 //!
 //! One walk, not one `git log` per file: every commit's `cases/` tree is compared with its
-//! parent's (identical subtrees are skipped by id, so only changed directories are read), and
-//! each changed file's two versions are compared field by field. Renamed case files are
+//! parent's (identical subtrees are skipped by id, so only changed directories are read; for
+//! very large folders `git log --raw` does this part, see `gitlog`), and each changed file's
+//! two versions are compared field by field. Renamed case files are
 //! followed. A merge commit is listed for a file only when the file differs from every parent
 //! (as `git log -- FILE` does), so changes are never listed twice. The result is cached
 //! inside `.git/` keyed by the commit walked, so a rebuild after one new commit walks one
@@ -63,7 +64,8 @@ pub struct History {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tamper {
     pub case: String,
-    /// `AUDIT-DELETED`, `AUDIT-CLOSED-EDIT`, `AUDIT-REWRITTEN` or `AUDIT-BACKDATED-CLOSURE`.
+    /// `AUDIT-DELETED`, `AUDIT-CLOSED-EDIT` or `AUDIT-REWRITTEN` (backdated closures are
+    /// worked out on the whole history: [`History::backdated_closures`]).
     pub rule: String,
     /// Index into [`History::commits`]: the commit that did it.
     pub commit: u32,
@@ -75,6 +77,47 @@ pub struct Tamper {
 }
 
 impl History {
+    /// Closures dated before the commit that first recorded their case
+    /// (`AUDIT-BACKDATED-CLOSURE`). Worked out on the whole history, not per walk: a walk of
+    /// the commits since the cache knows only the newest part of each trail.
+    pub fn backdated_closures(&self) -> Vec<Tamper> {
+        let mut found = Vec::new();
+        for (id, entries) in &self.cases {
+            let Some(first) = entries.last() else { continue };
+            let Some(recorded) = self
+                .commits
+                .get(first.commit as usize)
+                .and_then(|c| chrono::DateTime::parse_from_rfc3339(&c.date).ok())
+                .map(|d| d.date_naive())
+            else {
+                continue;
+            };
+            for e in entries {
+                let closed = e
+                    .changes
+                    .iter()
+                    .find(|c| c.field == "closure.date")
+                    .and_then(|c| c.new.as_deref())
+                    .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+                if let Some(d) = closed
+                    && d < recorded
+                {
+                    found.push(Tamper {
+                        case: id.clone(),
+                        rule: "AUDIT-BACKDATED-CLOSURE".into(),
+                        commit: e.commit,
+                        earlier: Some(first.commit),
+                        path: e.path.clone(),
+                        message: format!(
+                            "the closure is dated {d}, before the case was first recorded in git ({recorded})"
+                        ),
+                    });
+                }
+            }
+        }
+        found
+    }
+
     /// A case's trail, newest first, with each entry's commit.
     pub fn trail(&self, id: &str) -> Vec<(&Commit, &Entry)> {
         self.cases
@@ -327,8 +370,8 @@ struct Version {
 
 /// Walks from `head` (newest first), skipping commits reachable from `hide`.
 ///
-/// Two passes. The first compares trees only (as `git log --name-only` does) and lists, per
-/// case, the versions each commit made. The second reads and compares those versions, one
+/// Two passes. The first compares trees only (as `git log --name-only` does) and lists the
+/// case files each commit changed, which are then grouped by case. The second reads and compares those versions, one
 /// case at a time and in parallel: reading a file's versions one after another keeps git's
 /// delta chains in cache, where reading them in commit order would unpack each chain again.
 fn walk(git: &Repository, prefix: &str, head: Oid, hide: Option<Oid>) -> Result<History, AuditError> {
@@ -378,8 +421,6 @@ fn walk(git: &Repository, prefix: &str, head: Oid, hide: Option<Oid>) -> Result<
     // Second pass: each case's versions, in parallel, each thread with its own handle.
     use rayon::prelude::*;
     let mut tampering = Vec::new();
-    // In a shallow clone the first commit seen is not the one that recorded a case.
-    let shallow = git.is_shallow();
     let git_dir = git.path().to_path_buf();
     let cases: HashMap<String, Vec<Entry>> = by_case
         .into_par_iter()
@@ -395,12 +436,7 @@ fn walk(git: &Repository, prefix: &str, head: Oid, hide: Option<Oid>) -> Result<
                     .into_iter()
                     .map(|v| entry(repo, &mut vs, &mut audit, &id, v))
                     .collect();
-                let found = if shallow {
-                    audit.found
-                } else {
-                    audit.finish(&id, &entries, &metas)
-                };
-                (id, (entries, found))
+                (id, (entries, audit.found))
             },
         )
         .collect::<HashMap<String, (Vec<Entry>, Vec<Tamper>)>>()
@@ -410,7 +446,6 @@ fn walk(git: &Repository, prefix: &str, head: Oid, hide: Option<Oid>) -> Result<
             (id, entries)
         })
         .collect();
-    tampering.sort_by_key(|t| (std::cmp::Reverse(t.commit), t.case.clone()));
     if timing {
         eprintln!("history: version pass done at {:?}", started.elapsed());
     }
@@ -510,8 +545,6 @@ fn commit_changes(
 #[derive(Default)]
 struct Audit {
     found: Vec<Tamper>,
-    /// (commit, closure date) of every version that has a closure.
-    closures: Vec<(u32, String, String)>,
 }
 
 /// Each entry of an array of tables (`action[3]`) as its whole content, for comparing.
@@ -558,9 +591,6 @@ impl Audit {
             return;
         }
         if matches!(kind, Kind::Added) {
-            if let Some(d) = get(new, "closure.date") {
-                self.closures.push((commit, d.to_string(), path.to_string()));
-            }
             return;
         }
         fn content(f: &Flat) -> Vec<&(String, String)> {
@@ -605,39 +635,6 @@ impl Audit {
                 }
             }
         }
-        if let Some(d) = get(new, "closure.date")
-            && get(old, "closure.date") != Some(d)
-        {
-            self.closures.push((commit, d.to_string(), path.to_string()));
-        }
-    }
-
-    /// After all versions: closure dates before the commit that first recorded the case.
-    fn finish(mut self, id: &str, entries: &[Entry], commits: &[Commit]) -> Vec<Tamper> {
-        let Some(first) = entries.last() else { return self.found };
-        let recorded = commits
-            .get(first.commit as usize)
-            .and_then(|c| chrono::DateTime::parse_from_rfc3339(&c.date).ok())
-            .map(|d| d.date_naive());
-        if let Some(recorded) = recorded {
-            for (commit, date, path) in &self.closures {
-                if let Ok(d) = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
-                    && d < recorded
-                {
-                    self.found.push(Tamper {
-                        case: id.to_string(),
-                        rule: "AUDIT-BACKDATED-CLOSURE".into(),
-                        commit: *commit,
-                        earlier: Some(first.commit),
-                        path: path.clone(),
-                        message: format!(
-                            "the closure is dated {d}, before the case was first recorded in git ({recorded})"
-                        ),
-                    });
-                }
-            }
-        }
-        self.found
     }
 }
 
@@ -818,12 +815,17 @@ pub fn findings(root: &Path) -> Result<Vec<crate::diagnostic::Diagnostic>, Strin
         )
     })?;
     let h = history(root, head).map_err(|e| e.to_string())?;
+    let mut found = h.tampering.clone();
+    // In a shallow clone the first commit seen is not the one that recorded a case.
     if git2::Repository::discover(root).is_ok_and(|g| g.is_shallow()) {
         eprintln!(
             "note: this is a shallow clone: closures cannot be compared with when each case was first recorded; audit a full clone"
         );
+    } else {
+        found.extend(h.backdated_closures());
     }
-    Ok(h.tampering
+    found.sort_by(|a, b| b.commit.cmp(&a.commit).then_with(|| a.case.cmp(&b.case)));
+    Ok(found
         .iter()
         .map(|t| {
             let who = |i: u32| {

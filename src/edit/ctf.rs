@@ -140,13 +140,9 @@ pub struct Imported {
 }
 
 pub fn import(repo: &Repo, today: NaiveDate, path: &std::path::Path) -> Result<Imported> {
-    let bytes = std::fs::read(path).map_err(|e| EditError::Usage(format!("{} cannot be read: {e}", path.display())))?;
-    if bytes.len() > 64 * 1024 * 1024 {
-        return Err(EditError::Usage(format!(
-            "{} is over 64 MB: not a CTF this tool reads",
-            path.display()
-        )));
-    }
+    // The size is checked before reading (a CTF is a few kilobytes per pupil).
+    let bytes = crate::load::read_limited(path, 64 * 1024 * 1024)
+        .map_err(|e| EditError::Usage(format!("{} cannot be read: {e}", path.display())))?;
     let xml =
         String::from_utf8(bytes).map_err(|_| EditError::Usage(format!("{} is not UTF-8 text", path.display())))?;
     let ctf = parse(&xml).map_err(|e| EditError::Usage(format!("{} {e}; nothing was imported", path.display())))?;

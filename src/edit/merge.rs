@@ -131,21 +131,7 @@ pub fn merge(base: &str, ours: &str, theirs: &str) -> Merged {
 /// Gives the document's tables positions 0, 1, 2 ... in their current order (ties broken by
 /// the format's section order, then by order within an array of tables).
 fn renumber(doc: &mut DocumentMut) {
-    let order = |k: &str| {
-        [
-            "child",
-            "referral",
-            "school",
-            "social_care",
-            "action",
-            "review",
-            "closure",
-            "reopened",
-        ]
-        .iter()
-        .position(|s| *s == k)
-        .unwrap_or(99)
-    };
+    let order = |k: &str| super::ORDER.iter().position(|s| *s == k).unwrap_or(99);
     let mut all: Vec<(isize, usize, usize, String)> = Vec::new();
     for (k, item) in doc.as_table().iter() {
         match item {

@@ -82,7 +82,12 @@ pub fn find_case(repo: &Repo, id: &str) -> Result<String> {
 
 /// Decodes and validates a case file's text: its errors (warnings are not a refusal).
 pub fn check_text(repo: &Repo, rel: &str, text: &str, today: NaiveDate) -> CheckReport {
-    let file = load::parse_case(rel, text.as_bytes().to_vec());
+    check_text_bytes(repo, rel, text.as_bytes().to_vec(), today)
+}
+
+/// The same for a file's bytes as read (not UTF-8 is one of its errors).
+fn check_text_bytes(repo: &Repo, rel: &str, bytes: Vec<u8>, today: NaiveDate) -> CheckReport {
+    let file = load::parse_case(rel, bytes);
     let mut found = file.problems.clone();
     if let Some(case) = &file.case {
         found.extend(crate::rules::check_case(repo, today, file.stem(), case, &file.spans));
@@ -111,16 +116,20 @@ pub fn check_text(repo: &Repo, rel: &str, text: &str, today: NaiveDate) -> Check
 /// hand edit gone wrong), rather than guessing what it meant.
 pub fn open_for_edit(repo: &Repo, rel: &str, today: NaiveDate) -> Result<(String, toml_edit::DocumentMut)> {
     let bytes = repo.store.read(rel, repo.config.limits.max_case_bytes)?;
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    let report = check_text(repo, rel, &text, today);
-    if report.errors() > 0 {
-        return Err(EditError::Refused {
-            message: format!(
-                "{rel} already fails the check; fix it by hand first (cme check {rel} shows how), then run the command again"
-            ),
-            report: Box::new(report),
-        });
-    }
+    // Not UTF-8: refused like any other failing file (`check_text` on the raw bytes says so),
+    // never read lossily and written back with the bytes replaced.
+    let report = check_text_bytes(repo, rel, bytes.clone(), today);
+    let text = match String::from_utf8(bytes) {
+        Ok(text) if report.errors() == 0 => text,
+        _ => {
+            return Err(EditError::Refused {
+                message: format!(
+                    "{rel} already fails the check; fix it by hand first (cme check {rel} shows how), then run the command again"
+                ),
+                report: Box::new(report),
+            });
+        }
+    };
     let doc = text
         .parse::<toml_edit::DocumentMut>()
         .map_err(|e| EditError::Usage(format!("{rel} cannot be read as TOML: {e}")))?;
@@ -208,7 +217,7 @@ pub fn commit(root: &Path, files: &[&str], message: &str) -> Result<String> {
 }
 
 /// Sections of a case file in the order the format lists them.
-const ORDER: &[&str] = &[
+pub(super) const ORDER: &[&str] = &[
     "child",
     "referral",
     "school",

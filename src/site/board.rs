@@ -109,16 +109,7 @@ pub(super) fn render_board(repo: &Repo, content: &Content, tera: &Tera, dir: &Pa
         template: "rules.html",
         context: c,
     });
-    let (policy_title, policy_html, toc) = markdown::policy_parts(&repo.pack_text);
-    let mut c = base_context(&info, "policy/index.html", "policy", &pack.pack.name);
-    c.insert("policy_title", &policy_title.unwrap_or_else(|| pack.pack.name.clone()));
-    c.insert("policy_html", &policy_html);
-    c.insert("toc", &toc.iter().filter(|h| h.level == 2).collect::<Vec<_>>());
-    pages.push(Page {
-        path: "policy/index.html".into(),
-        template: "policy.html",
-        context: c,
-    });
+    pages.push(policy_page(&info, repo));
     let (stats_context, csvs) = stats_page(&content.stats, below);
     let mut c = base_context(&info, "stats/index.html", "stats", "Statistics");
     c.extend(stats_context);

@@ -289,8 +289,6 @@ pub fn commit_of(root: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Builds the site into `opts.out`, atomically: everything is written to a sibling
-/// directory first, then swapped in, so a half-built site is never served.
 /// Prints how long each stage took, with `CME_TIMING` set (for the benchmark).
 pub fn timing(stage: &str, since: std::time::Instant) {
     if std::env::var_os("CME_TIMING").is_some() {
@@ -306,7 +304,8 @@ pub fn timing(stage: &str, since: std::time::Instant) {
     }
 }
 
-/// Builds the site. The audit trail is read (`trail`) while the records are loaded, checked
+/// Builds the site into `opts.out`, atomically: everything is written to a sibling directory
+/// first, then swapped in, so a half-built site is never served. The audit trail is read (`trail`) while the records are loaded, checked
 /// and computed and the pages that do not show the history are laid out: the history walk's
 /// first pass uses one core, all that the other.
 pub fn build(
@@ -319,22 +318,25 @@ pub fn build(
     let tera = templates(&repo.root)?;
     let staging = staging_for(&opts.out)?;
     let team = matches!(opts.audience, Audience::Team);
-    let ((mut content, front), trail) = rayon::join(
-        || {
-            let content = Content::load(
-                repo,
-                opts.today,
-                opts.live_reload,
-                Trail::Unavailable(String::new()),
-                progress,
-            );
-            timing("build: content loaded", t);
-            let front = team.then(|| render_front(repo, &content, &tera, &staging, progress));
-            (content, front)
-        },
-        trail,
-    );
-    content.trail = trail;
+    let load = || {
+        let content = Content::load(
+            repo,
+            opts.today,
+            opts.live_reload,
+            Trail::Unavailable(String::new()),
+            progress,
+        );
+        timing("build: content loaded", t);
+        let front = team.then(|| render_front(repo, &content, &tera, &staging, progress));
+        (content, front)
+    };
+    // The board's site shows no history: it is not read for it.
+    let (content, front) = if team {
+        let ((content, front), trail) = rayon::join(load, trail);
+        (Content { trail, ..content }, front)
+    } else {
+        load()
+    };
     timing("build: history joined", t);
     let result = match front {
         Some(front) => {
@@ -405,8 +407,7 @@ struct Page {
     context: Context,
 }
 
-/// Renders and writes the pages gathered so far, in parallel, and lets their contexts go
-/// (a queue of thousands of rows is large as a template context).
+/// Renders one page and writes it.
 fn render_page(
     tera: &Tera,
     dir: &Path,
@@ -421,6 +422,8 @@ fn render_page(
     Ok(())
 }
 
+/// Renders and writes the pages gathered so far, in parallel, and lets their contexts go
+/// (a queue of thousands of rows is large as a template context).
 fn flush(tera: &Tera, dir: &Path, pages: &mut Vec<Page>, progress: &dyn Progress) -> Result<usize, BuildError> {
     pages
         .par_iter()
@@ -429,6 +432,21 @@ fn flush(tera: &Tera, dir: &Path, pages: &mut Vec<Page>, progress: &dyn Progress
     let n = pages.len();
     pages.clear();
     Ok(n)
+}
+
+/// The policy text as a page, numbered like the source, with its table of contents.
+fn policy_page(info: &SiteInfo, repo: &Repo) -> Page {
+    let name = &repo.pack.pack.name;
+    let (policy_title, policy_html, toc) = markdown::policy_parts(&repo.pack_text);
+    let mut c = base_context(info, "policy/index.html", "policy", name);
+    c.insert("policy_title", &policy_title.unwrap_or_else(|| name.clone()));
+    c.insert("policy_html", &policy_html);
+    c.insert("toc", &toc.iter().filter(|h| h.level == 2).collect::<Vec<_>>());
+    Page {
+        path: "policy/index.html".into(),
+        template: "policy.html",
+        context: c,
+    }
 }
 
 fn base_context(info: &SiteInfo, path: &str, nav: &str, title: &str) -> Context {
@@ -752,16 +770,7 @@ fn render_front(
     });
 
     // Policy text and rule catalogue.
-    let (policy_title, policy_html, toc) = markdown::policy_parts(&repo.pack_text);
-    let mut c = base_context(info, "policy/index.html", "policy", &pack.pack.name);
-    c.insert("policy_title", &policy_title.unwrap_or_else(|| pack.pack.name.clone()));
-    c.insert("policy_html", &policy_html);
-    c.insert("toc", &toc.iter().filter(|h| h.level == 2).collect::<Vec<_>>());
-    pages.push(Page {
-        path: "policy/index.html".into(),
-        template: "policy.html",
-        context: c,
-    });
+    pages.push(policy_page(info, repo));
     let mut breaking: HashMap<&str, usize> = HashMap::new();
     for d in &content.report.diagnostics {
         *breaking.entry(d.rule.as_str()).or_default() += 1;

@@ -350,7 +350,12 @@ pub(super) fn stats_page(st: &Stats, below: u64) -> (Context, Vec<(String, Strin
         ),
     ];
     let mut c = Context::new();
-    c.insert("stats", st);
+    // Only what the page names: the figures themselves go through `cells` above, so that a
+    // template (or an override of it) cannot show the board an unsuppressed count.
+    c.insert(
+        "stats",
+        &serde_json::json!({ "rule": st.rule, "from": st.from, "to": st.to }),
+    );
     c.insert("summary", &summary);
     c.insert("suppression_note", &note.trim());
     c.insert("period_header", &period_header);

@@ -42,10 +42,15 @@ fn history_by(repo: &Path, id: &str, pass: Option<&str>) -> Vec<Value> {
     let mut cmd = cme();
     cmd.arg("--repo").arg(repo).args(["history", id, "--format", "json"]);
     if let Some(p) = pass {
-        cmd.env("CME_TREE_PASS", p);
+        cmd.env("CME_TREE_PASS", p).env("CME_TIMING", "1");
     }
     let o = cmd.output().unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    if let Some(p) = pass {
+        // The pass asked for is the one that ran (git's would fall back to libgit2 silently).
+        let label = if p == "git" { "git log" } else { p };
+        assert!(stderr(&o).contains(&format!("tree pass ({label})")), "{}", stderr(&o));
+    }
     serde_json::from_slice::<Value>(&o.stdout)
         .unwrap()
         .as_array()
@@ -427,6 +432,15 @@ fn audit_finds_each_planted_tampering() {
         closed("EXC-2026-0006", "2026-09-04"),
     );
     commit(r, "Mallory", "2026-10-05", "old case");
+    // Not tampering: a case recorded on 2 September, closed on 6 October with the date the
+    // child went back on roll. (This audit walks only the commits since the first one's cache,
+    // and must still know when the case was first recorded.)
+    write(
+        r,
+        "cases/2026/EXC-2026-0004.toml",
+        closed("EXC-2026-0004", "2026-09-30"),
+    );
+    commit(r, "Alex Smith", "2026-10-06", "Closed: on roll since 30 September");
 
     let (code, found) = audit(r);
     assert_eq!(code, 1);
@@ -579,7 +593,7 @@ fn git_at(dir: &Path, who: &str, date: &str, args: &[&str]) -> std::process::Out
 /// its file (with the merges `git log` shows for it), in the same order, through branches and merges (one with a conflict resolved by
 /// hand), a move to another folder, a revert and a deletion.
 #[test]
-fn history_lists_exactly_the_commits_git_log_follow_lists() {
+fn history_lists_exactly_the_commits_git_log_lists() {
     let repo = git_repo();
     let r = repo.path();
     let case = |id: &str| good_case(id);

@@ -369,3 +369,26 @@ fn odd_histories_still_build_no_commits_a_latin1_message_a_future_date() {
     let page = std::fs::read_to_string(r.join("site/cases/EXC-2026-0001.html")).unwrap();
     assert!(page.contains("Referral from the school nurse, Fran"));
 }
+
+#[test]
+fn a_template_override_cannot_show_the_board_an_unsuppressed_figure() {
+    let repo = empty_repo("manchester");
+    copy_dir(&root().join("cases"), &repo.path().join("cases"));
+    // A council's override of the statistics page reaching for the raw figures.
+    let builtin = std::fs::read_to_string(root().join("src/site/templates/stats.html")).unwrap();
+    write(
+        repo.path(),
+        "templates/stats.html",
+        builtin.replace(
+            "{% block content %}",
+            "{% block content %}<p id=\"raw\">[{{ stats.total.registered | default(value=\"absent\") }}]</p>",
+        ),
+    );
+    let dir = build_board(repo.path());
+    let page = std::fs::read_to_string(dir.path().join("site/stats/index.html")).unwrap();
+    assert!(
+        page.contains("<p id=\"raw\">[absent]</p>"),
+        "the raw figures are not in the board's context"
+    );
+    assert!(page.contains("Report figures"), "the override was used");
+}

@@ -528,6 +528,21 @@ fn refusals_say_what_to_do_and_write_nothing() {
         stderr(&o)
     );
     assert_eq!(std::fs::read_to_string(&p).unwrap(), text);
+    // A file that is not UTF-8 (a Latin-1 editor's save): refused, never rewritten with the
+    // byte replaced.
+    assert!(text.contains("\"Ava\""));
+    let latin1 = text
+        .replace("reason = \"lost\"", "reason = \"other\"")
+        .replace("\"Ava\"", "\"Ava Fran\u{1}oise\"")
+        .into_bytes()
+        .into_iter()
+        .map(|b| if b == 1 { 0xe7 } else { b })
+        .collect::<Vec<u8>>();
+    std::fs::write(&p, &latin1).unwrap();
+    let o = cme_in(&r, &["act", "TBC-2026-0001", "--kind", "phone", "--by", "ofc"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("fix it by hand first"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&p).unwrap(), latin1, "the file is as it was");
     // No temporary files are left behind by refusals.
     let left: Vec<_> = std::fs::read_dir(p.parent().unwrap())
         .unwrap()
