@@ -318,8 +318,12 @@ pub struct NewArgs {
 
 /// The next free id of a year: one more than the highest number used in the repository.
 pub fn next_id(repo: &Repo, year: i32) -> String {
-    let code = &repo.config.authority.code;
-    let prefix = format!("{code}-{year}-");
+    case_id(repo, year, next_number(repo, year))
+}
+
+/// The number the next case of `year` gets: one more than the highest there is.
+pub fn next_number(repo: &Repo, year: i32) -> u32 {
+    let prefix = format!("{}-{year}-", repo.config.authority.code);
     let (paths, _) = repo.store.case_paths();
     let max = paths
         .iter()
@@ -333,7 +337,12 @@ pub fn next_id(repo: &Repo, year: i32) -> String {
         })
         .max()
         .unwrap_or(0);
-    format!("{prefix}{:04}", max + 1)
+    max + 1
+}
+
+/// `EXC-2026-0042`.
+pub fn case_id(repo: &Repo, year: i32, number: u32) -> String {
+    format!("{}-{year}-{number:04}", repo.config.authority.code)
 }
 
 /// `cme new ...`: allocates the next id of the referral's year and writes the file.

@@ -164,7 +164,9 @@ pub fn import(repo: &Repo, today: NaiveDate, path: &std::path::Path) -> Result<I
         .collect();
     // Check every pupil before writing any, so a bad file is refused whole.
     let mut plans = Vec::new();
-    let mut next: std::collections::HashMap<i32, u32> = std::collections::HashMap::new();
+    // Every case opened today is of this year; the repository is read for the number once.
+    let year = chrono::Datelike::year(&today);
+    let mut number = super::commands::next_number(repo, year);
     for p in &ctf.pupils {
         if let Some(upn) = &p.upn {
             if let Some(id) = open_upns.get(upn) {
@@ -184,15 +186,8 @@ pub fn import(repo: &Repo, today: NaiveDate, path: &std::path::Path) -> Result<I
             }
             open_upns.insert(upn.clone(), "this file".into());
         }
-        let year = chrono::Datelike::year(&today);
-        let base: u32 = super::commands::next_id(repo, year)
-            .rsplit('-')
-            .next()
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(1);
-        let n = next.entry(year).or_insert(base);
-        let id = format!("{}-{year}-{:04}", repo.config.authority.code, n);
-        *n += 1;
+        let id = super::commands::case_id(repo, year, number);
+        number += 1;
         let mut vulnerabilities = Vec::new();
         if p.in_care && repo.pack.vulnerability("child-looked-after").is_some() {
             vulnerabilities.push("child-looked-after".to_string());
