@@ -55,6 +55,28 @@ fn ok(dir: &Path, args: &[&str]) -> String {
     stdout(&o)
 }
 
+/// `cme new` for the test child (Ava Example, referred by her school on 2 November 2026),
+/// with `extra` arguments.
+fn new_ava(r: &Path, extra: &[&str]) -> String {
+    let mut args = vec![
+        "new",
+        "--given-name",
+        "Ava",
+        "--family-name",
+        "Example",
+        "--dob",
+        "2014-05-14",
+        "--source",
+        "school",
+        "--reason",
+        "other",
+        "--received",
+        "2026-11-02",
+    ];
+    args.extend_from_slice(extra);
+    ok(r, &args)
+}
+
 fn check_green(dir: &Path) {
     let (code, json) = check_json(dir, &[]);
     assert_eq!(code, 0, "check after a step: {json:#}");
@@ -383,26 +405,7 @@ fn a_case_goes_through_its_whole_life_with_commits_and_stays_green() {
 fn edits_keep_what_the_officer_wrote() {
     let dir = init("manchester");
     let r = dir.path().join("repo");
-    ok(
-        &r,
-        &[
-            "new",
-            "--given-name",
-            "Ava",
-            "--family-name",
-            "Example",
-            "--dob",
-            "2014-05-14",
-            "--source",
-            "school",
-            "--reason",
-            "other",
-            "--received",
-            "2026-11-02",
-            "--assign",
-            "ofc",
-        ],
-    );
+    new_ava(&r, &["--assign", "ofc"]);
     let p = r.join("cases/2026/TBC-2026-0001.toml");
     let mut text = std::fs::read_to_string(&p).unwrap();
     text = text
@@ -434,24 +437,7 @@ fn edits_keep_what_the_officer_wrote() {
 fn refusals_say_what_to_do_and_write_nothing() {
     let dir = init("manchester");
     let r = dir.path().join("repo");
-    ok(
-        &r,
-        &[
-            "new",
-            "--given-name",
-            "Ava",
-            "--family-name",
-            "Example",
-            "--dob",
-            "2014-05-14",
-            "--source",
-            "school",
-            "--reason",
-            "other",
-            "--received",
-            "2026-11-02",
-        ],
-    );
+    new_ava(&r, &[]);
     let p = r.join("cases/2026/TBC-2026-0001.toml");
     for (args, needle) in [
         (
@@ -579,27 +565,7 @@ fn writes_are_atomic_and_new_never_overwrites() {
 fn two_officers_branches_merge_with_the_driver() {
     let dir = init("manchester");
     let r = dir.path().join("repo");
-    ok(
-        &r,
-        &[
-            "new",
-            "--given-name",
-            "Ava",
-            "--family-name",
-            "Example",
-            "--dob",
-            "2014-05-14",
-            "--source",
-            "school",
-            "--reason",
-            "other",
-            "--received",
-            "2026-11-02",
-            "--assign",
-            "ofc",
-            "--commit",
-        ],
-    );
+    new_ava(&r, &["--assign", "ofc", "--commit"]);
     git_ok(&r, &["checkout", "-q", "-b", "olu"]);
     ok(
         &r,
@@ -721,26 +687,7 @@ fn import_ctf_opens_cases_for_missing_pupils() {
     let r = dir.path().join("repo");
     let ctf = root().join("tests/fixtures/ctf");
     // One pupil already has an open case.
-    ok(
-        &r,
-        &[
-            "new",
-            "--given-name",
-            "Ava",
-            "--family-name",
-            "Example",
-            "--dob",
-            "2014-05-14",
-            "--source",
-            "school",
-            "--reason",
-            "other",
-            "--received",
-            "2026-11-02",
-            "--upn",
-            "B801200005001",
-        ],
-    );
+    new_ava(&r, &["--upn", "B801200005001"]);
     let o = cme_in(
         &r,
         &["import-ctf", ctf.join("missing.xml").to_str().unwrap(), "--commit"],
