@@ -10,6 +10,27 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::ops::RangeInclusive;
 
+/// The years a date typed on the command line may fall in: wide enough for any record,
+/// narrow enough that no date arithmetic can overflow.
+pub const INPUT_YEARS: RangeInclusive<i32> = 1900..=2199;
+
+/// A date typed on the command line (`--today`, `--date`, `--as-of` ...): `YYYY-MM-DD`, in
+/// [`INPUT_YEARS`].
+pub fn parse_input_date(s: &str) -> Result<NaiveDate, String> {
+    let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|_| s.trim().len() == 10)
+        .ok_or_else(|| format!("\"{s}\" is not a date like 2026-11-22"))?;
+    if !INPUT_YEARS.contains(&d.year()) {
+        return Err(format!(
+            "{d} is out of range: dates run from {} to {}",
+            INPUT_YEARS.start(),
+            INPUT_YEARS.end()
+        ));
+    }
+    Ok(d)
+}
+
 /// The GOV.UK feed's division this tool counts.
 pub const DIVISION: &str = "england-and-wales";
 

@@ -1,6 +1,7 @@
 //! `cme check`: validate every case file (or the files given) against the pack.
 
 use crate::diagnostic::{CheckReport, Diagnostic, Finding};
+use crate::duplicate::{self, Identity, Match};
 use crate::load::{self, CaseFile, Repo};
 use crate::pack::Severity;
 use crate::rules;
@@ -78,7 +79,19 @@ pub fn run(repo: &Repo, today: NaiveDate, selection: &Selection, notes: &mut Vec
         }
     };
     let files = load::read_many(repo, &selected);
-    let mut report = check_files(repo, today, &files, &all);
+    // One child, one open case: the files not selected are compared with too.
+    let others: Vec<Identity> = if matches!(selection, Selection::All) || repo.pack.rule(duplicate::RULE).is_none() {
+        Vec::new()
+    } else {
+        let rest: Vec<String> = all.iter().filter(|p| !selected.contains(p)).cloned().collect();
+        load::read_many(repo, &rest)
+            .iter()
+            .filter_map(|f| f.case.as_ref())
+            .filter(|c| c.is_open())
+            .map(Identity::of)
+            .collect()
+    };
+    let mut report = check_files_among(repo, today, &files, &all, &others);
     for (path, f) in extra {
         let src = Arc::new(SourceFile::new(path.clone(), ""));
         report
@@ -92,6 +105,19 @@ pub fn run(repo: &Repo, today: NaiveDate, selection: &Selection, notes: &mut Vec
 /// Validates case files already read. `all` is every case path in the repository (for
 /// duplicate ids). Pack-level findings are included.
 pub fn check_files(repo: &Repo, today: NaiveDate, files: &[CaseFile], all: &[String]) -> CheckReport {
+    check_files_among(repo, today, files, all, &[])
+}
+
+/// [`check_files`], comparing the open cases with `others` too (the open cases of files not
+/// read) for COM-DUPLICATE.
+pub fn check_files_among(
+    repo: &Repo,
+    today: NaiveDate,
+    files: &[CaseFile],
+    all: &[String],
+    others: &[Identity],
+) -> CheckReport {
+    let mut duplicates_found = open_duplicates(repo, files, others);
     let mut report = CheckReport {
         today: today.to_string(),
         ..Default::default()
@@ -107,14 +133,15 @@ pub fn check_files(repo: &Repo, today: NaiveDate, files: &[CaseFile], all: &[Str
         .map(|file| {
             let mut found = file.problems.clone();
             if let Some(case) = &file.case {
-                found.extend(duplicates(file, &by_stem));
+                found.extend(duplicate_ids(file, &by_stem));
                 found.extend(rules::check_case(repo, today, file.stem(), case, &file.spans));
             }
             (&file.source, file.case.as_ref().map(|c| c.id.as_str()), found)
         })
         .collect();
     report.cases = checked.len();
-    for (source, id, found) in checked {
+    for (k, (source, id, mut found)) in checked.into_iter().enumerate() {
+        found.extend(duplicates_found.remove(&k).unwrap_or_default());
         report.files.push(source.path.clone());
         if found.is_empty() {
             continue;
@@ -144,7 +171,7 @@ pub fn check_files(repo: &Repo, today: NaiveDate, files: &[CaseFile], all: &[Str
     report
 }
 
-fn duplicates(file: &CaseFile, by_stem: &HashMap<&str, Vec<&str>>) -> Option<Finding> {
+fn duplicate_ids(file: &CaseFile, by_stem: &HashMap<&str, Vec<&str>>) -> Option<Finding> {
     let others: Vec<&str> = by_stem
         .get(file.stem())?
         .iter()
@@ -163,4 +190,55 @@ fn duplicates(file: &CaseFile, by_stem: &HashMap<&str, Vec<&str>>) -> Option<Fin
         )
         .hint("each child's episode has one file; merge the two records, or give one a new id (and rename its file)"),
     )
+}
+
+/// COM-DUPLICATE: for each file (by index) whose case is open, the open cases that may be the
+/// same child.
+fn open_duplicates(repo: &Repo, files: &[CaseFile], others: &[Identity]) -> HashMap<usize, Vec<Finding>> {
+    let mut out: HashMap<usize, Vec<Finding>> = HashMap::new();
+    if repo.pack.rule(duplicate::RULE).is_none() {
+        return out;
+    }
+    let mut open = Vec::new();
+    let mut owner = Vec::new();
+    for (k, f) in files.iter().enumerate() {
+        if let Some(c) = f.case.as_ref().filter(|c| c.is_open()) {
+            open.push(Identity::of(c));
+            owner.push(Some(k));
+        }
+    }
+    open.extend(others.iter().cloned());
+    owner.resize(open.len(), None);
+    for (i, j, how) in duplicate::pairs(&open) {
+        let Some(k) = owner[i] else { continue };
+        let (me, other) = (&open[i], &open[j]);
+        let spans = &files[k].spans;
+        let finding = match how {
+            Match::Upn => Finding::new(
+                duplicate::RULE,
+                Severity::Error,
+                spans.get("child.upn"),
+                format!(
+                    "the UPN {} is also in open case {}: one child has one open case",
+                    me.upn.as_deref().unwrap_or(""),
+                    other.id
+                ),
+            ),
+            Match::Name => Finding::new(
+                duplicate::RULE,
+                Severity::Warning,
+                spans.get("child.given_name"),
+                format!(
+                    "{} is an open case for a child with the same date of birth, family name and a matching given name: is it the same child?",
+                    other.id
+                ),
+            ),
+        }
+        .hint(format!(
+            "keep one open case per child: close one of the two (as not-cme, with a note naming the other) and record its enquiries in the one kept; if both must stay open, say why in [referral] duplicate_reason = \"...\" of {}",
+            me.id
+        ));
+        out.entry(k).or_default().push(finding);
+    }
+    out
 }

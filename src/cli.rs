@@ -135,8 +135,12 @@ pub enum Command {
         /// Assign to this officer now.
         #[arg(long, value_name = "ID")]
         assign: Option<String>,
-        #[arg(long)]
-        commit: bool,
+        /// Open the case although the child already has an open case, saying why (kept in
+        /// the record as referral.duplicate_reason).
+        #[arg(long, value_name = "REASON")]
+        allow_duplicate: Option<String>,
+        #[command(flatten)]
+        commit: CommitArgs,
     },
     /// Assign a case to an officer.
     Assign {
@@ -144,8 +148,8 @@ pub enum Command {
         officer: String,
         #[arg(long, value_parser = parse_date)]
         date: Option<NaiveDate>,
-        #[arg(long)]
-        commit: bool,
+        #[command(flatten)]
+        commit: CommitArgs,
     },
     /// Log something done on a case (a visit, a call, a check, an escalation ...).
     Act {
@@ -168,8 +172,8 @@ pub enum Command {
         /// When it was done (default: today).
         #[arg(long, value_parser = parse_date)]
         date: Option<NaiveDate>,
-        #[arg(long)]
-        commit: bool,
+        #[command(flatten)]
+        commit: CommitArgs,
     },
     /// Record a whereabouts-unknown review (e.g. Missing Mondays).
     Review {
@@ -186,8 +190,8 @@ pub enum Command {
         comments: Option<String>,
         #[arg(long, value_parser = parse_date)]
         date: Option<NaiveDate>,
-        #[arg(long)]
-        commit: bool,
+        #[command(flatten)]
+        commit: CommitArgs,
     },
     /// Close a case with its outcome; refused, with what is missing, if the policy says no.
     Close {
@@ -212,8 +216,8 @@ pub enum Command {
         mash_referral: Option<NaiveDate>,
         #[arg(long)]
         note: Option<String>,
-        #[arg(long)]
-        commit: bool,
+        #[command(flatten)]
+        commit: CommitArgs,
     },
     /// Reopen a closed case when new information arrives.
     Reopen {
@@ -222,14 +226,14 @@ pub enum Command {
         reason: String,
         #[arg(long, value_parser = parse_date)]
         date: Option<NaiveDate>,
-        #[arg(long)]
-        commit: bool,
+        #[command(flatten)]
+        commit: CommitArgs,
     },
     /// Open cases from a school's "missing" Common Transfer File (destination XXXXXXX).
     ImportCtf {
         file: PathBuf,
-        #[arg(long)]
-        commit: bool,
+        #[command(flatten)]
+        commit: CommitArgs,
     },
     /// Print the JSON Schema of the case format, with this repository's lists.
     Schema,
@@ -263,6 +267,27 @@ pub enum Command {
     },
 }
 
+/// `--commit` and what it may include.
+#[derive(clap::Args, Clone, Copy, Debug, Default)]
+pub struct CommitArgs {
+    /// Commit the change (only this command's change to its own file) as the configured git user.
+    #[arg(long)]
+    pub commit: bool,
+    /// With --commit: when the case file already has uncommitted edits, commit them too
+    /// (the commit message names them). Without it such a file is refused.
+    #[arg(long, requires = "commit")]
+    pub include_uncommitted: bool,
+}
+
+impl From<CommitArgs> for cme::edit::CommitOptions {
+    fn from(c: CommitArgs) -> Self {
+        cme::edit::CommitOptions {
+            commit: c.commit,
+            include_uncommitted: c.include_uncommitted,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 pub enum AudienceArg {
     Team,
@@ -284,7 +309,7 @@ pub enum CheckFormat {
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("\"{s}\" is not a date like 2026-11-22"))
+    cme::calendar::parse_input_date(s)
 }
 
 fn word<V: Vocabulary>(s: &str) -> Result<V, String> {

@@ -13,6 +13,21 @@ pub struct Config {
     pub officers: Vec<Officer>,
     #[serde(default)]
     pub limits: Limits,
+    #[serde(default)]
+    pub audit: AuditSettings,
+}
+
+/// `[audit]`: what `cme check --audit` requires of the history.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditSettings {
+    /// Every commit that touches `cases/` carries a good signature (`AUDIT-UNSIGNED`).
+    #[serde(default)]
+    pub require_signed: bool,
+    /// The allowed-signers file for SSH signatures (git's `gpg.ssh.allowedSignersFile`),
+    /// relative to the repository.
+    #[serde(default)]
+    pub allowed_signers: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

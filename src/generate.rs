@@ -343,6 +343,7 @@ fn new_case(rng: &mut Rng, id: &str, today: NaiveDate, spec: &Spec) -> Case {
             reason: *rng.pick(Reason::ALL),
             assigned_to: None,
             assigned_on: None,
+            duplicate_reason: None,
         },
         school,
         social_care: None,

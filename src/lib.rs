@@ -14,6 +14,7 @@ pub mod config;
 pub mod deadline;
 pub mod diagnostic;
 pub mod disclosure;
+pub mod duplicate;
 pub mod edit;
 pub mod generate;
 pub mod load;

@@ -153,6 +153,7 @@ fn run(cli: &Cli, today: chrono::NaiveDate) -> std::io::Result<ExitCode> {
             vulnerabilities,
             school,
             assign,
+            allow_duplicate,
             commit,
         } => {
             let args = cme::edit::commands::NewArgs {
@@ -170,20 +171,20 @@ fn run(cli: &Cli, today: chrono::NaiveDate) -> std::io::Result<ExitCode> {
                 vulnerabilities: vulnerabilities.clone(),
                 school: school.clone(),
                 assign: assign.clone(),
+                allow_duplicate: allow_duplicate.clone(),
             };
-            edited(&repo, cme::edit::commands::new(&repo, today, &args), *commit, true)
+            edited(&repo, None, *commit, true, || {
+                cme::edit::commands::new(&repo, today, &args)
+            })
         }
         Command::Assign {
             case,
             officer,
             date,
             commit,
-        } => edited(
-            &repo,
-            cme::edit::commands::assign(&repo, today, case, officer, *date),
-            *commit,
-            false,
-        ),
+        } => edited(&repo, Some(case), *commit, false, || {
+            cme::edit::commands::assign(&repo, today, case, officer, *date)
+        }),
         Command::Act {
             case,
             kind,
@@ -204,12 +205,9 @@ fn run(cli: &Cli, today: chrono::NaiveDate) -> std::io::Result<ExitCode> {
                 note: note.clone(),
                 date: *date,
             };
-            edited(
-                &repo,
-                cme::edit::commands::act(&repo, today, case, &args),
-                *commit,
-                false,
-            )
+            edited(&repo, Some(case), *commit, false, || {
+                cme::edit::commands::act(&repo, today, case, &args)
+            })
         }
         Command::Review {
             case,
@@ -229,12 +227,9 @@ fn run(cli: &Cli, today: chrono::NaiveDate) -> std::io::Result<ExitCode> {
                 comments: comments.clone(),
                 date: *date,
             };
-            edited(
-                &repo,
-                cme::edit::commands::review(&repo, today, case, &args),
-                *commit,
-                false,
-            )
+            edited(&repo, Some(case), *commit, false, || {
+                cme::edit::commands::review(&repo, today, case, &args)
+            })
         }
         Command::Close {
             case,
@@ -262,51 +257,44 @@ fn run(cli: &Cli, today: chrono::NaiveDate) -> std::io::Result<ExitCode> {
                 mash_referral: *mash_referral,
                 note: note.clone(),
             };
-            edited(
-                &repo,
-                cme::edit::commands::close(&repo, today, case, &args),
-                *commit,
-                false,
-            )
+            edited(&repo, Some(case), *commit, false, || {
+                cme::edit::commands::close(&repo, today, case, &args)
+            })
         }
         Command::Reopen {
             case,
             reason,
             date,
             commit,
-        } => edited(
-            &repo,
-            cme::edit::commands::reopen(&repo, today, case, reason, *date),
-            *commit,
-            false,
-        ),
-        Command::ImportCtf { file, commit } => match cme::edit::ctf::import(&repo, today, file) {
-            Ok(done) => {
-                for c in &done.created {
-                    println!("opened {c}");
-                }
-                for s in &done.skipped {
-                    println!("skipped: {s}");
-                }
-                if *commit && !done.created.is_empty() {
-                    let files: Vec<&str> = done.created.iter().map(String::as_str).collect();
-                    let name = file
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default();
-                    match cme::edit::commit(
-                        &repo.root,
-                        &files,
-                        &format!("Import {} case(s) from the missing CTF {name}", files.len()),
-                    ) {
-                        Ok(c) => println!("committed {}", &c[..10]),
-                        Err(e) => return edit_failed(e),
-                    }
-                }
-                Ok(ExitCode::SUCCESS)
+        } => edited(&repo, Some(case), *commit, false, || {
+            cme::edit::commands::reopen(&repo, today, case, reason, *date)
+        }),
+        Command::ImportCtf { file, commit } => {
+            let (done, committed) = match cme::edit::transaction(&repo, None, (*commit).into(), || {
+                cme::edit::ctf::import(&repo, today, file)
+            }) {
+                Ok(d) => d,
+                Err(e) => return edit_failed(e),
+            };
+            for c in &done.created {
+                println!("opened {c}");
             }
-            Err(e) => edit_failed(e),
-        },
+            for s in &done.skipped {
+                println!("skipped: {s}");
+            }
+            for s in &done.possible_duplicates {
+                println!("not opened: {s}");
+            }
+            let code = report_commit(&committed)?;
+            if code == ExitCode::SUCCESS && !done.possible_duplicates.is_empty() {
+                eprintln!(
+                    "error: {} pupil(s) not opened: they may already have an open case (see above); if one is a different child, open their case with cme new --allow-duplicate \"why\"",
+                    done.possible_duplicates.len()
+                );
+                return Ok(ExitCode::from(1));
+            }
+            Ok(code)
+        }
         Command::Check { format, files, audit } => {
             let selection = if files.is_empty() {
                 Selection::All
@@ -662,14 +650,16 @@ fn stats(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reports what an editing command did, and commits it when asked.
+/// Runs an editing command under the editing lock, reports what it did, and commits it
+/// when asked.
 fn edited(
     repo: &Repo,
-    done: cme::edit::Result<cme::edit::commands::Done>,
-    commit: bool,
+    case: Option<&str>,
+    commit: cli::CommitArgs,
     print_path: bool,
+    command: impl FnOnce() -> cme::edit::Result<cme::edit::commands::Done>,
 ) -> std::io::Result<ExitCode> {
-    let done = match done {
+    let (done, committed) = match cme::edit::transaction(repo, case, commit.into(), command) {
         Ok(d) => d,
         Err(e) => return edit_failed(e),
     };
@@ -678,19 +668,33 @@ fn edited(
     } else {
         println!("{}: {}", done.path, done.message);
     }
-    if commit {
-        match cme::edit::commit(&repo.root, &[done.path.as_str()], &done.message) {
-            Ok(c) => eprintln!("committed {}: {}", &c[..10], done.message),
-            Err(e) => return edit_failed(e),
+    report_commit(&committed)
+}
+
+/// Says what became of `--commit`: exit 2 when the record was written but not committed.
+fn report_commit(committed: &cme::edit::Committed) -> std::io::Result<ExitCode> {
+    match committed {
+        cme::edit::Committed::No => Ok(ExitCode::SUCCESS),
+        cme::edit::Committed::Yes(c) => {
+            eprintln!("committed {}", &c[..c.len().min(10)]);
+            Ok(ExitCode::SUCCESS)
+        }
+        cme::edit::Committed::Failed { why, how } => {
+            eprintln!("error: the record was written but not committed: {why}");
+            eprintln!("  commit it with: {how}");
+            Ok(ExitCode::from(2))
         }
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 fn edit_failed(e: cme::edit::EditError) -> std::io::Result<ExitCode> {
     match e {
         cme::edit::EditError::Refused { message, report } => {
             print_human_stderr(&report)?;
+            eprintln!("error: {message}");
+            Ok(ExitCode::from(1))
+        }
+        cme::edit::EditError::Duplicate(message) => {
             eprintln!("error: {message}");
             Ok(ExitCode::from(1))
         }

@@ -761,7 +761,9 @@ fn changes_under(root: &Path, parts: &[&str]) -> Vec<String> {
 pub fn resolve_as_of(root: &Path, spec: &str) -> Result<(Oid, chrono::NaiveDate), String> {
     let git = Repository::discover(root)
         .map_err(|_| format!("--as-of needs a git repository; {} is not in one", root.display()))?;
-    if let Ok(day) = chrono::NaiveDate::parse_from_str(spec, "%Y-%m-%d") {
+    let looks_like_date = spec.len() == 10 && spec.as_bytes().get(4) == Some(&b'-');
+    if looks_like_date {
+        let day = crate::calendar::parse_input_date(spec).map_err(|e| format!("--as-of: {e}"))?;
         let end = day.and_hms_opt(23, 59, 59).expect("a valid time").and_utc().timestamp();
         let mut c = git
             .head()

@@ -314,6 +314,8 @@ pub struct NewArgs {
     pub vulnerabilities: Vec<String>,
     pub school: Option<String>,
     pub assign: Option<String>,
+    /// Open the case beside another open case for the same child, for this reason.
+    pub allow_duplicate: Option<String>,
 }
 
 /// The next free id of a year: one more than the highest number used in the repository.
@@ -376,6 +378,7 @@ pub fn new(repo: &Repo, today: NaiveDate, a: &NewArgs) -> Result<Done> {
             reason: a.reason,
             assigned_to: a.assign.clone(),
             assigned_on: a.assign.as_ref().map(|_| today.max(received)),
+            duplicate_reason: a.allow_duplicate.clone(),
         },
         school: a.school.as_ref().map(School::named),
         social_care: None,
@@ -384,6 +387,37 @@ pub fn new(repo: &Repo, today: NaiveDate, a: &NewArgs) -> Result<Done> {
         closure: None,
         reopened: Vec::new(),
     };
+    if case
+        .referral
+        .duplicate_reason
+        .as_deref()
+        .is_some_and(|r| r.trim().is_empty())
+    {
+        return Err(EditError::Usage(
+            "--allow-duplicate needs the reason the child has two open cases".into(),
+        ));
+    }
+    if case.referral.duplicate_reason.is_none() {
+        let me = crate::duplicate::Identity::of(&case);
+        let open = super::open_children(repo);
+        if let Some((how, other)) = crate::duplicate::matches_of(&me, &open).first() {
+            let why = match how {
+                crate::duplicate::Match::Upn => format!(
+                    "the UPN {} is in open case {}",
+                    me.upn.as_deref().unwrap_or(""),
+                    other.id
+                ),
+                crate::duplicate::Match::Name => format!(
+                    "open case {} is for a child with the same date of birth, family name and a matching given name",
+                    other.id
+                ),
+            };
+            return Err(EditError::Duplicate(format!(
+                "{} {} may already have an open case: {why}. One child has one open case: record this referral in {} (cme act {} ...), or, if it is a different child or a second case is right, run the command again with --allow-duplicate \"why\" (nothing was written)",
+                a.given_name, a.family_name, other.id, other.id
+            )));
+        }
+    }
     write_new(repo, today, &rel, &case)?;
     Ok(Done {
         path: rel,
@@ -410,7 +444,7 @@ pub fn write_new(repo: &Repo, today: NaiveDate, rel: &str, case: &Case) -> Resul
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    super::atomic_write(&path, text.as_bytes(), true).map_err(|e| {
+    super::write_record(&repo.root, rel, text.as_bytes(), true).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
             EditError::Usage(format!(
                 "{rel} already exists: another referral took that id; run the command again"

@@ -5,6 +5,7 @@
 
 use super::commands::write_new;
 use super::{EditError, Result};
+use crate::duplicate::Identity;
 use crate::load::Repo;
 use crate::model::*;
 use chrono::NaiveDate;
@@ -137,6 +138,25 @@ pub fn parse(xml: &str) -> std::result::Result<Ctf, String> {
 pub struct Imported {
     pub created: Vec<String>,
     pub skipped: Vec<String>,
+    /// Pupils not opened because an open case may already be theirs (a case not imported
+    /// from this file): an officer must look (exit 1).
+    pub possible_duplicates: Vec<String>,
+    /// The file's name, for the commit message.
+    pub file: String,
+}
+
+impl super::Written for Imported {
+    fn files(&self) -> Vec<&str> {
+        self.created.iter().map(String::as_str).collect()
+    }
+    fn message(&self) -> String {
+        let n = self.created.len();
+        format!(
+            "Import {n} case{} from the missing CTF {}",
+            if n == 1 { "" } else { "s" },
+            self.file
+        )
+    }
 }
 
 pub fn import(repo: &Repo, today: NaiveDate, path: &std::path::Path) -> Result<Imported> {
@@ -146,7 +166,13 @@ pub fn import(repo: &Repo, today: NaiveDate, path: &std::path::Path) -> Result<I
     let xml =
         String::from_utf8(bytes).map_err(|_| EditError::Usage(format!("{} is not UTF-8 text", path.display())))?;
     let ctf = parse(&xml).map_err(|e| EditError::Usage(format!("{} {e}; nothing was imported", path.display())))?;
-    let mut out = Imported::default();
+    let mut out = Imported {
+        file: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        ..Imported::default()
+    };
     if !ctf.destination_unknown() {
         out.skipped.push(format!(
             "the file's destination is {}{}, not unknown (XXXXXXX): no case opened",
@@ -154,40 +180,77 @@ pub fn import(repo: &Repo, today: NaiveDate, path: &std::path::Path) -> Result<I
         ));
         return Ok(out);
     }
-    // Open cases by UPN, so a pupil is not opened twice.
+    // The cases there are: a pupil with an open case (by UPN, or by name and date of birth),
+    // or whose case was opened from this same file, is not opened again, so importing a file
+    // twice changes nothing.
     let (paths, _) = repo.store.case_paths();
-    let mut open_upns: std::collections::HashMap<String, String> = crate::load::read_many(repo, &paths)
+    let existing: Vec<Case> = crate::load::read_many(repo, &paths)
         .into_iter()
         .filter_map(|f| f.case)
-        .filter(|c| c.is_open())
-        .filter_map(|c| Some((c.child.upn.clone()?, c.id)))
         .collect();
+    let mut open: Vec<Identity> = existing.iter().filter(|c| c.is_open()).map(Identity::of).collect();
+    let from_this_file = |c: &Case| {
+        c.school.as_ref().is_some_and(|s| {
+            Some(&s.name) == ctf.school_name.as_ref() && s.missing_ctf_uploaded == ctf.made.filter(|d| *d <= today)
+        }) && c.referral.source == Source::School
+            && c.referral.reason == Reason::MovedUnknownSchool
+    };
     // Check every pupil before writing any, so a bad file is refused whole.
     let mut plans = Vec::new();
     // Every case opened today is of this year; the repository is read for the number once.
     let year = chrono::Datelike::year(&today);
     let mut number = super::commands::next_number(repo, year);
+    let mut planned = std::collections::HashSet::new();
     for p in &ctf.pupils {
-        if let Some(upn) = &p.upn {
-            if let Some(id) = open_upns.get(upn) {
+        let who = format!("{} {}", p.forename, p.surname);
+        if let Some(upn) = &p.upn
+            && let Err(e) = upn::validate(upn)
+        {
+            return Err(EditError::Usage(format!(
+                "{}: {who}'s UPN \"{upn}\" is not valid ({e}); nothing was imported",
+                path.display(),
+            )));
+        }
+        let me = Identity {
+            id: String::new(),
+            upn: p.upn.as_ref().map(|u| u.trim().to_ascii_uppercase()),
+            dob: p.dob,
+            family: crate::duplicate::normalise(&p.surname),
+            given: crate::duplicate::normalise(&p.forename),
+            acknowledged: false,
+        };
+        if let Some(c) = existing
+            .iter()
+            .find(|c| from_this_file(c) && Identity::of(c).matches(&me).is_some())
+        {
+            out.skipped
+                .push(format!("{who}: already imported from this file as {}", c.id));
+            continue;
+        }
+        if let Some((how, other)) = crate::duplicate::matches_of(&me, &open).first() {
+            if planned.contains(&other.id) {
                 out.skipped.push(format!(
-                    "{} {} (UPN {upn}): already open as {id}",
-                    p.forename, p.surname
+                    "{who}: listed twice in this file (opened once, as {})",
+                    other.id
                 ));
-                continue;
+            } else if *how == crate::duplicate::Match::Upn {
+                out.skipped.push(format!(
+                    "{who} (UPN {}): already open as {}",
+                    me.upn.as_deref().unwrap_or(""),
+                    other.id
+                ));
+            } else {
+                out.possible_duplicates.push(format!(
+                    "{who}: open case {} is for a child with the same date of birth, family name and a matching given name",
+                    other.id
+                ));
             }
-            if let Err(e) = upn::validate(upn) {
-                return Err(EditError::Usage(format!(
-                    "{}: {} {}'s UPN \"{upn}\" is not valid ({e}); nothing was imported",
-                    path.display(),
-                    p.forename,
-                    p.surname
-                )));
-            }
-            open_upns.insert(upn.clone(), "this file".into());
+            continue;
         }
         let id = super::commands::case_id(repo, year, number);
         number += 1;
+        planned.insert(id.clone());
+        open.push(Identity { id: id.clone(), ..me });
         let mut vulnerabilities = Vec::new();
         if p.in_care && repo.pack.vulnerability("child-looked-after").is_some() {
             vulnerabilities.push("child-looked-after".to_string());
@@ -213,6 +276,7 @@ pub fn import(repo: &Repo, today: NaiveDate, path: &std::path::Path) -> Result<I
                 reason: Reason::MovedUnknownSchool,
                 assigned_to: None,
                 assigned_on: None,
+                duplicate_reason: None,
             },
             school: ctf.school_name.clone().map(|name| School {
                 urn: ctf

@@ -6,6 +6,7 @@
 pub mod commands;
 pub mod ctf;
 pub mod init;
+pub mod lock;
 pub mod merge;
 
 use crate::diagnostic::{CheckReport, Diagnostic};
@@ -22,6 +23,8 @@ use std::sync::Arc;
 pub enum EditError {
     /// A mistake in the command (exit 2): says what to do instead.
     Usage(String),
+    /// The child already has an open case (exit 1): names it, and how to go on.
+    Duplicate(String),
     /// The record would fail (or already fails) the check (exit 1).
     Refused {
         message: String,
@@ -33,7 +36,7 @@ pub enum EditError {
 impl std::fmt::Display for EditError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            EditError::Usage(m) => f.write_str(m),
+            EditError::Usage(m) | EditError::Duplicate(m) => f.write_str(m),
             EditError::Refused { message, .. } => f.write_str(message),
             EditError::Io(e) => write!(f, "{e}"),
         }
@@ -78,6 +81,17 @@ pub fn find_case(repo: &Repo, id: &str) -> Result<String> {
             repo.config.authority.code
         ))),
     }
+}
+
+/// Every open case's child, as COM-DUPLICATE compares them.
+pub fn open_children(repo: &Repo) -> Vec<crate::duplicate::Identity> {
+    let (paths, _) = repo.store.case_paths();
+    load::read_many(repo, &paths)
+        .iter()
+        .filter_map(|f| f.case.as_ref())
+        .filter(|c| c.is_open())
+        .map(crate::duplicate::Identity::of)
+        .collect()
 }
 
 /// Decodes and validates a case file's text: its errors (warnings are not a refusal).
@@ -137,7 +151,7 @@ pub fn open_for_edit(repo: &Repo, rel: &str, today: NaiveDate) -> Result<(String
 }
 
 /// Checks the new text and writes it atomically; refuses (writing nothing) if the record
-/// would fail the check.
+/// would fail the check. The caller holds the repository's [`lock::EditLock`].
 pub fn save(repo: &Repo, rel: &str, text: &str, today: NaiveDate, what: &str) -> Result<()> {
     let report = check_text(repo, rel, text, today);
     if report.errors() > 0 {
@@ -146,8 +160,15 @@ pub fn save(repo: &Repo, rel: &str, text: &str, today: NaiveDate, what: &str) ->
             report: Box::new(report),
         });
     }
-    atomic_write(&repo.root.join(rel), text.as_bytes(), false)?;
+    write_record(&repo.root, rel, text.as_bytes(), false)?;
     Ok(())
+}
+
+/// Writes a case file atomically, its temporary file kept where git ignores it. The caller
+/// holds the repository's [`lock::EditLock`].
+pub fn write_record(root: &Path, rel: &str, bytes: &[u8], create_new: bool) -> io::Result<()> {
+    debug_assert!(lock::held(), "case files are written under the editing lock");
+    atomic_write_via(&lock::tmp_dir(root), &root.join(rel), bytes, create_new)
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder, then renames it
@@ -162,28 +183,209 @@ pub fn atomic_write(path: &Path, bytes: &[u8], create_new: bool) -> io::Result<(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp: PathBuf = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    write_then_rename(
+        &dir.join(format!(".{name}.tmp-{}", std::process::id())),
+        path,
+        bytes,
+        create_new,
+    )
+}
+
+/// [`atomic_write`] with the temporary file in `tmp_dir` (on the same file system; if it is
+/// not, beside the file as before).
+pub fn atomic_write_via(tmp_dir: &Path, path: &Path, bytes: &[u8], create_new: bool) -> io::Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if path.parent().is_some_and(|p| !p.is_dir()) {
+        return Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("the folder of {} does not exist", path.display()),
+        ));
+    }
+    std::fs::create_dir_all(tmp_dir)?;
+    let tmp = tmp_dir.join(format!("{name}.{}", std::process::id()));
+    match write_then_rename(&tmp, path, bytes, create_new) {
+        Err(e) if e.kind() == io::ErrorKind::CrossesDevices => atomic_write(path, bytes, create_new),
+        other => other,
+    }
+}
+
+fn write_then_rename(tmp: &Path, path: &Path, bytes: &[u8], create_new: bool) -> io::Result<()> {
     let result = (|| {
-        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
         drop(f);
         if create_new {
             // A hard link fails if the target exists: never overwrite a case.
-            std::fs::hard_link(&tmp, path)?;
-            std::fs::remove_file(&tmp)?;
+            std::fs::hard_link(tmp, path)?;
+            std::fs::remove_file(tmp)?;
         } else {
-            std::fs::rename(&tmp, path)?;
+            std::fs::rename(tmp, path)?;
         }
         Ok(())
     })();
     if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+        let _ = std::fs::remove_file(tmp);
     }
     result
 }
 
-/// Commits the given files (relative to the repository) as the configured git user.
+/// What `--commit` asks for.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CommitOptions {
+    pub commit: bool,
+    /// Commit the file's earlier uncommitted edits too (named in the message).
+    pub include_uncommitted: bool,
+}
+
+/// What became of a command's change.
+#[derive(Debug)]
+pub enum Committed {
+    /// Not asked to commit.
+    No,
+    /// The new commit's id.
+    Yes(String),
+    /// Written, but the commit failed: why, and the commands that commit it by hand.
+    Failed { why: String, how: String },
+}
+
+/// Runs one editing command the way every editing command must run: under the repository's
+/// editing lock (so it reads the file as the last command left it, and no update is lost),
+/// and, with `--commit`, committing exactly the command's own change to its own file.
+///
+/// `case` is the case the command edits (none for a new case). With `--commit`, a file with
+/// uncommitted edits is refused before anything is written, unless `include_uncommitted`;
+/// whether git can commit at all (who the committer is) is checked before writing too, so a
+/// failed commit does not leave a written record behind unannounced.
+pub fn transaction<D: Written>(
+    repo: &Repo,
+    case: Option<&str>,
+    how: CommitOptions,
+    command: impl FnOnce() -> Result<D>,
+) -> Result<(D, Committed)> {
+    let _lock = lock::EditLock::acquire(&repo.root)?;
+    let mut earlier = Vec::new();
+    if how.commit {
+        ready_to_commit(repo)?;
+        if let Some(id) = case {
+            let rel = find_case(repo, id)?;
+            earlier = uncommitted_fields(&repo.root, &rel)?;
+            if !earlier.is_empty() && !how.include_uncommitted {
+                return Err(EditError::Usage(format!(
+                    "{rel} has uncommitted edits ({}), and --commit commits only this command's change: commit or undo them first (git diff {rel} shows them), or add --include-uncommitted to commit them with it",
+                    earlier.join("; ")
+                )));
+            }
+        }
+    }
+    let done = command()?;
+    let files = done.files();
+    if !how.commit || files.is_empty() {
+        return Ok((done, Committed::No));
+    }
+    let mut message = done.message();
+    if !earlier.is_empty() {
+        message.push_str("\n\nAlso commits earlier uncommitted edits to this record:\n");
+        for e in &earlier {
+            message.push_str(&format!("- {e}\n"));
+        }
+    }
+    let committed = match commit(&repo.root, &files, &message) {
+        Ok(oid) => Committed::Yes(oid),
+        Err(e) => Committed::Failed {
+            why: e.to_string(),
+            how: format!(
+                "git add {p} && git commit -m \"{}\" -- {p}",
+                done.message().lines().next().unwrap_or("").replace('"', "'"),
+                p = files.join(" ")
+            ),
+        },
+    };
+    Ok((done, committed))
+}
+
+/// What an editing command wrote: the files to commit and the commit message.
+pub trait Written {
+    fn files(&self) -> Vec<&str>;
+    fn message(&self) -> String;
+}
+
+impl Written for commands::Done {
+    fn files(&self) -> Vec<&str> {
+        vec![self.path.as_str()]
+    }
+    fn message(&self) -> String {
+        self.message.clone()
+    }
+}
+
+/// Refuses `--commit` where it could not succeed, before anything is written.
+pub fn ready_to_commit(repo: &Repo) -> Result<()> {
+    let git = git2::Repository::discover(&repo.root).map_err(|_| {
+        EditError::Usage(format!(
+            "--commit needs a git repository; {} is not in one (nothing was written)",
+            repo.root.display()
+        ))
+    })?;
+    git.signature().map_err(|_| {
+        EditError::Usage("git does not know who you are, so --commit cannot say who made the change (nothing was written): run git config user.name \"Your Name\" and git config user.email you@council.example".into())
+    })?;
+    if repo.config.audit.require_signed {
+        return Err(EditError::Usage(
+            "cme.toml requires signed commits ([audit] require_signed), and cme does not sign: run the command without --commit, then commit with git commit -S (nothing was written)".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The fields of a case file whose working copy differs from what HEAD (or the index) holds,
+/// in the record's own terms; empty when it has no uncommitted edits or is not in git yet.
+pub fn uncommitted_fields(root: &Path, rel: &str) -> Result<Vec<String>> {
+    let Ok(git) = git2::Repository::discover(root) else {
+        return Ok(Vec::new());
+    };
+    let path = repo_path(&git, root, rel)?;
+    let status = git.status_file(&path).unwrap_or(git2::Status::CURRENT);
+    if status == git2::Status::CURRENT || status.contains(git2::Status::IGNORED) {
+        return Ok(Vec::new());
+    }
+    let committed = git
+        .head()
+        .ok()
+        .and_then(|h| h.peel_to_tree().ok())
+        .and_then(|t| t.get_path(&path).ok())
+        .and_then(|e| git.find_blob(e.id()).ok())
+        .map(|b| crate::audit::diff::flatten(b.content()));
+    let now = std::fs::read(root.join(rel)).map(|b| crate::audit::diff::flatten(&b))?;
+    let mut changes: Vec<String> = crate::audit::diff::diff(committed.as_ref(), Some(&now))
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    if changes.is_empty() {
+        // The same as HEAD field by field: comments or layout changed.
+        changes.push("comments or layout changed".into());
+    }
+    Ok(changes)
+}
+
+/// `rel` (relative to the case repository) as a path inside the git repository.
+fn repo_path(git: &git2::Repository, root: &Path, rel: &str) -> Result<PathBuf> {
+    let workdir = git
+        .workdir()
+        .ok_or_else(|| EditError::Usage("the git repository has no working tree".into()))?;
+    let base = std::fs::canonicalize(root)?
+        .strip_prefix(std::fs::canonicalize(workdir)?)
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    Ok(base.join(rel))
+}
+
+/// Commits the working-tree content of `files` (relative to the repository) on top of HEAD,
+/// as the configured git user, and nothing else: changes staged to other files stay staged
+/// and out of the commit. The index is updated for these files only.
 pub fn commit(root: &Path, files: &[&str], message: &str) -> Result<String> {
     let git = git2::Repository::discover(root).map_err(|_| {
         EditError::Usage(format!(
@@ -194,25 +396,36 @@ pub fn commit(root: &Path, files: &[&str], message: &str) -> Result<String> {
     let sig = git.signature().map_err(|_| {
         EditError::Usage("git does not know who you are: run git config user.name \"Your Name\" and git config user.email you@council.example".into())
     })?;
-    let workdir = git
-        .workdir()
-        .ok_or_else(|| EditError::Usage("the git repository has no working tree".into()))?;
-    let base = std::fs::canonicalize(root)?
-        .strip_prefix(std::fs::canonicalize(workdir)?)
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
     let gerr = |e: git2::Error| EditError::Io(io::Error::other(e.message().to_string()));
-    let mut index = git.index().map_err(gerr)?;
-    for f in files {
-        index.add_path(&base.join(f)).map_err(gerr)?;
-    }
-    index.write().map_err(gerr)?;
-    let tree = git.find_tree(index.write_tree().map_err(gerr)?).map_err(gerr)?;
     let parent = git.head().ok().and_then(|h| h.peel_to_commit().ok());
+    let base_tree = match &parent {
+        Some(c) => c.tree().map_err(gerr)?,
+        None => {
+            let empty = git.treebuilder(None).map_err(gerr)?.write().map_err(gerr)?;
+            git.find_tree(empty).map_err(gerr)?
+        }
+    };
+    let mut update = git2::build::TreeUpdateBuilder::new();
+    let mut paths = Vec::with_capacity(files.len());
+    for f in files {
+        let path = repo_path(&git, root, f)?;
+        let bytes = std::fs::read(root.join(f))?;
+        let blob = git.blob(&bytes).map_err(gerr)?;
+        update.upsert(path.to_string_lossy().replace('\\', "/"), blob, git2::FileMode::Blob);
+        paths.push(path);
+    }
+    let tree_id = update.create_updated(&git, &base_tree).map_err(gerr)?;
+    let tree = git.find_tree(tree_id).map_err(gerr)?;
     let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
     let oid = git
         .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
         .map_err(gerr)?;
+    // The index now agrees with the commit for these files; other entries are untouched.
+    let mut index = git.index().map_err(gerr)?;
+    for p in &paths {
+        index.add_path(p).map_err(gerr)?;
+    }
+    index.write().map_err(gerr)?;
     Ok(oid.to_string())
 }
 

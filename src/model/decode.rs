@@ -480,6 +480,7 @@ impl Decoder {
         let reason = self.word(t, "reason", true);
         let assigned_to = self.string(t, "assigned_to", false);
         let assigned_on = self.date(t, "assigned_on", false);
+        let duplicate_reason = self.string(t, "duplicate_reason", false);
         Some(Referral {
             received: received?,
             source: source?,
@@ -487,6 +488,7 @@ impl Decoder {
             reason: reason?,
             assigned_to,
             assigned_on,
+            duplicate_reason,
         })
     }
 

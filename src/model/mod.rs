@@ -71,6 +71,9 @@ pub struct Referral {
     pub assigned_to: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assigned_on: Option<NaiveDate>,
+    /// Why this case is open beside another open case for the same child (COM-DUPLICATE).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duplicate_reason: Option<String>,
 }
 
 /// The last known school.

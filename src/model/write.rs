@@ -83,6 +83,7 @@ pub fn to_toml(c: &Case) -> String {
     o.w("reason", r.reason);
     o.os("assigned_to", &r.assigned_to);
     o.od("assigned_on", r.assigned_on);
+    o.os("duplicate_reason", &r.duplicate_reason);
     if let Some(s) = &c.school {
         o.header("[school]");
         o.s("name", &s.name);

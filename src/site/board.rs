@@ -6,7 +6,13 @@ use super::*;
 /// The board's site: the dashboard's counts, the statistics and the rule catalogue, with
 /// every count below the pack's `suppress_below` shown as "fewer than N", and nothing that
 /// names or describes a child, a family or an officer.
-pub(super) fn render_board(repo: &Repo, content: &Content, tera: &Tera, dir: &Path) -> Result<Summary, BuildError> {
+pub(super) fn render_board(
+    repo: &Repo,
+    content: &Content,
+    tera: &Tera,
+    theme: &super::theme::Theme,
+    dir: &Path,
+) -> Result<Summary, BuildError> {
     let info = SiteInfo {
         audience: "board",
         ..content.info.clone()
@@ -122,7 +128,7 @@ pub(super) fn render_board(repo: &Repo, content: &Content, tera: &Tera, dir: &Pa
         let html = tera.render(p.template, &p.context).map_err(tera_error)?;
         write_file(dir, &p.path, html.as_bytes())?;
     }
-    for (name, bytes) in ASSETS {
+    for (name, bytes) in &theme.assets {
         write_file(dir, name, bytes)?;
     }
     for (name, text) in csvs {

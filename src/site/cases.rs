@@ -65,6 +65,7 @@ pub(super) fn render_cases(
     repo: &Repo,
     content: &Content,
     tera: &Tera,
+    theme: &super::theme::Theme,
     dir: &Path,
     previous: &Path,
     by_file: &BTreeMap<&str, Vec<&Diagnostic>>,
@@ -72,12 +73,7 @@ pub(super) fn render_cases(
     progress: &dyn Progress,
 ) -> Result<usize, BuildError> {
     let info = &content.info;
-    let templates: Vec<u8> = TEMPLATES
-        .iter()
-        .flat_map(|(name, builtin)| {
-            fs::read(repo.root.join("templates").join(name)).unwrap_or_else(|_| builtin.as_bytes().to_vec())
-        })
-        .collect();
+    let templates = theme.fingerprint();
     let salt = hash_of(&[
         env!("CARGO_PKG_VERSION").as_bytes(),
         &templates,

@@ -7,8 +7,10 @@ mod board;
 mod cases;
 mod chart;
 pub mod markdown;
+pub mod output;
 pub mod serve;
 mod statistics;
+pub mod theme;
 mod view;
 
 use board::render_board;
@@ -93,6 +95,9 @@ pub struct Summary {
 #[derive(Debug)]
 pub enum BuildError {
     Template(String),
+    /// The repository or the output folder is not fit to build from or into (exit 2, with
+    /// what to do instead).
+    Setup(String),
     Io(io::Error),
 }
 
@@ -100,6 +105,7 @@ impl std::fmt::Display for BuildError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             BuildError::Template(m) => write!(f, "template error: {m}"),
+            BuildError::Setup(m) => f.write_str(m),
             BuildError::Io(e) => write!(f, "{e}"),
         }
     }
@@ -125,17 +131,13 @@ fn tera_error(e: tera::Error) -> BuildError {
 /// Loads the templates: built-in ones, each replaced by `templates/<name>` where the
 /// repository has one.
 pub fn templates(repo_root: &Path) -> Result<Tera, BuildError> {
+    tera_of(&theme::Theme::load(repo_root)?)
+}
+
+fn tera_of(theme: &theme::Theme) -> Result<Tera, BuildError> {
     let mut tera = Tera::default();
-    let mut list = Vec::new();
-    for (name, builtin) in TEMPLATES {
-        let over = repo_root.join("templates").join(name);
-        let text = match fs::read_to_string(&over) {
-            Ok(t) => t,
-            Err(_) => builtin.to_string(),
-        };
-        list.push((name.to_string(), text));
-    }
-    tera.add_raw_templates(list).map_err(tera_error)?;
+    tera.add_raw_templates(theme.templates.iter().map(|(n, t)| (*n, t.as_str())))
+        .map_err(tera_error)?;
     tera.autoescape_on(vec![".html"]);
     Ok(tera)
 }
@@ -315,8 +317,12 @@ pub fn build(
     progress: &dyn Progress,
 ) -> Result<Summary, BuildError> {
     let t = std::time::Instant::now();
-    let tera = templates(&repo.root)?;
-    let staging = staging_for(&opts.out)?;
+    output::check(&opts.out, &repo.root).map_err(|e| BuildError::Setup(e.0))?;
+    let theme = theme::Theme::load(&repo.root)?;
+    let tera = tera_of(&theme)?;
+    // Removed on any failure (an error or a panic) when it goes out of scope.
+    let staging = output::staging(&opts.out)?;
+    let dir = staging.path.as_path();
     let team = matches!(opts.audience, Audience::Team);
     let load = || {
         let content = Content::load(
@@ -327,7 +333,7 @@ pub fn build(
             progress,
         );
         timing("build: content loaded", t);
-        let front = team.then(|| render_front(repo, &content, &tera, &staging, progress));
+        let front = team.then(|| render_front(repo, &content, &tera, &theme, dir, progress));
         (content, front)
     };
     // The board's site shows no history: it is not read for it.
@@ -340,64 +346,21 @@ pub fn build(
     timing("build: history joined", t);
     let result = match front {
         Some(front) => {
-            front.and_then(|written| render_rest(repo, &content, &tera, &staging, &opts.out, written, progress))
+            front.and_then(|written| render_rest(repo, &content, &tera, &theme, dir, &opts.out, written, progress))
         }
-        None => render_board(repo, &content, &tera, &staging),
+        None => render_board(repo, &content, &tera, &theme, dir),
     };
-    let summary = match result {
-        Ok(summary) => {
-            let t = std::time::Instant::now();
-            swap_in(&staging, &opts.out)?;
-            timing("build: swapped in", t);
-            Ok(summary)
-        }
-        Err(e) => {
-            let _ = fs::remove_dir_all(&staging);
-            Err(e)
-        }
-    };
+    let summary = result.and_then(|summary| {
+        let t = std::time::Instant::now();
+        output::swap_in(staging, &opts.out)?;
+        timing("build: swapped in", t);
+        Ok(summary)
+    });
     progress.finish();
     // Dropping everything loaded takes a while for a large repository: do it off the
     // caller's path (a command exits without waiting; `serve` lets it finish).
     std::thread::spawn(move || drop(content));
     summary
-}
-
-/// An empty directory beside `out` to build into, swapped in when the build is done.
-fn staging_for(out: &Path) -> Result<PathBuf, BuildError> {
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(parent)?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "site".into());
-    let staging = parent.join(format!(".{name}.building-{}", std::process::id()));
-    if staging.exists() {
-        fs::remove_dir_all(&staging)?;
-    }
-    fs::create_dir_all(&staging)?;
-    Ok(staging)
-}
-
-fn swap_in(staging: &Path, out: &Path) -> io::Result<()> {
-    if out.exists() {
-        let old = out.with_file_name(format!(
-            ".{}.old-{}",
-            out.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            std::process::id()
-        ));
-        fs::rename(out, &old)?;
-        fs::rename(staging, out)?;
-        fs::remove_dir_all(&old)?;
-    } else {
-        fs::rename(staging, out)?;
-    }
-    Ok(())
 }
 
 /// A page to render: its path under the site, template and context.
@@ -552,6 +515,7 @@ fn render_front(
     repo: &Repo,
     content: &Content,
     tera: &Tera,
+    theme: &theme::Theme,
     dir: &Path,
     progress: &dyn Progress,
 ) -> Result<usize, BuildError> {
@@ -823,12 +787,8 @@ fn render_front(
     // Render and write what is left, in parallel.
     written += flush(tera, dir, &mut pages, progress)?;
     timing("build: pages rendered", t0);
-    for (name, bytes) in ASSETS {
-        let over = repo.root.join("templates").join(name.trim_start_matches("assets/"));
-        match fs::read(&over) {
-            Ok(b) => write_file(dir, name, &b)?,
-            Err(_) => write_file(dir, name, bytes)?,
-        }
+    for (name, bytes) in &theme.assets {
+        write_file(dir, name, bytes)?;
     }
     write_file(dir, "assets/search-index.js", index_js.as_bytes())?;
     for (name, text) in csvs {
@@ -846,10 +806,12 @@ fn diagnostics_by_file(report: &CheckReport) -> BTreeMap<&str, Vec<&Diagnostic>>
 }
 
 /// The case pages, once the history is read, after [`render_front`] wrote `written` pages.
+#[allow(clippy::too_many_arguments)]
 fn render_rest(
     repo: &Repo,
     content: &Content,
     tera: &Tera,
+    theme: &theme::Theme,
     dir: &Path,
     previous: &Path,
     written: usize,
@@ -858,7 +820,7 @@ fn render_rest(
     let t0 = std::time::Instant::now();
     let today = chrono::NaiveDate::parse_from_str(&content.info.as_of_iso, "%Y-%m-%d").expect("written above");
     let by_file = diagnostics_by_file(&content.report);
-    let reused = render_cases(repo, content, tera, dir, previous, &by_file, today, progress)?;
+    let reused = render_cases(repo, content, tera, theme, dir, previous, &by_file, today, progress)?;
     timing("build: case pages rendered", t0);
     Ok(Summary {
         pages: written + content.states.len(),

@@ -366,6 +366,9 @@ pub fn case_view(
             _ => "Not yet assigned".into(),
         },
     ));
+    if let Some(x) = &r.duplicate_reason {
+        referral_rows.push(row("Open beside another case for this child because", x.clone()));
+    }
     let mut school_rows = Vec::new();
     if let Some(sc) = &case.school {
         school_rows.push(row("School", sc.name.clone()));

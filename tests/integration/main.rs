@@ -5,6 +5,7 @@ mod browser;
 mod check;
 mod demo;
 mod history;
+mod integrity;
 mod privacy;
 mod robustness;
 mod rules;
@@ -117,8 +118,11 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&o.stdout).trim().to_string()
 }
 
-/// A valid, quiet Manchester case (no diagnostics as of 2026-11-22).
+/// A valid, quiet Manchester case (no diagnostics as of 2026-11-22). Each id's child has a
+/// date of birth of its own, so that two good cases are two children (COM-DUPLICATE).
 pub fn good_case(id: &str) -> String {
+    let n: i64 = id.rsplit('-').next().and_then(|n| n.parse().ok()).unwrap_or(0);
+    let dob = chrono::NaiveDate::from_ymd_opt(2014, 5, 13).unwrap() + chrono::Duration::days(n % 300);
     format!(
         r#"format = 1
 id = "{id}"
@@ -127,7 +131,7 @@ status = "open"
 [child]
 given_name = "Test"
 family_name = "Good"
-date_of_birth = 2014-05-14
+date_of_birth = {dob}
 whereabouts = "known-in-area"
 
 [referral]

@@ -719,7 +719,11 @@ fn import_ctf_opens_cases_for_missing_pupils() {
     assert!(git_ok(&r, &["log", "-1", "--format=%s"]).contains("missing CTF missing.xml"));
     // Importing again opens nothing new.
     let o = cme_in(&r, &["import-ctf", ctf.join("missing.xml").to_str().unwrap()]);
-    assert!(stdout(&o).contains("already open as TBC-2026-0002"));
+    assert!(
+        stdout(&o).contains("Mateo Quinlan: already imported from this file as TBC-2026-0002"),
+        "{}",
+        stdout(&o)
+    );
     // A CTF to a known school opens nothing; a malformed one, or one with a bad UPN, is refused whole.
     assert!(
         stdout(&cme_in(

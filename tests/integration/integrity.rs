@@ -1,0 +1,543 @@
+//! Nothing lost, nothing hidden: a build never deletes what it did not make, two edits at
+//! once lose nothing, `--commit` commits only the command's own change, one child has one
+//! open case. Each test reproduces a failure that was found, then shows it fixed.
+
+use super::*;
+use std::path::Path;
+
+/// Git with the user's own configuration kept out (a global `commit.gpgsign` or identity
+/// must not change what the tests see).
+pub fn isolated_git(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap()
+}
+
+fn git_ok(dir: &Path, args: &[&str]) -> String {
+    let o = isolated_git(dir, args);
+    assert!(o.status.success(), "git {args:?}: {}", stderr(&o));
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+/// `cme` in `dir` with an empty home (no global git identity or settings).
+fn cme_home(dir: &Path, home: &Path, args: &[&str]) -> std::process::Output {
+    cme()
+        .current_dir(dir)
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .arg("--repo")
+        .arg(dir)
+        .args(["--today", TODAY])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// A case repository in git with one committed case and an identity, and a home folder
+/// with nothing in it.
+struct GitRepo {
+    dir: tempfile::TempDir,
+    home: tempfile::TempDir,
+}
+
+impl GitRepo {
+    fn new(identity: bool) -> GitRepo {
+        let dir = empty_repo("manchester");
+        write(dir.path(), "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001"));
+        git_ok(dir.path(), &["init", "-q", "-b", "main"]);
+        if identity {
+            git_ok(dir.path(), &["config", "user.name", "Alex Smith"]);
+            git_ok(dir.path(), &["config", "user.email", "asmith@example.invalid"]);
+        }
+        git_ok(dir.path(), &["add", "-A"]);
+        git_ok(
+            dir.path(),
+            &[
+                "-c",
+                "user.name=Set Up",
+                "-c",
+                "user.email=setup@example.invalid",
+                "commit",
+                "-q",
+                "-m",
+                "Set up",
+            ],
+        );
+        GitRepo {
+            dir,
+            home: tempfile::tempdir().unwrap(),
+        }
+    }
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+    fn cme(&self, args: &[&str]) -> std::process::Output {
+        cme_home(self.path(), self.home.path(), args)
+    }
+    fn ok(&self, args: &[&str]) -> String {
+        let o = self.cme(args);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "cme {args:?}:\n{}\n{}",
+            stdout(&o),
+            stderr(&o)
+        );
+        stdout(&o)
+    }
+}
+
+fn act_args<'a>(case: &'a str, outcome: &'a str) -> Vec<&'a str> {
+    vec!["act", case, "--kind", "phone", "--by", "asmith", "--outcome", outcome]
+}
+
+fn count(text: &str, needle: &str) -> usize {
+    text.matches(needle).count()
+}
+
+fn leftovers(dir: &Path) -> Vec<String> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .map(|e| e.path().display().to_string())
+        .filter(|p| {
+            p.contains("cme-staging") || p.contains(".building-") || p.contains(".tmp-") || p.contains("cme-old")
+        })
+        .collect()
+}
+
+// 1. Output folders.
+
+#[test]
+fn build_refuses_every_folder_it_did_not_make() {
+    let repo = empty_repo("manchester");
+    let r = repo.path();
+    write(r, "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001"));
+    let other = tempfile::tempdir().unwrap();
+    let docs = other.path().join("docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    std::fs::write(docs.join("important.docx"), "minutes").unwrap();
+    std::fs::create_dir_all(r.join(".git")).unwrap();
+    let refused: Vec<(std::path::PathBuf, &str)> = vec![
+        (r.join("cases"), "inside the repository's cases/"),
+        (r.join("cases/2026/site"), "inside the repository's cases/"),
+        (r.to_path_buf(), "it is the case repository"),
+        (r.join(".."), "it is the case repository"),
+        (r.join(".git/site"), "inside the repository's .git/"),
+        (r.join("policy"), "inside the repository's policy/"),
+        (docs.clone(), "not empty and is not a previous cme build"),
+        (r.join("cme.toml"), "is a file"),
+    ];
+    for (out, why) in &refused {
+        let o = run(r, &["build", "--out", out.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{}: {}", out.display(), stderr(&o));
+        assert!(stderr(&o).contains(why), "{}: {}", out.display(), stderr(&o));
+    }
+    // Everything is where it was, and no half-built site was left anywhere.
+    assert!(r.join("cases/2026/EXC-2026-0001.toml").is_file());
+    assert!(r.join("cme.toml").is_file());
+    assert_eq!(std::fs::read_to_string(docs.join("important.docx")).unwrap(), "minutes");
+    assert!(leftovers(r).is_empty(), "{:?}", leftovers(r));
+    assert!(leftovers(other.path()).is_empty());
+    // `--out .` from inside the repository.
+    let o = cme()
+        .current_dir(r)
+        .args(["--today", TODAY, "build", "--out", "."])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(leftovers(r).is_empty(), "{:?}", leftovers(r));
+    // A folder holding case records is refused even when marked as a build.
+    let marked = other.path().join("marked");
+    write(&marked, ".cme-site", "");
+    write(&marked, "cases/2026/EXC-2026-0009.toml", "x");
+    let o = run(r, &["build", "--out", marked.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("holds case records"), "{}", stderr(&o));
+}
+
+#[test]
+fn build_replaces_only_its_own_builds_and_cleans_up_after_a_failure() {
+    let repo = empty_repo("manchester");
+    let r = repo.path();
+    write(r, "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001"));
+    let parent = tempfile::tempdir().unwrap();
+    let out = parent.path().join("site");
+    // A new folder, then the same folder again: a build replaces its own previous build.
+    for _ in 0..2 {
+        let o = run(r, &["build", "--out", out.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    assert!(out.join(".cme-site").is_file(), "builds are marked");
+    assert_eq!(
+        std::fs::read_to_string(out.join(".gitignore")).unwrap().lines().last(),
+        Some("*")
+    );
+    // An empty folder is fine; so is a build made before builds were marked.
+    let empty = parent.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    assert_eq!(
+        run(r, &["build", "--out", empty.to_str().unwrap()]).status.code(),
+        Some(0)
+    );
+    let legacy = parent.path().join("legacy");
+    write(&legacy, "index.html", "<html></html>");
+    write(&legacy, "assets/cme.css", "");
+    write(&legacy, "cases/EXC-2026-0001.html", "");
+    assert_eq!(
+        run(r, &["build", "--out", legacy.to_str().unwrap()]).status.code(),
+        Some(0)
+    );
+    assert!(legacy.join(".cme-site").is_file());
+    // A staging folder left by a build that was killed is removed by the next build.
+    let stale = parent.path().join(".site.cme-staging-999999999");
+    write(&stale, ".cme-site", "");
+    write(&stale, "index.html", "a child's name");
+    assert_eq!(
+        run(r, &["build", "--out", out.to_str().unwrap()]).status.code(),
+        Some(0)
+    );
+    assert!(!stale.exists(), "the killed build's staging folder is gone");
+    // A build that fails (a broken template override) leaves the previous build and no staging.
+    write(r, "templates/index.html", "{% if %}");
+    let o = run(r, &["build", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(out.join("index.html").is_file(), "the previous build is still served");
+    assert!(leftovers(parent.path()).is_empty(), "{:?}", leftovers(parent.path()));
+}
+
+#[test]
+fn a_site_built_inside_a_repository_is_never_staged_by_git() {
+    let g = GitRepo::new(true);
+    let out = g.path().join("published");
+    let o = run(g.path(), &["build", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    git_ok(g.path(), &["add", "-A"]);
+    let staged = git_ok(g.path(), &["diff", "--cached", "--name-only"]);
+    assert!(!staged.contains("published"), "{staged}");
+}
+
+#[test]
+fn a_template_override_cannot_publish_a_file_from_outside_the_repository() {
+    let repo = empty_repo("manchester");
+    let r = repo.path();
+    write(r, "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001"));
+    let secret = tempfile::tempdir().unwrap();
+    std::fs::write(secret.path().join("passwd"), "root:x:0:0").unwrap();
+    std::fs::create_dir_all(r.join("templates")).unwrap();
+    std::os::unix::fs::symlink(secret.path().join("passwd"), r.join("templates/cme.css")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let o = run(r, &["build", "--out", site.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("outside the repository"), "{}", stderr(&o));
+    assert!(!site.exists());
+    // A link to a file inside the repository is followed.
+    write(r, "theme/cme.css", "body { color: black }");
+    std::fs::remove_file(r.join("templates/cme.css")).unwrap();
+    std::os::unix::fs::symlink(r.join("theme/cme.css"), r.join("templates/cme.css")).unwrap();
+    let o = run(r, &["build", "--out", site.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(site.join("assets/cme.css")).unwrap(),
+        "body { color: black }"
+    );
+}
+
+// 2. Two edits at once.
+
+#[test]
+fn edits_at_the_same_time_lose_nothing() {
+    let g = GitRepo::new(true);
+    let pairs = 25;
+    let outcomes: Vec<String> = (0..pairs * 2).map(|i| format!("Call number {i}.")).collect();
+    let codes: Vec<Option<i32>> = std::thread::scope(|s| {
+        let handles: Vec<_> = outcomes
+            .iter()
+            .map(|o| s.spawn(|| g.cme(&act_args("EXC-2026-0001", o)).status.code()))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert!(codes.iter().all(|c| *c == Some(0)), "{codes:?}");
+    let text = std::fs::read_to_string(g.path().join("cases/2026/EXC-2026-0001.toml")).unwrap();
+    for o in &outcomes {
+        assert_eq!(count(&text, &format!("\"{o}\"")), 1, "{o} was written once");
+    }
+    assert_eq!(run(g.path(), &["check"]).status.code(), Some(0));
+    // No temporary file anywhere git would see it.
+    assert!(leftovers(&g.path().join("cases")).is_empty());
+    assert_eq!(
+        git_ok(g.path(), &["status", "--porcelain", "--untracked-files=all"]),
+        "M cases/2026/EXC-2026-0001.toml"
+    );
+}
+
+#[test]
+fn a_closure_racing_an_enquiry_loses_neither() {
+    for round in 0..4 {
+        let g = GitRepo::new(true);
+        let (close, act) = std::thread::scope(|s| {
+            let c = s.spawn(|| {
+                g.cme(&[
+                    "close",
+                    "EXC-2026-0001",
+                    "--outcome",
+                    "on-roll",
+                    "--school",
+                    "Quillbury Academy",
+                ])
+            });
+            let a = s.spawn(|| g.cme(&act_args("EXC-2026-0001", "Racing call.")));
+            (c.join().unwrap(), a.join().unwrap())
+        });
+        let text = std::fs::read_to_string(g.path().join("cases/2026/EXC-2026-0001.toml")).unwrap();
+        assert_eq!(close.status.code(), Some(0), "round {round}: {}", stderr(&close));
+        assert!(
+            text.contains("outcome = \"on-roll\""),
+            "round {round}: the closure is kept"
+        );
+        match act.status.code() {
+            // The enquiry came first: it is kept too.
+            Some(0) => assert!(text.contains("Racing call."), "round {round}: the enquiry is kept"),
+            // The closure came first: the enquiry was refused, saying so, not lost silently.
+            _ => assert!(stderr(&act).contains("is closed"), "round {round}: {}", stderr(&act)),
+        }
+    }
+}
+
+#[test]
+fn temporary_files_live_where_git_ignores_them_and_are_cleaned_up() {
+    let g = GitRepo::new(true);
+    // What a command killed in the middle of a write leaves behind.
+    let tmp = g.path().join(".git/cme/tmp");
+    std::fs::create_dir_all(&tmp).unwrap();
+    std::fs::write(tmp.join("EXC-2026-0001.toml.4242"), "half a record").unwrap();
+    assert_eq!(
+        git_ok(g.path(), &["status", "--porcelain", "--untracked-files=all"]),
+        ""
+    );
+    g.ok(&act_args("EXC-2026-0001", "After the crash."));
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0, "removed by the next edit");
+}
+
+// 3. `--commit` commits what the command did, and only that.
+
+#[test]
+fn a_commit_that_cannot_be_made_writes_nothing() {
+    let g = GitRepo::new(false);
+    let args = [
+        "new",
+        "--given-name",
+        "Ava",
+        "--family-name",
+        "Example",
+        "--dob",
+        "2014-05-14",
+        "--source",
+        "school",
+        "--reason",
+        "other",
+        "--commit",
+    ];
+    let o = g.cme(&args);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("git does not know who you are"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("nothing was written"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_dir(g.path().join("cases/2026")).unwrap().count(), 1);
+    // Set up, the retry opens exactly one case.
+    git_ok(g.path(), &["config", "user.name", "Alex Smith"]);
+    git_ok(g.path(), &["config", "user.email", "asmith@example.invalid"]);
+    g.ok(&args);
+    assert_eq!(std::fs::read_dir(g.path().join("cases/2026")).unwrap().count(), 2);
+    assert_eq!(git_ok(g.path(), &["status", "--porcelain"]), "");
+}
+
+#[test]
+fn a_commit_that_fails_after_the_write_says_so_and_how_to_commit() {
+    let g = GitRepo::new(true);
+    // Another git process holds the branch.
+    std::fs::write(g.path().join(".git/refs/heads/main.lock"), "").unwrap();
+    let o = g.cme(&[&act_args("EXC-2026-0001", "Written, not committed.")[..], &["--commit"]].concat());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("the record was written but not committed"), "{err}");
+    assert!(
+        err.contains("git add cases/2026/EXC-2026-0001.toml && git commit"),
+        "{err}"
+    );
+    let text = std::fs::read_to_string(g.path().join("cases/2026/EXC-2026-0001.toml")).unwrap();
+    assert!(text.contains("Written, not committed."));
+}
+
+#[test]
+fn commit_takes_only_the_commands_own_change() {
+    let g = GitRepo::new(true);
+    write(g.path(), "cases/2026/EXC-2026-0002.toml", good_case("EXC-2026-0002"));
+    git_ok(g.path(), &["add", "-A"]);
+    git_ok(g.path(), &["commit", "-q", "-m", "Second case"]);
+    // Another case's change is staged; this case has an officer's uncommitted hand edit.
+    let other = g.path().join("cases/2026/EXC-2026-0002.toml");
+    std::fs::write(&other, good_case("EXC-2026-0002").replace("known-in-area", "unknown")).unwrap();
+    git_ok(g.path(), &["add", "cases/2026/EXC-2026-0002.toml"]);
+    let mine = g.path().join("cases/2026/EXC-2026-0001.toml");
+    std::fs::write(
+        &mine,
+        good_case("EXC-2026-0001").replace("known-in-area", "known-other-la"),
+    )
+    .unwrap();
+    let head = git_ok(g.path(), &["rev-parse", "HEAD"]);
+    let act = [&act_args("EXC-2026-0001", "Phoned the family.")[..], &["--commit"]].concat();
+    let o = g.cme(&act);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("has uncommitted edits (child.whereabouts: known-in-area -> known-other-la)"),
+        "{err}"
+    );
+    assert!(err.contains("--include-uncommitted"), "{err}");
+    assert_eq!(git_ok(g.path(), &["rev-parse", "HEAD"]), head, "nothing committed");
+    assert!(
+        !std::fs::read_to_string(&mine).unwrap().contains("Phoned"),
+        "nothing written"
+    );
+    // Asked to, it commits the earlier edit with its own, naming it; the staged change to the
+    // other case stays staged and out of the commit.
+    g.ok(&[&act[..], &["--include-uncommitted"]].concat());
+    assert_eq!(
+        git_ok(g.path(), &["show", "--name-only", "--format=", "HEAD"]),
+        "cases/2026/EXC-2026-0001.toml"
+    );
+    let message = git_ok(g.path(), &["log", "-1", "--format=%B"]);
+    assert!(
+        message.contains("child.whereabouts: known-in-area -> known-other-la"),
+        "{message}"
+    );
+    assert_eq!(
+        git_ok(g.path(), &["diff", "--cached", "--name-only"]),
+        "cases/2026/EXC-2026-0002.toml"
+    );
+    assert_eq!(
+        git_ok(g.path(), &["diff", "--name-only"]),
+        "",
+        "the committed file matches the commit"
+    );
+}
+
+// 4. One child, one open case.
+
+fn new_child(g: &GitRepo, given: &str, family: &str, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "new",
+        "--given-name",
+        given,
+        "--family-name",
+        family,
+        "--dob",
+        "2013-02-11",
+        "--source",
+        "school",
+        "--reason",
+        "other",
+    ];
+    args.extend_from_slice(extra);
+    g.cme(&args)
+}
+
+#[test]
+fn new_refuses_a_second_open_case_for_a_child() {
+    let g = GitRepo::new(true);
+    let first = new_child(&g, "Zoë-Anne", "Marchetti", &["--upn", "R674123101121"]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let n = || std::fs::read_dir(g.path().join("cases/2026")).unwrap().count();
+    assert_eq!(n(), 2);
+    for (given, family, extra) in [
+        ("Zoë-Anne", "Marchetti", vec![]),
+        ("zoe anne", "MARCHETTI", vec![]),
+        ("Zoe-Ane", "Marchetti", vec![]),
+        ("Mia", "Other", vec!["--upn", "R674123101121"]),
+    ] {
+        let o = new_child(&g, given, family, &extra);
+        assert_eq!(o.status.code(), Some(1), "{given} {family}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("EXC-2026-0002"),
+            "names the open case: {}",
+            stderr(&o)
+        );
+        assert!(stderr(&o).contains("--allow-duplicate"), "{}", stderr(&o));
+        assert_eq!(n(), 2, "nothing written");
+    }
+    // With a reason, kept in the record, and the check accepts the pair.
+    let o = new_child(
+        &g,
+        "Zoe-Anne",
+        "Marchetti",
+        &["--allow-duplicate", "Second episode tracked for Leeds."],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(g.path().join("cases/2026/EXC-2026-0003.toml")).unwrap();
+    assert!(
+        text.contains("duplicate_reason = \"Second episode tracked for Leeds.\""),
+        "{text}"
+    );
+    let (code, json) = check_json(g.path(), &[]);
+    assert_eq!(code, 0, "{json:#}");
+}
+
+#[test]
+fn check_finds_two_open_cases_for_one_child_even_when_checking_one_file() {
+    let repo = empty_repo("manchester");
+    let r = repo.path();
+    let with_upn = |id: &str| good_case(id).replace("whereabouts = ", "upn = \"R674123101121\"\nwhereabouts = ");
+    write(r, "cases/2026/EXC-2026-0001.toml", with_upn("EXC-2026-0001"));
+    write(r, "cases/2026/EXC-2026-0002.toml", with_upn("EXC-2026-0002"));
+    for args in [vec![], vec!["cases/2026/EXC-2026-0002.toml"]] {
+        let files: Vec<String> = args.iter().map(|a| r.join(a).display().to_string()).collect();
+        let files: Vec<&str> = files.iter().map(String::as_str).collect();
+        let (code, json) = check_json(r, &files);
+        assert_eq!(code, 1, "{json:#}");
+        let d: Vec<&serde_json::Value> = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["rule"] == "COM-DUPLICATE" && d["file"] == "cases/2026/EXC-2026-0002.toml")
+            .collect();
+        assert_eq!(d.len(), 1, "{json:#}");
+        assert_eq!(d[0]["severity"], "error");
+        assert_eq!(d[0]["line"], 9);
+        assert!(d[0]["message"].as_str().unwrap().contains("EXC-2026-0001"));
+    }
+}
+
+#[test]
+fn importing_a_ctf_twice_changes_nothing() {
+    let g = GitRepo::new(true);
+    let ctf = root().join("tests/fixtures/ctf/missing.xml");
+    let first = g.ok(&["import-ctf", ctf.to_str().unwrap(), "--commit"]);
+    assert!(first.contains("opened"), "{first}");
+    let head = git_ok(g.path(), &["rev-parse", "HEAD"]);
+    let files = || {
+        let mut v: Vec<String> = walkdir::WalkDir::new(g.path().join("cases"))
+            .into_iter()
+            .flatten()
+            .map(|e| e.path().display().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    let before = files();
+    let again = g.cme(&["import-ctf", ctf.to_str().unwrap(), "--commit"]);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert!(!stdout(&again).contains("opened"), "{}", stdout(&again));
+    assert!(
+        stdout(&again).contains("already imported from this file"),
+        "{}",
+        stdout(&again)
+    );
+    assert_eq!(files(), before);
+    assert_eq!(git_ok(g.path(), &["rev-parse", "HEAD"]), head);
+}
