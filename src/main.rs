@@ -304,7 +304,7 @@ fn run(cli: &Cli, today: chrono::NaiveDate) -> std::io::Result<ExitCode> {
             let mut notes = Vec::new();
             let mut report = check::run(&repo, today, &selection, &mut notes);
             if *audit {
-                match cme::audit::findings(&cli.repo) {
+                match cme::audit::findings(&cli.repo, &repo.config.audit) {
                     Ok(found) => {
                         report.diagnostics.extend(found);
                         report.sort();

@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::Path;
 
 /// The cache format; bump to discard old caches.
-const VERSION: u32 = 6;
+const VERSION: u32 = 7;
 
 #[derive(serde::Deserialize)]
 struct Stored {
@@ -82,6 +82,8 @@ mod tests {
                 email: "aashby@example.invalid".into(),
                 date: "2026-11-20T09:30:00+00:00".into(),
                 message: "Home visit: nobody in \u{2014} card left".into(),
+                committed: 1_795_000_000,
+                parents_committed: 1_794_000_000,
             }],
             ..History::default()
         };

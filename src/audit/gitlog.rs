@@ -63,7 +63,7 @@ pub fn changes(git: &Repository, prefix: &str, head: Oid, hide: Option<Oid>) -> 
             "--no-color",
             "-z",
             "--date-order",
-            "--format=%x01%H",
+            "--format=%x01%H %P",
         ])
         .arg(head.to_string());
     if let Some(h) = hide {
@@ -81,14 +81,35 @@ pub fn changes(git: &Repository, prefix: &str, head: Oid, hide: Option<Oid>) -> 
     if !status.success() {
         return None;
     }
-    parsed
+    let (listed, commits, merges) = parsed?;
+    // git's combined diff shows a merge's files only where they differ from every parent: a
+    // merge that took an old version back would not show. Merges are few: judge each one
+    // with the libgit2 pass's rules.
+    let mut trees = super::tree::Trees::new(git.odb().ok()?);
+    let mut out = Vec::with_capacity(commits.len());
+    for (oid, changed) in commits {
+        if merges.contains(&oid) {
+            match super::commit_changes(git, &mut trees, prefix, oid).ok()? {
+                Some(c) => out.push((oid, c)),
+                None => {}
+            }
+        } else if !changed.is_empty() {
+            out.push((oid, changed));
+        }
+    }
+    Some((listed, out))
 }
 
-fn parse(mut out: impl BufRead, prefix: &str) -> Option<Listed> {
+/// What [`parse`] reads: how many commits, each commit with the case files it changed (a
+/// merge listed whether or not git showed a file for it), and which commits are merges.
+type Parsed = (usize, Vec<(Oid, Vec<FileChange>)>, std::collections::HashSet<Oid>);
+
+fn parse(mut out: impl BufRead, prefix: &str) -> Option<Parsed> {
     let under = format!("{}/", prefix.trim_end_matches('/'));
     let mut listed = 0;
     let mut commits: Vec<(Oid, Vec<FileChange>)> = Vec::new();
     let mut current: Option<(Oid, Vec<FileChange>)> = None;
+    let mut merges = std::collections::HashSet::new();
     // A raw record's fields, waiting for the path that follows it.
     let mut record: Option<(u32, u32, Oid, Oid)> = None;
     let mut token = Vec::new();
@@ -113,13 +134,19 @@ fn parse(mut out: impl BufRead, prefix: &str) -> Option<Listed> {
                     new,
                     old_mode,
                     new_mode,
+                    also: Vec::new(),
                 });
             }
-        } else if let Some(hash) = t.strip_prefix(b"\x01") {
-            if let Some(done) = current.take().filter(|(_, c)| !c.is_empty()) {
+        } else if let Some(line) = t.strip_prefix(b"\x01") {
+            if let Some(done) = current.take().filter(|(o, c)| !c.is_empty() || merges.contains(o)) {
                 commits.push(done);
             }
-            current = Some((Oid::from_str(std::str::from_utf8(hash).ok()?).ok()?, Vec::new()));
+            let mut words = std::str::from_utf8(line).ok()?.split(' ');
+            let oid = Oid::from_str(words.next()?).ok()?;
+            if words.filter(|w| !w.is_empty()).count() > 1 {
+                merges.insert(oid);
+            }
+            current = Some((oid, Vec::new()));
             listed += 1;
         } else if t.first() == Some(&b':') {
             record = Some(raw_record(t)?);
@@ -130,10 +157,10 @@ fn parse(mut out: impl BufRead, prefix: &str) -> Option<Listed> {
     if record.is_some() {
         return None;
     }
-    if let Some(done) = current.filter(|(_, c)| !c.is_empty()) {
+    if let Some(done) = current.filter(|(o, c)| !c.is_empty() || merges.contains(o)) {
         commits.push(done);
     }
-    Some((listed, commits))
+    Some((listed, commits, merges))
 }
 
 /// `:100644 100644 <old> <new> M` or, for a merge, `::100644 100644 100644 <p1> <p2> <new> MM`:
@@ -168,13 +195,15 @@ mod tests {
         let h2 = "2".repeat(40);
         let h3 = "3".repeat(40);
         let out = format!(
-            "\x01{h1}\0\0::100644 100644 100644 {a} {b} {c} MM\0cases/2026/X-1.toml\0\
-             \x01{h2}\0\n:000000 100644 {z} {a} A\0cases/2026/X-2.toml\0:100644 100644 {a} {b} M\0README.md\0\
-             \x01{h3}\0\n:100644 000000 {a} {z} D\0docs/x.toml\0"
+            "\x01{h1} {h2} {h3}\0\0::100644 100644 100644 {a} {b} {c} MM\0cases/2026/X-1.toml\0\
+             \x01{h2} {h3}\0\n:000000 100644 {z} {a} A\0cases/2026/X-2.toml\0:100644 100644 {a} {b} M\0README.md\0\
+             \x01{h3} \0\n:100644 000000 {a} {z} D\0docs/x.toml\0"
         );
-        let (listed, commits) = parse(out.as_bytes(), "cases").unwrap();
+        let (listed, commits, merges) = parse(out.as_bytes(), "cases").unwrap();
         assert_eq!(listed, 3, "every commit is counted, also one with no case");
         assert_eq!(commits.len(), 2);
+        assert_eq!(merges.len(), 1, "the first commit has two parents");
+        assert!(merges.contains(&Oid::from_str(&h1).unwrap()));
         let (oid, merge) = &commits[0];
         assert_eq!(oid.to_string(), h1);
         assert_eq!(merge[0].path, "2026/X-1.toml");
@@ -187,7 +216,7 @@ mod tests {
         assert!(added[0].old.is_zero());
         assert_eq!(added[0].new_mode, 0o100644);
         // Output cut short or not what was asked for: not trusted.
-        assert!(parse(&out.as_bytes()[..out.len() - 5], "cases").is_some_and(|(n, _)| n == 3));
+        assert!(parse(&out.as_bytes()[..out.len() - 5], "cases").is_some_and(|(n, _, _)| n == 3));
         assert!(parse(format!("\x01{h1}\0\n:100644 {a} M\0x\0").as_bytes(), "cases").is_none());
         assert!(parse(format!("\x01{h1}\0\n:100644 100644 {a} {b} M\0").as_bytes(), "cases").is_none());
     }

@@ -33,6 +33,23 @@ pub struct Commit {
     /// RFC 3339, with the author's offset.
     pub date: String,
     pub message: String,
+    /// The commit's own committer time, and the latest committer time of its parents (Unix
+    /// seconds): a commit cannot have been made before its parents, whatever its dates say.
+    #[serde(default)]
+    pub committed: i64,
+    #[serde(default)]
+    pub parents_committed: i64,
+}
+
+impl Commit {
+    /// The earliest moment the commit can have been made, by the commit graph's order: the
+    /// latest of its author date, its committer date and its parents' committer dates. An
+    /// author date set back (`GIT_AUTHOR_DATE`) does not move it.
+    pub fn not_before(&self) -> Option<chrono::NaiveDate> {
+        let author = chrono::DateTime::parse_from_rfc3339(&self.date).ok()?;
+        let latest = author.timestamp().max(self.committed).max(self.parents_committed);
+        chrono::DateTime::from_timestamp(latest, 0).map(|d| d.with_timezone(author.offset()).date_naive())
+    }
 }
 
 /// What one commit did to one case file.
@@ -84,12 +101,7 @@ impl History {
         let mut found = Vec::new();
         for (id, entries) in &self.cases {
             let Some(first) = entries.last() else { continue };
-            let Some(recorded) = self
-                .commits
-                .get(first.commit as usize)
-                .and_then(|c| chrono::DateTime::parse_from_rfc3339(&c.date).ok())
-                .map(|d| d.date_naive())
-            else {
+            let Some(recorded) = self.commits.get(first.commit as usize).and_then(Commit::not_before) else {
                 continue;
             };
             for e in entries {
@@ -135,13 +147,34 @@ impl History {
 pub enum AuditError {
     NotGit(String),
     Git(git2::Error),
+    /// An object the history needs is missing or corrupt: a set-up problem (exit 2), never a
+    /// finding against a person.
+    Damaged {
+        object: String,
+        path: String,
+        commit: String,
+        detail: String,
+    },
 }
 
 impl std::fmt::Display for AuditError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             AuditError::NotGit(m) => write!(f, "{m}"),
-            AuditError::Git(e) => write!(f, "cannot read the git history: {}", e.message()),
+            AuditError::Git(e) => write!(
+                f,
+                "cannot read the git history: {} (the repository may be damaged: run git fsck)",
+                e.message()
+            ),
+            AuditError::Damaged {
+                object,
+                path,
+                commit,
+                detail,
+            } => write!(
+                f,
+                "the git repository is damaged: object {object} ({path} as of commit {commit}) cannot be read ({detail}). Nothing was audited. Run git fsck to see what is missing, and restore the repository from a good clone or backup"
+            ),
         }
     }
 }
@@ -269,23 +302,35 @@ struct Versions {
 }
 
 impl Versions {
-    fn flat(&mut self, git: &Repository, path: &str, oid: Oid) -> Flat {
+    fn flat(&mut self, git: &Repository, path: &str, oid: Oid) -> Result<Flat, Unreadable> {
         if oid.is_zero() {
-            return Flat::default();
+            return Ok(Flat::default());
         }
         if self.seen.get(path).is_some_and(|(o, _)| *o == oid) {
-            return self.seen.remove(path).map(|(_, f)| f).unwrap_or_default();
+            return Ok(self.seen.remove(path).map(|(_, f)| f).unwrap_or_default());
         }
         match git.find_blob(oid) {
-            Ok(b) if b.size() <= 16 * 1024 * 1024 => flatten(b.content()),
-            Ok(_) => Flat {
+            Ok(b) if b.size() <= 16 * 1024 * 1024 => Ok(flatten(b.content())),
+            Ok(_) => Ok(Flat {
                 values: vec![("(file)".into(), "over the size limit".into())],
-            },
-            Err(_) => Flat {
-                values: vec![("(file)".into(), "missing from the repository".into())],
-            },
+            }),
+            // A version the repository should hold and cannot give: damage, not a change
+            // anyone made. Never turned into findings against whoever made the commit.
+            Err(e) => Err(Unreadable {
+                object: oid.to_string(),
+                path: format!("cases/{path}"),
+                detail: e.message().to_string(),
+            }),
         }
     }
+}
+
+/// An object of the repository that cannot be read.
+#[derive(Debug)]
+struct Unreadable {
+    object: String,
+    path: String,
+    detail: String,
 }
 
 /// Follows renames: old case id -> new case id.
@@ -392,9 +437,31 @@ fn walk(git: &Repository, prefix: &str, head: Oid, hide: Option<Oid>) -> Result<
     let mut metas: Vec<Commit> = Vec::with_capacity(listed.len());
     let mut by_case: HashMap<String, Vec<Version>> = HashMap::new();
     let mut alias: HashMap<String, String> = HashMap::new();
+    let mut clock = Vec::new();
     for (oid, changed) in listed {
-        metas.push(commit_meta(&git.find_commit(oid)?));
+        let commit = git.find_commit(oid)?;
+        metas.push(commit_meta(&commit));
         let index = metas.len() - 1;
+        let author_time = commit.author().when().seconds();
+        if let Some(first) = changed.first()
+            && author_time < metas[index].parents_committed
+        {
+            let parent_day = chrono::DateTime::from_timestamp(metas[index].parents_committed, 0)
+                .map(|d| d.date_naive().to_string())
+                .unwrap_or_default();
+            clock.push(Tamper {
+                case: resolve(&alias, &first.path),
+                rule: "AUDIT-CLOCK".into(),
+                commit: index as u32,
+                earlier: None,
+                path: format!("cases/{}", first.path),
+                message: format!(
+                    "the commit's author date ({}) is earlier than its parent commit ({parent_day}): its date was set back, or it was rebased or cherry-picked (then this is expected); {} case file(s) changed",
+                    metas[index].date.get(..10).unwrap_or(&metas[index].date),
+                    changed.len()
+                ),
+            });
+        }
         for (kind, c) in classify(git, changed) {
             let id = resolve(&alias, &c.path);
             if let Kind::Renamed(from) = &kind {
@@ -420,7 +487,7 @@ fn walk(git: &Repository, prefix: &str, head: Oid, hide: Option<Oid>) -> Result<
     }
     // Second pass: each case's versions, in parallel, each thread with its own handle.
     use rayon::prelude::*;
-    let mut tampering = Vec::new();
+    let mut tampering = clock;
     let git_dir = git.path().to_path_buf();
     let cases: HashMap<String, Vec<Entry>> = by_case
         .into_par_iter()
@@ -428,18 +495,32 @@ fn walk(git: &Repository, prefix: &str, head: Oid, hide: Option<Oid>) -> Result<
             || Repository::open(&git_dir).ok(),
             |repo, (id, versions)| {
                 let Some(repo) = repo.as_ref() else {
-                    return (id, (Vec::new(), Vec::new()));
+                    return Err((
+                        Unreadable {
+                            object: String::new(),
+                            path: String::new(),
+                            detail: format!("{} cannot be opened", git_dir.display()),
+                        },
+                        0,
+                    ));
                 };
                 let mut vs = Versions { seen: HashMap::new() };
                 let mut audit = Audit::default();
-                let entries: Vec<Entry> = versions
-                    .into_iter()
-                    .map(|v| entry(repo, &mut vs, &mut audit, &id, v))
-                    .collect();
-                (id, (entries, audit.found))
+                let mut entries = Vec::with_capacity(versions.len());
+                for v in versions {
+                    let at = v.commit;
+                    entries.push(entry(repo, &mut vs, &mut audit, &id, v).map_err(|u| (u, at))?);
+                }
+                Ok((id, (entries, audit.found)))
             },
         )
-        .collect::<HashMap<String, (Vec<Entry>, Vec<Tamper>)>>()
+        .collect::<Result<HashMap<String, (Vec<Entry>, Vec<Tamper>)>, (Unreadable, usize)>>()
+        .map_err(|(u, at)| AuditError::Damaged {
+            object: u.object,
+            path: u.path,
+            commit: metas.get(at).map(|c| c.commit.clone()).unwrap_or_default(),
+            detail: u.detail,
+        })?
         .into_iter()
         .map(|(id, (entries, found))| {
             tampering.extend(found);
@@ -466,7 +547,7 @@ type Listed = (usize, Vec<(Oid, Vec<FileChange>)>);
 /// and the case files it changed, in commit order, so each commit's parent tree is the tree
 /// the previous step read. (libgit2 shares one cache of delta bases between threads, so more
 /// threads do not help here.) Returns how many commits were walked.
-fn tree_pass(git: &Repository, prefix: &str, head: Oid, hide: Option<Oid>) -> Result<Listed, git2::Error> {
+fn tree_pass(git: &Repository, prefix: &str, head: Oid, hide: Option<Oid>) -> Result<Listed, AuditError> {
     let mut revwalk = git.revwalk()?;
     revwalk.set_sorting(Sort::TOPOLOGICAL | Sort::TIME)?;
     revwalk.push(head)?;
@@ -477,7 +558,13 @@ fn tree_pass(git: &Repository, prefix: &str, head: Oid, hide: Option<Oid>) -> Re
     let mut trees = Trees::new(git.odb()?);
     let mut listed = Vec::new();
     for oid in &oids {
-        if let Some(changed) = commit_changes(git, &mut trees, prefix, *oid)? {
+        let changed = commit_changes(git, &mut trees, prefix, *oid).map_err(|e| AuditError::Damaged {
+            object: "(a tree or commit)".into(),
+            path: format!("{prefix}/"),
+            commit: oid.to_string(),
+            detail: e.message().to_string(),
+        })?;
+        if let Some(changed) = changed {
             listed.push((*oid, changed));
         }
     }
@@ -493,11 +580,20 @@ fn commit_meta(commit: &git2::Commit<'_>) -> Commit {
         email: String::from_utf8_lossy(author.email_bytes()).into_owned(),
         date: rfc3339(author.when()),
         message: message_text(commit).trim().to_string(),
+        committed: commit.time().seconds(),
+        parents_committed: commit.parents().map(|p| p.time().seconds()).max().unwrap_or(0),
     }
 }
 
-/// The case files one commit changed (for a merge: only where the file differs from every
-/// parent); `None` when it changed no case.
+/// The case files one commit changed; `None` when it changed no case.
+///
+/// A merge is judged file by file against its parents and their merge base: where every
+/// parent holds either the base's version or the merge's, the merge only brought the sides
+/// together (what each side did is listed at that side's own commits, as in `git log`).
+/// Anything else is the merge's own change, listed at the merge and audited like any other
+/// commit: an "evil merge" that takes an old version back (dropping an enquiry a side added),
+/// deletes a file a side added, or writes what neither side had. It is compared with the first
+/// parent that departs from both, and audited against every such parent (`also`).
 fn commit_changes(
     git: &Repository,
     trees: &mut Trees<'_>,
@@ -511,34 +607,80 @@ fn commit_changes(
         let tree = git.find_commit(p)?.tree_id();
         parent_cases.push(trees.subtree(tree, prefix)?);
     }
-    // No change under cases/ against some parent: nothing this commit did to a case
-    // (for a merge, the file histories come through that parent, as in `git log -- FILE`).
-    if parent_cases.contains(&new_cases) || (parent_cases.is_empty() && new_cases.is_none()) {
-        return Ok(None);
-    }
     let mut changed = Vec::new();
-    trees.diff(parent_cases.first().copied().flatten(), new_cases, &mut changed)?;
-    if parent_cases.len() > 1 {
-        let mut keep = Vec::with_capacity(changed.len());
-        for c in changed {
-            let mut same_as_other = false;
-            for other in parent_cases.iter().skip(1) {
-                let at = match other {
-                    Some(t) => trees.entry(*t, &c.path)?,
-                    None => None,
-                };
-                if at.unwrap_or(Oid::ZERO_SHA1) == c.new {
-                    same_as_other = true;
-                }
-            }
-            if !same_as_other {
-                keep.push(c);
-            }
+    if parent_cases.len() <= 1 {
+        if parent_cases.contains(&new_cases) || (parent_cases.is_empty() && new_cases.is_none()) {
+            return Ok(None);
         }
-        changed = keep;
+        trees.diff(parent_cases.first().copied().flatten(), new_cases, &mut changed)?;
+    } else {
+        changed = merge_changes(git, trees, prefix, &commit, new_cases, &parent_cases)?;
     }
     changed.retain(|c| c.path.ends_with(".toml"));
     Ok((!changed.is_empty()).then_some(changed))
+}
+
+/// A merge's own changes to case files (see [`commit_changes`]).
+fn merge_changes(
+    git: &Repository,
+    trees: &mut Trees<'_>,
+    prefix: &str,
+    commit: &git2::Commit<'_>,
+    new_cases: Option<Oid>,
+    parent_cases: &[Option<Oid>],
+) -> Result<Vec<FileChange>, git2::Error> {
+    // Every parent's cases/ the same as the result: nothing to see.
+    if parent_cases.iter().all(|p| *p == new_cases) {
+        return Ok(Vec::new());
+    }
+    let parents: Vec<Oid> = commit.parent_ids().collect();
+    let base_cases = match git.merge_base_many(&parents) {
+        Ok(b) => trees.subtree(git.find_commit(b)?.tree_id(), prefix)?,
+        // Unrelated histories: nothing in common.
+        Err(e) if e.code() == git2::ErrorCode::NotFound => None,
+        Err(e) => return Err(e),
+    };
+    // The files that differ from some parent.
+    let mut paths: std::collections::BTreeMap<String, (u32, u32)> = std::collections::BTreeMap::new();
+    for p in parent_cases {
+        let mut d = Vec::new();
+        trees.diff(*p, new_cases, &mut d)?;
+        for c in d {
+            paths.entry(c.path).or_insert((c.old_mode, c.new_mode));
+        }
+    }
+    let zero = Oid::ZERO_SHA1;
+    let at = |trees: &mut Trees<'_>, tree: Option<Oid>, path: &str| -> Result<Oid, git2::Error> {
+        Ok(match tree {
+            Some(t) => trees.entry(t, path)?.unwrap_or(zero),
+            None => zero,
+        })
+    };
+    let mut out = Vec::new();
+    for (path, (old_mode, new_mode)) in paths {
+        let result = at(trees, new_cases, &path)?;
+        let base = at(trees, base_cases, &path)?;
+        let mut departed = Vec::new();
+        for p in parent_cases {
+            let v = at(trees, *p, &path)?;
+            if v != base && v != result {
+                departed.push(v);
+            }
+        }
+        if departed.is_empty() {
+            continue;
+        }
+        let old = departed.remove(0);
+        out.push(FileChange {
+            path,
+            old,
+            new: result,
+            old_mode: if old.is_zero() { 0 } else { old_mode.max(0o100644) },
+            new_mode: if result.is_zero() { 0 } else { new_mode.max(0o100644) },
+            also: departed,
+        });
+    }
+    Ok(out)
 }
 
 /// The audit checks of one case's versions (newest first).
@@ -612,7 +754,7 @@ impl Audit {
                 );
             }
         }
-        for table in ["action", "review"] {
+        for table in ["action", "review", "reopened"] {
             let mut after = entries_of(new, table);
             for e in entries_of(old, table) {
                 match after.iter().position(|x| *x == e) {
@@ -625,10 +767,15 @@ impl Audit {
                             .filter(|p| p.starts_with("date=") || p.starts_with("kind=") || p.starts_with("by="))
                             .collect::<Vec<_>>()
                             .join(", ");
+                        let entry = match table {
+                            "action" => "an enquiry ([[action]])",
+                            "review" => "a review ([[review]])",
+                            _ => "a reopening ([[reopened]])",
+                        };
                         flag(
                             "AUDIT-REWRITTEN",
                             format!(
-                                "an {table} recorded earlier was changed or removed ({what}): the log is appended to, not rewritten"
+                                "{entry} recorded earlier was changed or removed ({what}): the record is appended to, not rewritten"
                             ),
                         );
                     }
@@ -638,14 +785,14 @@ impl Audit {
     }
 }
 
-fn entry(git: &Repository, vs: &mut Versions, audit: &mut Audit, id: &str, v: Version) -> Entry {
+fn entry(git: &Repository, vs: &mut Versions, audit: &mut Audit, id: &str, v: Version) -> Result<Entry, Unreadable> {
     let c = v.change;
     let old_path = match &v.kind {
         Kind::Renamed(p) => p.clone(),
         _ => c.path.clone(),
     };
-    let old_flat = vs.flat(git, &old_path, c.old);
-    let new_flat = vs.flat(git, &c.path, c.new);
+    let old_flat = vs.flat(git, &old_path, c.old)?;
+    let new_flat = vs.flat(git, &c.path, c.new)?;
     let mut changes = match v.kind {
         Kind::Added => diff::diff(None, Some(&new_flat)),
         Kind::Deleted => diff::diff(Some(&old_flat), None),
@@ -687,12 +834,26 @@ fn entry(git: &Repository, vs: &mut Versions, audit: &mut Audit, id: &str, v: Ve
         &old_flat,
         &new_flat,
     );
+    // A merge's own change is audited against every parent it departs from.
+    if !c.new.is_zero() {
+        for other in c.also.iter().filter(|o| !o.is_zero()) {
+            let other_flat = Versions { seen: HashMap::new() }.flat(git, &old_path, *other)?;
+            audit.check(
+                id,
+                v.commit as u32,
+                &format!("cases/{}", c.path),
+                &Kind::Modified,
+                &other_flat,
+                &new_flat,
+            );
+        }
+    }
     vs.seen.insert(old_path, (c.old, old_flat));
-    Entry {
+    Ok(Entry {
         commit: v.commit as u32,
         path: format!("cases/{}", c.path),
         changes,
-    }
+    })
 }
 
 /// A commit's message as text: UTF-8 as git writes it; Latin-1 where the commit says so (an
@@ -809,7 +970,10 @@ pub fn head(root: &Path) -> Option<Oid> {
 }
 
 /// `cme check --audit`: what the git history shows that a record's history should not.
-pub fn findings(root: &Path) -> Result<Vec<crate::diagnostic::Diagnostic>, String> {
+pub fn findings(
+    root: &Path,
+    settings: &crate::config::AuditSettings,
+) -> Result<Vec<crate::diagnostic::Diagnostic>, String> {
     let head = head(root).ok_or_else(|| {
         format!(
             "--audit reads the git history, and {} is not a git repository with commits",
@@ -818,6 +982,9 @@ pub fn findings(root: &Path) -> Result<Vec<crate::diagnostic::Diagnostic>, Strin
     })?;
     let h = history(root, head).map_err(|e| e.to_string())?;
     let mut found = h.tampering.clone();
+    if settings.require_signed {
+        found.extend(unsigned(root, &h, settings)?);
+    }
     // In a shallow clone the first commit seen is not the one that recorded a case.
     if git2::Repository::discover(root).is_ok_and(|g| g.is_shallow()) {
         eprintln!(
@@ -842,13 +1009,94 @@ pub fn findings(root: &Path) -> Result<Vec<crate::diagnostic::Diagnostic>, Strin
                 line: 1,
                 column: 1,
                 case: Some(t.case.clone()),
-                severity: crate::pack::Severity::Error,
+                severity: if t.rule == "AUDIT-CLOCK" {
+                    crate::pack::Severity::Warning
+                } else {
+                    crate::pack::Severity::Error
+                },
                 rule: t.rule.clone(),
                 message: format!("{} ({}{earlier})", t.message, who(t.commit)),
                 policy_ref: None,
-                hint: Some("history is appended to, never rewritten: restore what the commit changed, and record corrections as new entries (or a reopening)".into()),
+                hint: Some(match t.rule.as_str() {
+                    "AUDIT-CLOCK" => "ask who made the commit why its date is earlier than the commit before it; keep the branch protected so that every push is audited".into(),
+                    "AUDIT-UNSIGNED" => "commits to cases/ must be signed (git commit -S) with a key in the allowed signers file; have the change signed by a current officer".into(),
+                    _ => "history is appended to, never rewritten: restore what the commit changed, and record corrections as new entries (or a reopening)".into(),
+                }),
                 span: None,
             }
         })
         .collect())
+}
+
+/// `AUDIT-UNSIGNED`: each commit that changed a case file and does not carry a good signature
+/// (`git log %G?` is `G`), checked against the allowed-signers file `cme.toml` names.
+fn unsigned(root: &Path, h: &History, settings: &crate::config::AuditSettings) -> Result<Vec<Tamper>, String> {
+    use std::io::Write;
+    let mut cmd = std::process::Command::new("git");
+    cmd.arg("-C").arg(root).args(["-c", "log.showSignature=false"]);
+    if let Some(file) = &settings.allowed_signers {
+        let path = root.join(file);
+        if !path.is_file() {
+            return Err(format!(
+                "cme.toml names the allowed signers file {file}, and there is no such file: signatures cannot be checked"
+            ));
+        }
+        cmd.arg("-c")
+            .arg(format!("gpg.ssh.allowedSignersFile={}", path.display()));
+    }
+    cmd.args(["log", "--no-walk=unsorted", "--stdin", "--format=%H %G?"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("[audit] require_signed needs git to check signatures, and git cannot be run: {e}"))?;
+    {
+        let mut stdin = child.stdin.take().ok_or("git's input could not be opened")?;
+        let ids: String = h.commits.iter().map(|c| format!("{}\n", c.commit)).collect();
+        // git reads everything before it writes much; a large list is written from a thread.
+        let writer = std::thread::spawn(move || stdin.write_all(ids.as_bytes()));
+        let out = child.wait_with_output().map_err(|e| e.to_string())?;
+        let _ = writer.join();
+        if !out.status.success() {
+            return Err("git could not check the commits' signatures".into());
+        }
+        let status: HashMap<&str, &str> = std::str::from_utf8(&out.stdout)
+            .unwrap_or("")
+            .lines()
+            .filter_map(|l| l.split_once(' '))
+            .collect();
+        let mut found = Vec::new();
+        let first_case: HashMap<u32, (&String, &Entry)> = h
+            .cases
+            .iter()
+            .flat_map(|(id, es)| es.iter().map(move |e| (e.commit, (id, e))))
+            .collect();
+        for (i, c) in h.commits.iter().enumerate() {
+            let s = status.get(c.commit.as_str()).copied().unwrap_or("N");
+            if s == "G" {
+                continue;
+            }
+            let Some((id, e)) = first_case.get(&(i as u32)) else {
+                continue;
+            };
+            let what = match s {
+                "N" => "carries no signature",
+                "B" => "carries a bad signature",
+                "U" => "is signed by a key not in the allowed signers file",
+                "X" | "Y" => "is signed with an expired signature or key",
+                "R" => "is signed with a revoked key",
+                _ => "carries a signature that cannot be checked",
+            };
+            found.push(Tamper {
+                case: (*id).clone(),
+                rule: "AUDIT-UNSIGNED".into(),
+                commit: i as u32,
+                earlier: None,
+                path: e.path.clone(),
+                message: format!("the commit that changed this case {what}"),
+            });
+        }
+        Ok(found)
+    }
 }

@@ -18,6 +18,9 @@ pub struct FileChange {
     pub new: Oid,
     pub old_mode: u32,
     pub new_mode: u32,
+    /// For a merge's own change: the file in the other parents that the merge also departs
+    /// from (each is audited against the result too).
+    pub also: Vec<Oid>,
 }
 
 struct Entry<'a> {
@@ -216,6 +219,7 @@ impl<'r> Trees<'r> {
                             new: zero,
                             old_mode: e.mode_num(),
                             new_mode: 0,
+                            also: Vec::new(),
                         });
                     }
                 }
@@ -232,6 +236,7 @@ impl<'r> Trees<'r> {
                             new: oid,
                             old_mode: 0,
                             new_mode: e.mode_num(),
+                            also: Vec::new(),
                         });
                     }
                 }
@@ -255,6 +260,7 @@ impl<'r> Trees<'r> {
                             new: oy,
                             old_mode: x.mode_num(),
                             new_mode: y.mode_num(),
+                            also: Vec::new(),
                         }),
                         (true, false) => {
                             descend.push((Some(ox), None, path(x.name)));
@@ -264,6 +270,7 @@ impl<'r> Trees<'r> {
                                 new: oy,
                                 old_mode: 0,
                                 new_mode: y.mode_num(),
+                                also: Vec::new(),
                             });
                         }
                         (false, true) => {
@@ -273,6 +280,7 @@ impl<'r> Trees<'r> {
                                 new: zero,
                                 old_mode: x.mode_num(),
                                 new_mode: 0,
+                                also: Vec::new(),
                             });
                             descend.push((None, Some(oy), path(y.name)));
                         }

@@ -5,7 +5,7 @@ use super::*;
 use serde_json::Value;
 
 /// Commits everything as `who`, at a fixed date (so tests do not depend on the clock).
-fn commit(dir: &Path, who: &str, date: &str, message: &str) {
+pub(crate) fn commit(dir: &Path, who: &str, date: &str, message: &str) {
     git(dir, &["add", "-A"]);
     let o = std::process::Command::new("git")
         .current_dir(dir)
@@ -26,14 +26,14 @@ fn commit(dir: &Path, who: &str, date: &str, message: &str) {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
-fn git_repo() -> tempfile::TempDir {
+pub(crate) fn git_repo() -> tempfile::TempDir {
     let repo = empty_repo("manchester");
     git(repo.path(), &["init", "-q", "--initial-branch=main"]);
     commit(repo.path(), "Admin", "2026-08-01", "Set up");
     repo
 }
 
-fn history(repo: &Path, id: &str) -> Vec<Value> {
+pub(crate) fn history(repo: &Path, id: &str) -> Vec<Value> {
     history_by(repo, id, None)
 }
 
@@ -58,7 +58,7 @@ fn history_by(repo: &Path, id: &str, pass: Option<&str>) -> Vec<Value> {
         .clone()
 }
 
-fn changes(entry: &Value) -> Vec<String> {
+pub(crate) fn changes(entry: &Value) -> Vec<String> {
     entry["changes"]
         .as_array()
         .unwrap()
@@ -370,7 +370,7 @@ fn generate_makes_a_valid_repository_deterministically() {
     assert_eq!(compared, 60);
 }
 
-fn audit(repo: &Path) -> (i32, Vec<Value>) {
+pub(crate) fn audit(repo: &Path) -> (i32, Vec<Value>) {
     let (code, json) = check_json(repo, &["--audit"]);
     let found: Vec<Value> = json["diagnostics"]
         .as_array()

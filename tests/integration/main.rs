@@ -1,6 +1,7 @@
 //! One integration-test binary, a module per command. Tests drive the real `cme` binary
 //! against real repositories made in temporary directories.
 
+mod audit;
 mod browser;
 mod check;
 mod demo;
