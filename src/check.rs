@@ -242,3 +242,94 @@ fn open_duplicates(repo: &Repo, files: &[CaseFile], others: &[Identity]) -> Hash
     }
     out
 }
+
+/// What changed between a base revision and HEAD, as `--changed-since` sees it.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Changed {
+    /// The set-up changed (`cme.toml`, `policy/`, `templates/`): every record must be checked
+    /// again; the reason says which.
+    Everything(String),
+    /// Only these case files (relative to the repository) changed.
+    Files(Vec<String>),
+    /// Nothing that a check looks at changed.
+    Nothing,
+}
+
+/// The files changed on HEAD's side since it left `base` (`git diff base...HEAD`), for CI on
+/// a pull request: a change to `cme.toml` (an officer removed who still has cases), to
+/// `policy/` (a pack setting) or to `templates/` can break every record, so it asks for the
+/// whole check; otherwise only the changed case files are checked.
+pub fn changed_since(root: &std::path::Path, base: &str) -> Result<Changed, String> {
+    let git = git2::Repository::discover(root).map_err(|_| {
+        format!(
+            "--changed-since needs a git repository; {} is not in one",
+            root.display()
+        )
+    })?;
+    let head = git
+        .head()
+        .and_then(|h| h.peel_to_commit())
+        .map_err(|e| format!("cannot read HEAD: {}", e.message()))?;
+    let base_commit = git
+        .revparse_single(base)
+        .and_then(|o| o.peel_to_commit())
+        .map_err(|_| {
+            format!("\"{base}\" is not a commit or branch of this repository (fetch it first, with the full history)")
+        })?;
+    let fork = git
+        .merge_base(base_commit.id(), head.id())
+        .map_err(|_| format!("{base} and HEAD have no commit in common"))?;
+    let old = git
+        .find_commit(fork)
+        .and_then(|c| c.tree())
+        .map_err(|e| e.message().to_string())?;
+    let new = head.tree().map_err(|e| e.message().to_string())?;
+    let diff = git
+        .diff_tree_to_tree(Some(&old), Some(&new), None)
+        .map_err(|e| e.message().to_string())?;
+    // Paths are the git repository's; the case repository may be a folder inside it.
+    let sub = git
+        .workdir()
+        .and_then(|w| {
+            std::fs::canonicalize(root)
+                .ok()?
+                .strip_prefix(std::fs::canonicalize(w).ok()?)
+                .ok()
+                .map(|p| p.to_string_lossy().replace('\\', "/"))
+        })
+        .unwrap_or_default();
+    let prefix = if sub.is_empty() {
+        String::new()
+    } else {
+        format!("{sub}/")
+    };
+    let mut files = Vec::new();
+    let mut setup = Vec::new();
+    for d in diff.deltas() {
+        for f in [d.old_file().path(), d.new_file().path()].into_iter().flatten() {
+            let Some(rel) = f.to_str().and_then(|p| p.strip_prefix(prefix.as_str())) else {
+                continue;
+            };
+            if rel == crate::config::FILE || rel.starts_with("policy/") || rel.starts_with("templates/") {
+                setup.push(rel.to_string());
+            } else if rel.starts_with("cases/") && rel.ends_with(".toml") && !files.contains(&rel.to_string()) {
+                files.push(rel.to_string());
+            }
+        }
+    }
+    setup.sort();
+    setup.dedup();
+    Ok(if !setup.is_empty() {
+        let shown: Vec<&str> = setup.iter().take(3).map(String::as_str).collect();
+        let more = if setup.len() > 3 {
+            format!(" and {} more", setup.len() - 3)
+        } else {
+            String::new()
+        };
+        Changed::Everything(format!("{}{more} changed", shown.join(", ")))
+    } else if files.is_empty() {
+        Changed::Nothing
+    } else {
+        Changed::Files(files)
+    })
+}

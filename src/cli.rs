@@ -35,6 +35,11 @@ pub enum Command {
         /// a reopening, no closure dated before the case was recorded, no enquiry rewritten.
         #[arg(long)]
         audit: bool,
+        /// Check what changed since this branch or commit (`git diff REV...HEAD`, for CI on a
+        /// pull request): the changed case files, or every case when cme.toml, policy/ or
+        /// templates/ changed. Says so when there is nothing to check.
+        #[arg(long, value_name = "REV", conflicts_with = "files")]
+        changed_since: Option<String>,
         /// Case files to check (e.g. those a commit changed); default: every file under cases/.
         files: Vec<PathBuf>,
     },

@@ -136,7 +136,11 @@ pub fn render_diagnostics(report: &CheckReport, out: &mut dyn WriteColor) -> io:
     let mut files = SimpleFiles::new();
     let mut ids = BTreeMap::new();
     for (path, src) in &report.sources {
-        ids.insert(path.clone(), files.add(path.clone(), src.text.as_str()));
+        let text = crate::source::printable_same_width(src.text.as_str()).into_owned();
+        ids.insert(
+            path.clone(),
+            files.add(crate::source::printable(path).into_owned(), text),
+        );
     }
     let config = term::Config::default();
     for d in &report.diagnostics {
@@ -148,13 +152,14 @@ pub fn render_diagnostics(report: &CheckReport, out: &mut dyn WriteColor) -> io:
             }
         }
         if let Some(h) = &d.hint {
-            notes.push(format!("hint: {h}"));
+            notes.push(format!("hint: {}", crate::source::printable(h)));
         }
+        let message = crate::source::printable(&d.message);
         let base = match d.severity {
             Severity::Error => Report::error(),
             Severity::Warning => Report::warning(),
         };
-        let mut rep = base.with_code(&d.rule).with_message(&d.message).with_notes(notes);
+        let mut rep = base.with_code(&d.rule).with_message(message.as_ref()).with_notes(notes);
         match (ids.get(&d.file), &d.span) {
             (Some(id), Some(span)) => {
                 rep = rep.with_labels(vec![Label::primary(*id, span.clone())]);
@@ -165,8 +170,8 @@ pub fn render_diagnostics(report: &CheckReport, out: &mut dyn WriteColor) -> io:
                         "{}[{}]: {}\n  --> {}:{}:{}",
                         d.severity.as_str(),
                         d.rule,
-                        d.message,
-                        d.file,
+                        message,
+                        crate::source::printable(&d.file),
                         d.line,
                         d.column
                     )?;
@@ -181,7 +186,13 @@ pub fn render_diagnostics(report: &CheckReport, out: &mut dyn WriteColor) -> io:
                 if let Some(head) = lines.next() {
                     writeln!(out, "{head}")?;
                 }
-                writeln!(out, "  --> {}:{}:{}", d.file, d.line, d.column)?;
+                writeln!(
+                    out,
+                    "  --> {}:{}:{}",
+                    crate::source::printable(&d.file),
+                    d.line,
+                    d.column
+                )?;
                 for l in lines {
                     writeln!(out, "{l}")?;
                 }

@@ -135,7 +135,14 @@ impl Store {
     /// Reads at most `max` bytes of a file; a larger file, or a symbolic link, is refused.
     pub fn read(&self, rel: &str, max: u64) -> io::Result<Vec<u8>> {
         match self {
-            Store::Dir(root) => read_limited(&root.join(rel), max),
+            Store::Dir(root) => {
+                // Case files come from the walk of cases/, which follows no link; any other
+                // file (cme.toml, the pack, the calendar) must not lead out of the repository.
+                if !rel.starts_with("cases/") {
+                    inside_repository(root, rel)?;
+                }
+                read_limited(&root.join(rel), max)
+            }
             Store::Commit { git, files, commit } => {
                 let (oid, mode) = files
                     .get(rel)
@@ -414,6 +421,31 @@ fn normalise(p: &Path) -> PathBuf {
 }
 
 /// Reads at most `max` bytes; a larger file is refused without reading it whole.
+/// The folder files must stay inside: the git working tree that holds `root` (its files are
+/// committed with it), or `root` itself outside git; made canonical.
+pub fn boundary(root: &Path) -> io::Result<PathBuf> {
+    let top = git2::Repository::discover(root)
+        .ok()
+        .and_then(|g| g.workdir().map(Path::to_path_buf))
+        .unwrap_or_else(|| root.to_path_buf());
+    fs::canonicalize(top)
+}
+
+/// Refuses a file whose path passes through a symbolic link leading out of the repository.
+fn inside_repository(root: &Path, rel: &str) -> io::Result<()> {
+    let (Ok(real_root), Ok(real)) = (boundary(root), fs::canonicalize(root.join(rel))) else {
+        // Missing: the read says so.
+        return Ok(());
+    };
+    if !real.starts_with(&real_root) {
+        return Err(io::Error::other(format!(
+            "leads through a symbolic link to {}, outside the repository, which cme does not follow",
+            real.display()
+        )));
+    }
+    Ok(())
+}
+
 pub fn read_limited(path: &Path, max: u64) -> io::Result<Vec<u8>> {
     let meta = fs::symlink_metadata(path)?;
     if meta.file_type().is_symlink() {
@@ -553,6 +585,10 @@ pub fn case_paths(root: &Path) -> (Vec<String>, Vec<(String, Finding)>) {
     let mut paths = Vec::new();
     let mut problems = Vec::new();
     let dir = root.join("cases");
+    if fs::symlink_metadata(&dir).is_ok_and(|m| m.file_type().is_symlink()) {
+        problems.push(("cases".into(), symlink_finding()));
+        return (paths, problems);
+    }
     if !dir.is_dir() {
         return (paths, problems);
     }

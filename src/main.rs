@@ -295,11 +295,36 @@ fn run(cli: &Cli, today: chrono::NaiveDate) -> std::io::Result<ExitCode> {
             }
             Ok(code)
         }
-        Command::Check { format, files, audit } => {
-            let selection = if files.is_empty() {
-                Selection::All
-            } else {
-                Selection::Files(files.clone())
+        Command::Check {
+            format,
+            files,
+            audit,
+            changed_since,
+        } => {
+            let selection = match changed_since {
+                Some(base) => match check::changed_since(&repo.root, base) {
+                    Ok(check::Changed::Everything(why)) => {
+                        eprintln!("note: {why} since {base}: checking every case");
+                        Selection::All
+                    }
+                    Ok(check::Changed::Files(f)) => {
+                        eprintln!("note: checking the {} case file(s) changed since {base}", f.len());
+                        Selection::Files(f.iter().map(|p| repo.root.join(p)).collect())
+                    }
+                    Ok(check::Changed::Nothing) if !*audit => {
+                        eprintln!(
+                            "note: no case file, cme.toml, policy/ or templates/ changed since {base}: nothing to check"
+                        );
+                        return Ok(ExitCode::SUCCESS);
+                    }
+                    Ok(check::Changed::Nothing) => Selection::Files(Vec::new()),
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        return Ok(ExitCode::from(2));
+                    }
+                },
+                None if files.is_empty() => Selection::All,
+                None => Selection::Files(files.clone()),
             };
             let mut notes = Vec::new();
             let mut report = check::run(&repo, today, &selection, &mut notes);
@@ -582,12 +607,21 @@ fn history(cli: &Cli, repo: &Repo, format: Format, case: &str) -> std::io::Resul
             if entries.is_empty() {
                 writeln!(out, "(the file has not been committed yet)")?;
             }
+            // Authors, messages and old values come from git, where anyone could have written
+            // anything: control characters are shown escaped.
+            use cme::source::printable;
             for (commit, e) in &entries {
                 let short = &commit.commit[..commit.commit.len().min(10)];
-                writeln!(out, "\n{}  {} <{}>  {short}", commit.date, commit.author, commit.email)?;
-                writeln!(out, "    {}", commit.message.lines().next().unwrap_or(""))?;
+                writeln!(
+                    out,
+                    "\n{}  {} <{}>  {short}",
+                    commit.date,
+                    printable(&commit.author),
+                    printable(&commit.email)
+                )?;
+                writeln!(out, "    {}", printable(commit.message.lines().next().unwrap_or("")))?;
                 for c in &e.changes {
-                    writeln!(out, "    - {c}")?;
+                    writeln!(out, "    - {}", printable(&c.to_string()))?;
                 }
             }
         }
@@ -604,14 +638,28 @@ fn stats(
 ) -> std::io::Result<ExitCode> {
     let (paths, _) = repo.store.case_paths();
     let files = cme::load::read_many(repo, &paths);
-    let cases: Vec<&cme::model::Case> = files.iter().filter_map(|f| f.case.as_ref()).collect();
+    let report = check::check_files(repo, today, &files, &paths);
+    let (cases, left_out) = cme::stats::countable(&files, &report);
     let to = to.unwrap_or(today);
     let from = from.unwrap_or_else(|| cases.iter().map(|c| c.referral.received).min().unwrap_or(to).min(to));
     if from > to {
         eprintln!("error: --from {from} is after --to {to}");
         return Ok(ExitCode::from(2));
     }
-    let st = cme::stats::compute(&repo.pack, &repo.calendar, &cases, from, to);
+    let st = cme::stats::Stats {
+        left_out,
+        ..cme::stats::compute(&repo.pack, &repo.calendar, &cases, from, to)
+    };
+    if left_out > 0 {
+        let (files, are) = if left_out == 1 {
+            ("file", "is")
+        } else {
+            ("files", "are")
+        };
+        eprintln!(
+            "note: {left_out} case {files} failing validation {are} left out of the figures (cme check shows why)"
+        );
+    }
     let mut out = std::io::stdout().lock();
     match format {
         Format::Json => {

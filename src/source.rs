@@ -68,3 +68,64 @@ mod tests {
         assert_eq!(f.line_span(2), 6..17);
     }
 }
+
+/// Characters a terminal acts on rather than shows: the C0 controls but tab, line feed and
+/// carriage return (ESC starts the sequences that recolour, move or retitle a terminal),
+/// DEL and the C1 controls. (Right-to-left text and its marks are text: the site isolates
+/// it.)
+pub fn is_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// Text for a terminal: each control character written as an escape (`\u{1b}`), so a record
+/// or a commit message cannot act on the officer's terminal.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.chars()
+            .map(|c| {
+                if is_control(c) {
+                    format!("\\u{{{:x}}}", c as u32)
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
+/// The same text with each control character replaced by as many `?` as it takes bytes, so
+/// that byte offsets (spans) still point at the same places.
+pub fn printable_same_width(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.chars()
+            .map(|c| {
+                if is_control(c) {
+                    "?".repeat(c.len_utf8())
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod control_tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_shown_escaped_and_spans_still_fit() {
+        let hostile = "Ava\u{1b}[2J\u{7}\u{9b}x";
+        assert_eq!(printable(hostile), "Ava\\u{1b}[2J\\u{7}\\u{9b}x");
+        let same = printable_same_width(hostile);
+        assert_eq!(same.len(), hostile.len());
+        assert!(!same.chars().any(is_control));
+        assert_eq!(printable("line one\n\tline two"), "line one\n\tline two");
+    }
+}

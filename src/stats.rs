@@ -24,6 +24,9 @@ pub struct Stats {
     pub by_reason: Vec<Count>,
     pub by_vulnerability: Vec<Count>,
     pub schools: Vec<SchoolCompliance>,
+    /// Case files left out of every figure because they fail validation (or cannot be
+    /// read): a record the check refuses is not counted as if it were right.
+    pub left_out: usize,
 }
 
 /// The figures for one period.
@@ -251,7 +254,29 @@ pub fn compute(pack: &Pack, cal: &Calendar, cases: &[&Case], from: NaiveDate, to
         by_reason,
         by_vulnerability,
         schools: schools(pack, cal, cases, from, to),
+        left_out: 0,
     }
+}
+
+/// The cases the figures count: those whose files decode and pass validation (no errors in
+/// `report`), and how many files were left out.
+pub fn countable<'a>(
+    files: &'a [crate::load::CaseFile],
+    report: &crate::diagnostic::CheckReport,
+) -> (Vec<&'a Case>, usize) {
+    let failing: std::collections::HashSet<&str> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == crate::pack::Severity::Error)
+        .map(|d| d.file.as_str())
+        .collect();
+    let cases: Vec<&Case> = files
+        .iter()
+        .filter(|f| !failing.contains(f.source.path.as_str()))
+        .filter_map(|f| f.case.as_ref())
+        .collect();
+    let left_out = files.len() - cases.len();
+    (cases, left_out)
 }
 
 fn schools(pack: &Pack, cal: &Calendar, cases: &[&Case], from: NaiveDate, to: NaiveDate) -> Vec<SchoolCompliance> {

@@ -89,9 +89,8 @@ pub fn changes(git: &Repository, prefix: &str, head: Oid, hide: Option<Oid>) -> 
     let mut out = Vec::with_capacity(commits.len());
     for (oid, changed) in commits {
         if merges.contains(&oid) {
-            match super::commit_changes(git, &mut trees, prefix, oid).ok()? {
-                Some(c) => out.push((oid, c)),
-                None => {}
+            if let Some(c) = super::commit_changes(git, &mut trees, prefix, oid).ok()? {
+                out.push((oid, c));
             }
         } else if !changed.is_empty() {
             out.push((oid, changed));

@@ -12,15 +12,21 @@ pub struct InitArgs {
 }
 
 const HOOK: &str = r#"#!/bin/sh
-# Installed by cme init: checks the case files this commit adds or changes, and refuses the
-# commit if any breaks the authority's policy. (It checks the files as they are on disk.)
+# Installed by cme init: checks what this commit changes, and refuses the commit if a record
+# breaks the authority's policy. A change to cme.toml, policy/ or templates/ can break any
+# record, so then every case is checked. (Files are checked as they are on disk.)
+staged=$(git diff --cached --name-only --diff-filter=ACMRD)
+if printf '%s\n' "$staged" | grep -qE '^(cme\.toml|policy/|templates/)'; then
+  exec cme check
+fi
 files=$(git diff --cached --name-only --diff-filter=ACMR -- 'cases/*.toml' 'cases/**/*.toml')
 [ -z "$files" ] && exit 0
 exec cme check $files
 "#;
 
 const GITHUB: &str = r#"# Checks every change to the case records against the authority's policy.
-# Set the repository variable CME_GIT_URL to where your council keeps cme's source.
+# Set the repository variable CME_GIT_URL to where your council keeps cme's source, and
+# protect the default branch (Settings > Branches): its pushes are also audited.
 name: cme check
 on: [push, pull_request]
 jobs:
@@ -32,25 +38,33 @@ jobs:
           fetch-depth: 0
       - uses: dtolnay/rust-toolchain@stable
       - run: cargo install --locked --git "${{ vars.CME_GIT_URL }}" cme
-      - name: Check the changed case files (every file on a push to main)
+      # A pull request: the case files it changes, or every case when it changes cme.toml,
+      # policy/ or templates/ (cme says which, and says so when there is nothing to check).
+      - name: Check the records
         run: |
           if [ "${{ github.event_name }}" = "pull_request" ]; then
-            files=$(git diff --name-only "origin/${{ github.base_ref }}"...HEAD -- 'cases/*.toml' 'cases/**/*.toml')
-            [ -z "$files" ] && exit 0
-            cme check --format github $files
+            cme check --format github --changed-since "origin/${{ github.base_ref }}"
           else
             cme check --format github
           fi
+      # The history: no case deleted, no enquiry rewritten, no closure backdated.
+      - name: Audit the history
+        if: github.event_name == 'pull_request' || github.ref == format('refs/heads/{0}', github.event.repository.default_branch)
+        run: cme check --audit --format github
 "#;
 
-const GITLAB: &str = r#"# Checks every change to the case records against the authority's policy.
+const GITLAB: &str = r#"# Checks every change to the case records against the authority's policy, and audits
+# the history on the default branch (protect it: Settings > Repository > Protected branches).
 # Set the CI/CD variable CME_GIT_URL to where your council keeps cme's source.
 cme-check:
   image: rust:latest
+  variables:
+    GIT_DEPTH: 0
   script:
     - cargo install --locked --git "$CME_GIT_URL" cme
     - cme check --format junit > cme-check.xml || status=$?
     - cme check --format json > cme-check.json || true
+    - if [ "$CI_COMMIT_BRANCH" = "$CI_DEFAULT_BRANCH" ] || [ -n "$CI_MERGE_REQUEST_IID" ]; then cme check --audit || status=$?; fi
     - exit ${status:-0}
   artifacts:
     when: always

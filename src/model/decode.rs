@@ -142,6 +142,19 @@ impl Decoder {
                 self.problem(path, v.span(), format!("`{key}` must not be empty"), None);
                 None
             }
+            DeValue::String(s) if s.chars().any(crate::source::is_control) => {
+                let c = s.chars().find(|c| crate::source::is_control(*c)).unwrap_or('\0');
+                self.problem(
+                    path,
+                    v.span(),
+                    format!(
+                        "`{key}` contains a control character (U+{:04X}), which can change what a terminal or page shows",
+                        c as u32
+                    ),
+                    Some("remove it: retype the text, or paste it as plain text".into()),
+                );
+                None
+            }
             DeValue::String(s) => Some(s.to_string()),
             _ => {
                 self.wrong_type(path, v, "text in quotes", "\"...\"");

@@ -225,14 +225,17 @@ impl Content {
             .collect();
         states.sort_by(|a, b| a.1.queue_key().cmp(&b.1.queue_key()));
         timing("build: states computed", t);
-        let cases: Vec<&Case> = files.iter().filter_map(|f| f.case.as_ref()).collect();
+        let (cases, left_out) = stats::countable(&files, &report);
         let from = cases
             .iter()
             .map(|c| c.referral.received)
             .min()
             .unwrap_or(today)
             .min(today);
-        let stats = stats::compute(&repo.pack, &repo.calendar, &cases, from, today);
+        let stats = stats::Stats {
+            left_out,
+            ..stats::compute(&repo.pack, &repo.calendar, &cases, from, today)
+        };
         timing("build: stats computed", t);
         let p = &repo.pack.pack;
         let review_warning = match (p.review_due, &p.review_rule) {

@@ -254,9 +254,14 @@ fn handle(mut stream: TcpStream, site: &Path, port: u16, version: &AtomicU64) {
 /// The site is built into a temporary folder only this user can read, removed on Ctrl-C,
 /// SIGTERM or SIGHUP.
 pub fn serve(root: &Path, port: u16, today: Option<NaiveDate>) -> io::Result<()> {
-    // tempfile makes the folder readable by this user only (0700).
     let tmp = tempfile::Builder::new().prefix("cme-serve-").tempdir()?;
     let tmp_path = tmp.path().to_path_buf();
+    // The site holds every case: readable by this user only.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&tmp_path, std::fs::Permissions::from_mode(0o700))?;
+    }
     let out = tmp_path.join("site");
     {
         let tmp_path = tmp_path.clone();

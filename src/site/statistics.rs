@@ -5,7 +5,8 @@ use super::*;
 
 /// One CSV cell, quoted when it must be (RFC 4180), and never read as a formula.
 pub(super) fn csv_cell(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
+    // A spreadsheet runs a cell that starts with one of these as a formula.
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
         s.to_string()
@@ -358,6 +359,7 @@ pub(super) fn stats_page(st: &Stats, below: u64) -> (Context, Vec<(String, Strin
     );
     c.insert("summary", &summary);
     c.insert("suppression_note", &note.trim());
+    c.insert("left_out", &st.left_out);
     c.insert("period_header", &period_header);
     c.insert("quarters", &quarter_rows);
     c.insert("month_header", &month_header);
@@ -430,5 +432,13 @@ mod tests {
         assert_eq!(csv_cell("a,b"), "\"a,b\"");
         assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_cell("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        for hostile in ["+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1", "\r=1"] {
+            let cell = csv_cell(hostile);
+            assert!(
+                cell.starts_with("'") || cell.starts_with("\"'"),
+                "{hostile:?} -> {cell:?}"
+            );
+        }
+        assert_eq!(csv_cell("12"), "12", "numbers are left as they are");
     }
 }

@@ -84,7 +84,7 @@ pub fn override_file(root: &Path, name: &str) -> Result<Option<Vec<u8>>, BuildEr
 
 /// Refuses a path that resolves (through symbolic links) to somewhere outside `root`.
 fn inside(root: &Path, path: &Path, rel: &str) -> Result<(), BuildError> {
-    let real_root = fs::canonicalize(root).map_err(|e| BuildError::Setup(format!("{}: {e}", root.display())))?;
+    let real_root = crate::load::boundary(root).map_err(|e| BuildError::Setup(format!("{}: {e}", root.display())))?;
     let real = fs::canonicalize(path).map_err(|e| BuildError::Setup(format!("{rel} cannot be read: {e}")))?;
     if !real.starts_with(&real_root) {
         return Err(BuildError::Setup(format!(

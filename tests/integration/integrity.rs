@@ -541,3 +541,288 @@ fn importing_a_ctf_twice_changes_nothing() {
     assert_eq!(files(), before);
     assert_eq!(git_ok(g.path(), &["rev-parse", "HEAD"]), head);
 }
+
+// 7. The CI that `cme init` writes.
+
+#[test]
+fn a_pull_request_that_changes_the_setup_checks_every_case() {
+    let g = GitRepo::new(true);
+    git_ok(g.path(), &["checkout", "-q", "-b", "feature"]);
+    let check = |g: &GitRepo| g.cme(&["check", "--changed-since", "main"]);
+    // Nothing that a check looks at: said, not silently passed.
+    write(g.path(), "README.md", "notes");
+    git_ok(g.path(), &["add", "-A"]);
+    git_ok(g.path(), &["commit", "-q", "-m", "Notes"]);
+    let o = check(&g);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("nothing to check"), "{}", stderr(&o));
+    // A case file: that file is checked.
+    write(g.path(), "cases/2026/EXC-2026-0002.toml", good_case("EXC-2026-0002"));
+    git_ok(g.path(), &["add", "-A"]);
+    git_ok(g.path(), &["commit", "-q", "-m", "Referral"]);
+    let o = check(&g);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("checking the 1 case file(s) changed since main"),
+        "{}",
+        stderr(&o)
+    );
+    // The officer who has the case removed from cme.toml: every case is checked, and fails.
+    let cfg = std::fs::read_to_string(g.path().join("cme.toml")).unwrap();
+    let without = cfg.replace(
+        "[[officer]]\nid = \"asmith\"\nname = \"Alex Smith\"\nrole = \"cme-officer\"\n",
+        "",
+    );
+    assert_ne!(cfg, without);
+    std::fs::write(g.path().join("cme.toml"), without).unwrap();
+    git_ok(g.path(), &["add", "-A"]);
+    git_ok(g.path(), &["commit", "-q", "-m", "Team changes"]);
+    let o = check(&g);
+    assert!(
+        stderr(&o).contains("cme.toml changed since main: checking every case"),
+        "{}",
+        stderr(&o)
+    );
+    assert_ne!(
+        o.status.code(),
+        Some(0),
+        "the records that name the officer fail: {}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains("EXC-2026-0001"), "{}", stdout(&o));
+}
+
+#[test]
+fn the_ci_init_writes_checks_the_setup_and_audits_the_protected_branch() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    let o = cme()
+        .args(["init"])
+        .arg(&repo)
+        .args([
+            "--pack",
+            "manchester",
+            "--authority",
+            "Test Borough Council",
+            "--code",
+            "TBC",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let github = std::fs::read_to_string(repo.join(".github/workflows/cme.yml")).unwrap();
+    assert!(github.contains("cme check --format github --changed-since"), "{github}");
+    assert!(github.contains("cme check --audit"), "{github}");
+    let gitlab = std::fs::read_to_string(repo.join(".gitlab-ci.yml")).unwrap();
+    assert!(gitlab.contains("cme check --audit"), "{gitlab}");
+    assert!(gitlab.contains("GIT_DEPTH: 0"), "the audit needs the whole history");
+    let hook = std::fs::read_to_string(repo.join(".git/hooks/pre-commit")).unwrap();
+    assert!(hook.contains("cme\\.toml|policy/|templates/"), "{hook}");
+}
+
+// 8. Hardening.
+
+#[test]
+fn serve_answers_only_its_own_host_caps_requests_and_cleans_up_on_sigterm() {
+    use std::io::{BufRead, Read, Write};
+    let repo = empty_repo("manchester");
+    write(repo.path(), "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001"));
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("cme"))
+        .arg("--repo")
+        .arg(repo.path())
+        .args(["--today", TODAY, "serve", "--port", "0"])
+        .env("TMPDIR", tmp.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut port = 0u16;
+    let mut line = String::new();
+    while err.read_line(&mut line).unwrap() > 0 {
+        if let Some(rest) = line.split("http://127.0.0.1:").nth(1) {
+            port = rest.split('/').next().unwrap().parse().unwrap();
+            break;
+        }
+        line.clear();
+    }
+    assert_ne!(port, 0, "serve said where it serves");
+    let site: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().flatten().collect();
+    assert_eq!(site.len(), 1);
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        site[0].metadata().unwrap().permissions().mode() & 0o777,
+        0o700,
+        "only this user can read it"
+    );
+    let ask = |request: &str| {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.write_all(request.as_bytes()).unwrap();
+        let mut out = String::new();
+        let _ = s.read_to_string(&mut out);
+        out
+    };
+    let good = ask(&format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"));
+    assert!(good.starts_with("HTTP/1.1 200"), "{good}");
+    assert!(good.contains("Example City Council"));
+    let rebound = ask(&format!("GET / HTTP/1.1\r\nHost: attacker.example:{port}\r\n\r\n"));
+    assert!(rebound.starts_with("HTTP/1.1 421"), "{rebound}");
+    assert!(!rebound.contains("Example City Council"));
+    let long = ask(&format!("GET /{} HTTP/1.1\r\n\r\n", "a".repeat(20_000)));
+    assert!(long.starts_with("HTTP/1.1 414"), "{}", &long[..long.len().min(80)]);
+    let headers = ask(&format!(
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{}\r\n",
+        "X-Pad: y\r\n".repeat(200)
+    ));
+    assert!(
+        headers.starts_with("HTTP/1.1 431"),
+        "{}",
+        &headers[..headers.len().min(80)]
+    );
+    std::process::Command::new("kill")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(!status.success());
+    assert_eq!(
+        std::fs::read_dir(tmp.path()).unwrap().count(),
+        0,
+        "the temporary site is removed"
+    );
+}
+
+#[test]
+fn control_characters_are_refused_in_records_and_escaped_in_the_terminal() {
+    let repo = super::history::git_repo();
+    let r = repo.path();
+    let hostile = good_case("EXC-2026-0001").replace(
+        "by = \"asmith\"\n",
+        "by = \"asmith\"\noutcome = \"Visited.\\u001b]0;owned\\u0007\\u001b[2J\"\n",
+    );
+    write(r, "cases/2026/EXC-2026-0001.toml", &hostile);
+    let o = run(r, &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("contains a control character (U+001B)"), "{out}");
+    assert!(!out.contains('\u{1b}'), "nothing acts on the terminal");
+    // What git holds is shown escaped: authors, messages, values.
+    write(r, "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001"));
+    git(r, &["add", "-A"]);
+    let o = std::process::Command::new("git")
+        .current_dir(r)
+        .args([
+            "-c",
+            "user.name=Mal\u{1b}[31mlory",
+            "-c",
+            "user.email=m@example.invalid",
+            "commit",
+            "-q",
+            "-m",
+            "tidy\u{1b}[2J",
+        ])
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(r, &["history", "EXC-2026-0001"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("Mal\\u{1b}[31mlory"), "{out}");
+    assert!(out.contains("tidy\\u{1b}[2J"), "{out}");
+    assert!(!out.contains('\u{1b}'), "{out}");
+}
+
+#[test]
+fn no_date_typed_on_the_command_line_makes_a_command_panic() {
+    let repo = empty_repo("manchester");
+    write(repo.path(), "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001"));
+    for today in [
+        "+262142-12-31",
+        "-262143-01-01",
+        "9999-12-31",
+        "0000-01-01",
+        "2026-02-30",
+        "20261122",
+    ] {
+        for args in [
+            vec!["stats"],
+            vec!["status"],
+            vec!["check"],
+            vec!["stats", "--from", today],
+        ] {
+            let o = cme()
+                .arg("--repo")
+                .arg(repo.path())
+                .args(["--today", today])
+                .args(&args)
+                .output()
+                .unwrap();
+            assert_eq!(o.status.code(), Some(2), "--today {today} {args:?}: {}", stderr(&o));
+            assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+        }
+    }
+    let o = run(repo.path(), &["stats", "--to", "2199-12-31"]);
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+}
+
+#[test]
+fn records_failing_validation_are_left_out_of_the_figures_and_the_page_says_so() {
+    let repo = empty_repo("manchester");
+    let r = repo.path();
+    write(r, "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001"));
+    write(
+        r,
+        "cases/2026/EXC-2026-0002.toml",
+        good_case("EXC-2026-0002").replace("assigned_to = \"asmith\"", "assigned_to = \"nobody\""),
+    );
+    let o = run(r, &["stats", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["left_out"], 1);
+    assert_eq!(json["total"]["registered"], 1, "only the record that passes is counted");
+    assert!(
+        stderr(&o).contains("1 case file failing validation is left out"),
+        "{}",
+        stderr(&o)
+    );
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    assert_eq!(
+        run(r, &["build", "--out", site.to_str().unwrap()]).status.code(),
+        Some(0)
+    );
+    let page = std::fs::read_to_string(site.join("stats/index.html")).unwrap();
+    assert!(
+        page.contains("1 case record failing validation is left out of these figures"),
+        "{page}"
+    );
+}
+
+#[test]
+fn a_setup_file_reached_through_a_link_out_of_the_repository_is_refused() {
+    let repo = empty_repo("manchester");
+    let r = repo.path();
+    write(r, "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001"));
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::rename(r.join("policy"), elsewhere.path().join("policy")).unwrap();
+    std::os::unix::fs::symlink(elsewhere.path().join("policy"), r.join("policy")).unwrap();
+    let o = run(r, &["check"]);
+    assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+    assert!(stderr(&o).contains("outside the repository"), "{}", stderr(&o));
+    // cases/ itself as a link is not followed either.
+    std::fs::remove_file(r.join("policy")).unwrap();
+    std::fs::rename(elsewhere.path().join("policy"), r.join("policy")).unwrap();
+    std::fs::rename(r.join("cases"), elsewhere.path().join("cases")).unwrap();
+    std::os::unix::fs::symlink(elsewhere.path().join("cases"), r.join("cases")).unwrap();
+    let (code, json) = check_json(r, &[]);
+    assert_eq!(code, 1, "{json:#}");
+    assert!(
+        json["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("symbolic link"),
+        "{json:#}"
+    );
+}
