@@ -826,3 +826,38 @@ fn a_setup_file_reached_through_a_link_out_of_the_repository_is_refused() {
         "{json:#}"
     );
 }
+
+#[test]
+fn an_edit_waits_for_the_lock_and_a_killed_holder_releases_it() {
+    let g = GitRepo::new(true);
+    let lock = g.path().join(".git/cme/edit.lock");
+    std::fs::create_dir_all(lock.parent().unwrap()).unwrap();
+    // Another process holds the editing lock (flock(1) takes the same kind of lock).
+    let mut holder = std::process::Command::new("flock")
+        .arg("--no-fork")
+        .arg(&lock)
+        .args(["sleep", "60"])
+        .spawn()
+        .expect("flock (util-linux) runs");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let mut waiting = std::process::Command::new(assert_cmd::cargo::cargo_bin("cme"))
+        .current_dir(g.path())
+        .env("HOME", g.home.path())
+        .arg("--repo")
+        .arg(g.path())
+        .args(["--today", TODAY])
+        .args(act_args("EXC-2026-0001", "After the wait."))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    assert!(waiting.try_wait().unwrap().is_none(), "the edit waits while another holds the lock");
+    // The holder is killed: the operating system releases its lock, and the edit goes on.
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    let status = waiting.wait().unwrap();
+    assert!(status.success());
+    let text = std::fs::read_to_string(g.path().join("cases/2026/EXC-2026-0001.toml")).unwrap();
+    assert!(text.contains("After the wait."));
+}
