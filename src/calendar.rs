@@ -306,6 +306,8 @@ impl Calendar {
 /// A period a deadline is counted in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Period {
+    /// Calendar days.
+    Days(u32),
     WorkingDays(u32),
     SchoolDays(u32),
     Weeks(u32),
@@ -315,7 +317,9 @@ pub enum Period {
 impl Period {
     pub fn count(self) -> u32 {
         match self {
-            Period::WorkingDays(n) | Period::SchoolDays(n) | Period::Weeks(n) | Period::Months(n) => n,
+            Period::Days(n) | Period::WorkingDays(n) | Period::SchoolDays(n) | Period::Weeks(n) | Period::Months(n) => {
+                n
+            }
         }
     }
 
@@ -323,6 +327,7 @@ impl Period {
     pub fn after(self, cal: &Calendar, from: NaiveDate) -> Result<Counted, NotCovered> {
         let plain = |date| Counted { date, fell_back: false };
         Ok(match self {
+            Period::Days(n) => plain(from + Duration::days(n.into())),
             Period::WorkingDays(n) => plain(cal.add_working_days(from, n)?),
             Period::SchoolDays(n) => cal.add_school_days(from, n)?,
             Period::Weeks(n) => plain(add_weeks(from, n)),
@@ -334,6 +339,7 @@ impl Period {
 impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (n, unit) = match *self {
+            Period::Days(n) => (n, "day"),
             Period::WorkingDays(n) => (n, "working day"),
             Period::SchoolDays(n) => (n, "school day"),
             Period::Weeks(n) => (n, "week"),

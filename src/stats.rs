@@ -317,7 +317,8 @@ fn schools(pack: &Pack, cal: &Calendar, cases: &[&Case], from: NaiveDate, to: Na
             let row = map.get_mut(&key).expect("just inserted");
             row.joiners += 1;
             if let Some(notified) = cl.joiner_notified
-                && let Ok(due) = cal.add_school_days(admitted, j.within_school_days)
+                && let Some(period) = j.period()
+                && let Ok(due) = period.after(cal, admitted)
             {
                 if notified <= due.date {
                     row.joiners_on_time += 1;

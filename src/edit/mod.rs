@@ -274,9 +274,14 @@ pub fn transaction<D: Written>(
             let rel = find_case(repo, id)?;
             earlier = uncommitted_fields(&repo.root, &rel)?;
             if !earlier.is_empty() && !how.include_uncommitted {
+                let shown: Vec<&str> = earlier.iter().take(4).map(String::as_str).collect();
+                let more = match earlier.len().saturating_sub(shown.len()) {
+                    0 => String::new(),
+                    n => format!("; and {n} more"),
+                };
                 return Err(EditError::Usage(format!(
-                    "{rel} has uncommitted edits ({}), and --commit commits only this command's change: commit or undo them first (git diff {rel} shows them), or add --include-uncommitted to commit them with it",
-                    earlier.join("; ")
+                    "{rel} has uncommitted edits ({}{more}), and --commit commits only this command's change: commit or undo them first (git diff {rel} shows them), or add --include-uncommitted to commit them with it (nothing was written)",
+                    shown.join("; ")
                 )));
             }
         }

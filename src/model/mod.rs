@@ -210,6 +210,19 @@ impl Closure {
         })
     }
 
+    /// A closure date field named as in the file, where it is one and is filled.
+    pub fn date_field(&self, field: &str) -> Option<NaiveDate> {
+        match field {
+            "date" => Some(self.date),
+            "admitted_on" => self.admitted_on,
+            "joiner_notified" => self.joiner_notified,
+            "confirmation_received" => self.confirmation_received,
+            "lost_pupils_uploaded" => self.lost_pupils_uploaded,
+            "mash_referral" => self.mash_referral,
+            _ => None,
+        }
+    }
+
     /// The keys a `[closure]` table may hold.
     pub const FIELDS: &'static [&'static str] = &[
         "date",

@@ -130,6 +130,8 @@ vocabulary!(
     /// One thing an officer did, as recorded in the enquiry log.
     ActionKind, "action kind" {
         HomeVisit = "home-visit",
+        // A home visit judged not safe to make: why, in the note (Manchester s3).
+        VisitNotSafe = "visit-not-safe",
         Letter = "letter",
         Phone = "phone",
         Email = "email",
@@ -141,6 +143,8 @@ vocabulary!(
         ProvisionOffered = "provision-offered",
         Sao = "sao",
         Audit = "audit",
+        // The family will not engage (Manchester s3): what was tried, in the note.
+        NonEngagement = "non-engagement",
         Note = "note",
     }
 );

@@ -273,6 +273,10 @@ pub enum RuleKind {
     EW,
     #[serde(rename = "W/D")]
     WD,
+    /// A score or checklist that is also enforced (WOR-CHECKS: every check before an
+    /// untraceable closure).
+    #[serde(rename = "S/E")]
+    SE,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, Hash)]
@@ -396,6 +400,9 @@ pub struct ClosureRequirement {
     pub rule: String,
     pub outcome: Outcome,
     pub fields: Vec<String>,
+    /// The fields are dates of steps taken before the case closes: dated on or before it.
+    #[serde(default)]
+    pub on_or_before_closure: bool,
     /// Says why, in the policy's words.
     pub why: String,
 }
@@ -406,8 +413,32 @@ pub struct ClosureRequirement {
 pub struct ClosureChecks {
     pub rule: String,
     pub outcome: Outcome,
+    /// The kinds of action that log a check (`database-check`, `agency-enquiry`).
+    #[serde(default)]
     pub action_kinds: Vec<ActionKind>,
+    /// Every one of these checks logged on or before the closure.
+    #[serde(default)]
     pub checks: Vec<String>,
+    /// Every item of this checklist (by its rule id) done on or before the closure.
+    #[serde(default)]
+    pub checklist: Option<String>,
+    /// The contact enquiries: for each group, an action of one of its kinds on or before
+    /// the closure (MAN s3: a home visit, or why it was not safe; a letter; phone calls).
+    #[serde(default)]
+    pub contacts: Vec<ContactGroup>,
+    /// Closures dated before this day get the findings as warnings, not errors: the reading
+    /// took effect then, and a closed record is never edited (AUDIT-CLOSED-EDIT).
+    #[serde(default, deserialize_with = "opt_toml_date")]
+    pub applies_from: Option<NaiveDate>,
+}
+
+/// One contact enquiry a closure needs first.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactGroup {
+    /// In the policy's words: "a letter to the last known address".
+    pub label: String,
+    pub action_kinds: Vec<ActionKind>,
 }
 
 /// A signed-off review needed before a closure with this outcome (WOR-MM-REVIEW).
@@ -454,8 +485,27 @@ pub struct RiskMatrix {
 pub struct NoClose {
     pub rule: String,
     pub levels: Vec<String>,
+    /// The closures barred: these outcomes, and any closure while whereabouts are one of
+    /// `whereabouts`. Both empty: every closure.
+    #[serde(default)]
+    pub outcomes: Vec<Outcome>,
+    #[serde(default)]
+    pub whereabouts: Vec<Whereabouts>,
     #[serde(default)]
     pub except_outcomes: Vec<Outcome>,
+}
+
+impl NoClose {
+    /// Whether a closure with this outcome, for a child whose whereabouts are these, is one
+    /// the rule bars (at the levels it names).
+    pub fn bars(&self, outcome: Outcome, whereabouts: Whereabouts) -> bool {
+        if self.except_outcomes.contains(&outcome) {
+            return false;
+        }
+        (self.outcomes.is_empty() && self.whereabouts.is_empty())
+            || self.outcomes.contains(&outcome)
+            || self.whereabouts.contains(&whereabouts)
+    }
 }
 
 impl RiskMatrix {
@@ -471,7 +521,22 @@ impl RiskMatrix {
 #[serde(deny_unknown_fields)]
 pub struct Joiner {
     pub rule: String,
-    pub within_school_days: u32,
+    /// Calendar days ("within five days"), or school days where the policy says so.
+    #[serde(default)]
+    pub within_days: Option<u32>,
+    #[serde(default)]
+    pub within_school_days: Option<u32>,
+}
+
+impl Joiner {
+    pub fn period(&self) -> Option<crate::calendar::Period> {
+        use crate::calendar::Period;
+        match (self.within_days, self.within_school_days) {
+            (Some(n), None) => Some(Period::Days(n)),
+            (None, Some(n)) => Some(Period::SchoolDays(n)),
+            _ => None,
+        }
+    }
 }
 
 /// An escalation the policy expects when a case stays unresolved (MAN-EARLY-HELP).
@@ -610,6 +675,11 @@ impl Pack {
                     "{place} names rule {rule}, which the catalogue ([[rule]]) does not list"
                 ));
             }
+        }
+        if let Some(j) = &self.joiner
+            && j.period().is_none()
+        {
+            out.push("[joiner] needs exactly one of within_days (calendar days) or within_school_days".into());
         }
         for required in ["COM-SCHEMA", "COM-DATES"] {
             if self.rule(required).is_none() {

@@ -4,6 +4,7 @@
 
 use super::CaseCheck;
 use crate::model::{Closure, Vocabulary};
+use crate::pack::Severity;
 
 pub fn check(c: &mut CaseCheck<'_>) {
     let Some(cl) = &c.case.closure else { return };
@@ -24,6 +25,25 @@ fn requirements(c: &mut CaseCheck<'_>, cl: &Closure) {
             .filter(|f| cl.has_field(f) == Some(false))
             .map(String::as_str)
             .collect();
+        if req.on_or_before_closure {
+            for f in &req.fields {
+                if let Some(d) = cl.date_field(f)
+                    && d > cl.date
+                {
+                    c.error(
+                        &req.rule,
+                        &format!("closure.{f}"),
+                        format!(
+                            "`{f}` is dated {d}, after the closure on {}: closing as {} comes after this step ({})",
+                            cl.date, cl.outcome, req.why
+                        ),
+                    )
+                    .with_hint(format!(
+                        "take this step before the case is closed, and date the closure on or after {d}"
+                    ));
+                }
+            }
+        }
         if !missing.is_empty() {
             let list = missing
                 .iter()
@@ -52,32 +72,104 @@ fn checks(c: &mut CaseCheck<'_>, cl: &Closure) {
         if rule.outcome != cl.outcome || !c.on(&rule.rule) {
             continue;
         }
-        let done = |id: &str| {
-            c.case
+        // Before the reading took effect: said, not refused (a closed record is never edited).
+        let severity = match rule.applies_from {
+            Some(from) if cl.date < from => Severity::Warning,
+            _ => Severity::Error,
+        };
+        let before = |d: chrono::NaiveDate| d <= cl.date;
+        let mut missing: Vec<String> = Vec::new();
+        let mut ids: Vec<&str> = Vec::new();
+        for id in &rule.checks {
+            let done = c.case.actions.iter().any(|a| {
+                rule.action_kinds.contains(&a.kind) && a.check.as_deref() == Some(id.as_str()) && before(a.date)
+            });
+            if !done {
+                missing.push(c.repo.pack.check(id).map_or(id.clone(), |ch| ch.label.clone()));
+                ids.push(id);
+            }
+        }
+        if let Some(list) = rule
+            .checklist
+            .as_deref()
+            .and_then(|id| c.repo.pack.checklists.iter().find(|l| l.rule == id))
+        {
+            for item in list.items.iter().filter(|i| i.closure_outcomes.is_empty()) {
+                let done = c.case.actions.iter().any(|a| {
+                    before(a.date)
+                        && (item.action_kinds.contains(&a.kind)
+                            || (a.kind.takes_check() && a.check.as_ref().is_some_and(|ch| item.checks.contains(ch))))
+                });
+                if !done {
+                    missing.push(match &item.group {
+                        Some(g) => format!("{} ({g})", item.label),
+                        None => item.label.clone(),
+                    });
+                    ids.extend(item.checks.iter().map(String::as_str));
+                }
+            }
+        }
+        let mut contacts_missing: Vec<&str> = Vec::new();
+        let mut contact_kinds: Vec<&str> = Vec::new();
+        for g in &rule.contacts {
+            if !c
+                .case
                 .actions
                 .iter()
-                .any(|a| rule.action_kinds.contains(&a.kind) && a.check.as_deref() == Some(id) && a.date <= cl.date)
+                .any(|a| g.action_kinds.contains(&a.kind) && before(a.date))
+            {
+                contacts_missing.push(&g.label);
+                contact_kinds.extend(g.action_kinds.iter().map(|k| k.as_str()));
+            }
+        }
+        let when = if severity == Severity::Warning {
+            format!(
+                " (the case was closed before this was required, on {}: the closure stands, and is shown for review)",
+                rule.applies_from.map(|d| d.to_string()).unwrap_or_default()
+            )
+        } else {
+            String::new()
         };
-        let missing: Vec<&str> = rule.checks.iter().filter(|id| !done(id)).map(String::as_str).collect();
         if !missing.is_empty() {
-            let labels: Vec<&str> = missing
-                .iter()
-                .map(|id| c.repo.pack.check(id).map_or(*id, |ch| ch.label.as_str()))
-                .collect();
             let kinds: Vec<&str> = rule.action_kinds.iter().map(|k| k.as_str()).collect();
-            c.error(
+            let kinds = if kinds.is_empty() {
+                "database-check".to_string()
+            } else {
+                kinds.join(" or ")
+            };
+            let f = c.push_at(
                 &rule.rule,
+                severity,
                 "closure.outcome",
                 format!(
-                    "closing as {} needs every check logged first; not logged: {}",
+                    "closing as {} needs every check logged first; not logged: {}{when}",
                     cl.outcome,
-                    labels.join("; ")
+                    missing.join("; ")
+                ),
+            );
+            if !ids.is_empty() {
+                f.with_hint(format!(
+                    "log each as an [[action]] of kind {kinds} with `check` = one of: {}",
+                    ids.join(", ")
+                ));
+            } else {
+                f.with_hint("log each as an [[action]] dated on or before the closure");
+            }
+        }
+        if !contacts_missing.is_empty() {
+            c.push_at(
+                &rule.rule,
+                severity,
+                "closure.outcome",
+                format!(
+                    "closing as {} needs the minimum contact enquiries first; not logged: {}{when}",
+                    cl.outcome,
+                    contacts_missing.join("; ")
                 ),
             )
             .with_hint(format!(
-                "log each as an [[action]] of kind {} with `check` = one of: {}",
-                kinds.join(" or "),
-                missing.join(", ")
+                "log each as an [[action]] (kind {}) dated on or before the closure; a visit that was not safe is logged as visit-not-safe, saying why in the note",
+                contact_kinds.join(", ")
             ));
         }
     }
@@ -113,7 +205,7 @@ fn review(c: &mut CaseCheck<'_>, cl: &Closure) {
 fn no_close(c: &mut CaseCheck<'_>, cl: &Closure) {
     let Some(risk) = &c.repo.pack.risk else { return };
     let Some(rule) = &risk.no_close else { return };
-    if !c.on(&rule.rule) || rule.except_outcomes.contains(&cl.outcome) {
+    if !c.on(&rule.rule) || !rule.bars(cl.outcome, c.case.child.whereabouts) {
         return;
     }
     if let Some(rating) = crate::risk::rating(&c.repo.pack, c.case)
@@ -129,10 +221,17 @@ fn no_close(c: &mut CaseCheck<'_>, cl: &Closure) {
             &rule.rule,
             "closure.outcome",
             format!(
-                "the latest review ({}) rates this case {}{meaning}: it must not be closed as {}",
-                rating.date, rating.level, cl.outcome
+                "the latest review ({}) rates this case {}{meaning}: it must not be closed as {} while {}",
+                rating.date,
+                rating.level,
+                cl.outcome,
+                if cl.outcome == crate::model::Outcome::Untraceable {
+                    "the child cannot be found".to_string()
+                } else {
+                    format!("whereabouts are {}", c.case.child.whereabouts)
+                }
             ),
         )
-        .with_hint("keep the case open with checks continuing, and review it again; only beyond-school-age closes it");
+        .with_hint("keep the case open with checks continuing, and review it again; a child who is found (on a roll, home educated, confirmed by another authority) is closed as that, with their whereabouts recorded");
     }
 }

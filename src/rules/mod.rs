@@ -49,6 +49,11 @@ impl<'a> CaseCheck<'a> {
         self.push(rule, Severity::Warning, path, message)
     }
 
+    /// A finding of the given severity at `path`.
+    pub fn push_at(&mut self, rule: &str, severity: Severity, path: &str, message: String) -> &mut Finding {
+        self.push(rule, severity, path, message)
+    }
+
     /// Whether `id` is an officer in `cme.toml`.
     pub fn is_officer(&self, id: &str) -> bool {
         self.repo.config.officer(id).is_some()

@@ -146,20 +146,26 @@ fn documents(c: &mut CaseCheck<'_>, school: &School, ground: &Ground) {
 }
 
 fn conditions(c: &mut CaseCheck<'_>, school: &School, ground: &Ground) {
+    // The conditions are on grounds of the regulations in force when the pupil was removed:
+    // a 2006 ground cited for a removal under the 2024 regulations is COM-GROUND's warning
+    // (naming the 2024 equivalent), and no 2006 alternative is advised for it.
+    let under_2024 = school
+        .removed_from_roll
+        .is_some_and(|d| d >= c.repo.pack.registration.regulations_2024_from);
     for cond in &c.repo.pack.ground_conditions {
-        if !cond.grounds.contains(&ground.code) || !c.on(&cond.rule) {
+        if !cond.grounds.contains(&ground.code) || !c.on(&cond.rule) || (under_2024 && ground.regulations == 2006) {
             continue;
         }
         let known_in_area = school.destination.as_deref().is_some_and(|d| !d.trim().is_empty())
             && school.destination_in_area == Some(true);
         if cond.requires_destination_in_area && !known_in_area {
+            let otherwise = &cond.otherwise;
             c.error(&cond.rule, "school.leaving_ground", format!(
-                "ground {} is only for a pupil moving to a known school in this authority's area; otherwise the school uses {}",
-                ground.code, cond.otherwise
+                "ground {} is only for a pupil moving to a known school in this authority's area; otherwise the school uses {otherwise}",
+                ground.code
             ))
             .with_hint(format!(
-                "if the school named the next school, record `destination` and `destination_in_area = true`; otherwise the ground is {}",
-                cond.otherwise
+                "if the school named the next school, record `destination` and `destination_in_area = true`; otherwise the ground is {otherwise}"
             ));
         }
     }
@@ -192,7 +198,8 @@ fn joiner(c: &mut CaseCheck<'_>) {
     let (Some(admitted), Some(notified)) = (cl.admitted_on, cl.joiner_notified) else {
         return;
     };
-    match c.repo.calendar.add_school_days(admitted, j.within_school_days) {
+    let Some(period) = j.period() else { return };
+    match period.after(&c.repo.calendar, admitted) {
         Err(e) => c.not_covered("closure.admitted_on", &e),
         Ok(due) => {
             if due.fell_back {
@@ -201,8 +208,8 @@ fn joiner(c: &mut CaseCheck<'_>) {
             if notified > due.date {
                 let school = cl.school.as_deref().unwrap_or("the new school");
                 c.warn(&j.rule, "closure.joiner_notified", format!(
-                    "{school} notified the joiner on {notified}, more than {} school days after admission on {admitted} (due by {})",
-                    j.within_school_days, due.date
+                    "{school} notified the joiner on {notified}, more than {period} after admission on {admitted} (due by {})",
+                    due.date
                 ))
                 .with_hint("nothing to change in the record: this counts against the school on the compliance statistics");
             }

@@ -852,7 +852,10 @@ fn an_edit_waits_for_the_lock_and_a_killed_holder_releases_it() {
         .spawn()
         .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(700));
-    assert!(waiting.try_wait().unwrap().is_none(), "the edit waits while another holds the lock");
+    assert!(
+        waiting.try_wait().unwrap().is_none(),
+        "the edit waits while another holds the lock"
+    );
     // The holder is killed: the operating system releases its lock, and the edit goes on.
     holder.kill().unwrap();
     holder.wait().unwrap();

@@ -311,6 +311,73 @@ fn a_case_goes_through_its_whole_life_with_commits_and_stays_green() {
         ],
     );
     check_green(&r);
+    // Untraceable only after every App F check (WOR-CHECKS): the closure says what is missing.
+    let o = cme_in(
+        &r,
+        &[
+            "close",
+            "TBC-2026-0001",
+            "--outcome",
+            "untraceable",
+            "--date",
+            "2026-10-06",
+            "--lost-pupils-uploaded",
+            "2026-10-06",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("WOR-CHECKS") && stderr(&o).contains("Border Control"),
+        "{}",
+        stderr(&o)
+    );
+    ok(
+        &r,
+        &[
+            "act",
+            "TBC-2026-0001",
+            "--kind",
+            "email",
+            "--by",
+            "ofc",
+            "--date",
+            "2026-09-11",
+            "--commit",
+        ],
+    );
+    for check in [
+        "portal-leaver-form",
+        "new-address",
+        "new-school",
+        "capita-one",
+        "ehcp-record",
+        "one-other-involvement",
+        "school-admissions",
+        "housing-benefit-council-tax",
+        "child-health",
+        "safeguarding-internet",
+        "nafn",
+        "wider-checks",
+        "giap",
+        "border-control",
+    ] {
+        ok(
+            &r,
+            &[
+                "act",
+                "TBC-2026-0001",
+                "--kind",
+                "database-check",
+                "--by",
+                "ofc",
+                "--check",
+                check,
+                "--date",
+                "2026-09-12",
+                "--commit",
+            ],
+        );
+    }
     ok(
         &r,
         &[
