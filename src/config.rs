@@ -114,6 +114,12 @@ impl Config {
                     format!("officer id \"{}\" must be letters, digits, '-' or '_'", o.id),
                 ));
             }
+            if o.id == crate::model::SCHOOL {
+                out.push((
+                    "officer.id".into(),
+                    "officer id \"school\" is kept for what a school did (`by = \"school\"`): choose another id".into(),
+                ));
+            }
             if self.officers[..i].iter().any(|p| p.id == o.id) {
                 out.push(("officer.id".into(), format!("officer id \"{}\" is listed twice", o.id)));
             }

@@ -79,11 +79,15 @@ struct Done {
 }
 
 /// Every deadline of the pack that applies to the case today.
+/// The role of an officer, by id (from `cme.toml`).
+pub type RoleOf<'a> = &'a dyn Fn(&str) -> Option<crate::model::Role>;
+
 pub fn deadlines(
     pack: &Pack,
     cal: &Calendar,
     case: &Case,
     rating: Option<&Rating<'_>>,
+    role_of: RoleOf<'_>,
     today: NaiveDate,
 ) -> Vec<Deadline> {
     if !case.is_open() {
@@ -92,7 +96,7 @@ pub fn deadlines(
     pack.deadlines
         .iter()
         .filter(|r| pack.rule(&r.rule).is_some())
-        .filter_map(|r| one(r, cal, case, rating, today))
+        .filter_map(|r| one(r, cal, case, rating, role_of, today))
         .collect()
 }
 
@@ -101,6 +105,7 @@ fn one(
     cal: &Calendar,
     case: &Case,
     rating: Option<&Rating<'_>>,
+    role_of: RoleOf<'_>,
     today: NaiveDate,
 ) -> Option<Deadline> {
     let episode = case.episode_start();
@@ -121,7 +126,11 @@ fn one(
         DeadlineFrom::Assigned => case.referral.assigned_on?.max(episode),
         DeadlineFrom::LastReview => latest_review?.date.max(episode),
     };
-    let matching = |i: &usize| r.action_kinds.contains(&case.actions[*i].kind);
+    let matching = |i: &usize| {
+        let a = &case.actions[*i];
+        r.action_kinds.contains(&a.kind)
+            && (r.roles.is_empty() || role_of(&a.by).is_some_and(|role| r.roles.contains(&role)))
+    };
     let action_label = |i: usize| {
         let a = &case.actions[i];
         format!("{}: {} by {}", item("action", i), a.kind, a.by)
@@ -148,7 +157,10 @@ fn one(
         DeadlineKind::FirstAction => {
             let first = (0..case.actions.len())
                 .filter(matching)
-                .find(|i| case.actions[*i].date >= episode);
+                .filter(|i| {
+                    case.actions[*i].date >= episode || (r.school_actions_count && case.actions[*i].by_school())
+                })
+                .min_by_key(|i| (case.actions[*i].date, *i));
             (
                 start,
                 first.map(|i| Done {

@@ -421,16 +421,22 @@ fn advance(rng: &mut Rng, c: &mut Case, today: NaiveDate, officer: &Officer, spe
         ActionKind::Note,
     ];
     let kind = *rng.pick(&kinds);
+    // Audits are the team manager's (COM-ROLE): the lead officer's.
+    let by = if kind == ActionKind::Audit {
+        "lead".to_string()
+    } else {
+        officer.id.clone()
+    };
     c.actions.push(Action {
         date: today,
         kind,
-        by: officer.id.clone(),
+        by: by.clone(),
         check: None,
         to: None,
         outcome: Some(rng.pick(OUTCOMES).to_string()),
         note: None,
     });
-    format!("{kind} by {}", officer.id)
+    format!("{kind} by {by}")
 }
 
 #[cfg(test)]

@@ -40,7 +40,14 @@ impl CaseState {
             school_age_ends: school_age::ends(case.child.date_of_birth),
             risk: rating.as_ref().map(|r| r.level.to_string()),
             priority: risk::priority(&repo.pack, case),
-            deadlines: deadline::deadlines(&repo.pack, &repo.calendar, case, rating.as_ref(), today),
+            deadlines: deadline::deadlines(
+                &repo.pack,
+                &repo.calendar,
+                case,
+                rating.as_ref(),
+                &|id| repo.config.officer(id).map(|o| o.role),
+                today,
+            ),
             checklists: checklist::progress(&repo.pack, case),
         }
     }

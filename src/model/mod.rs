@@ -141,6 +141,7 @@ pub struct SocialCare {
 pub struct Action {
     pub date: NaiveDate,
     pub kind: ActionKind,
+    /// An officer's id, or [`SCHOOL`] for what the child's school did.
     pub by: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub check: Option<String>,
@@ -150,6 +151,17 @@ pub struct Action {
     pub outcome: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+/// `by = "school"`: an action the child's last (or referring) school took, not an officer
+/// (case-format Revision 2). It may be dated before the referral.
+pub const SCHOOL: &str = "school";
+
+impl Action {
+    /// Whether the school, not an officer, took this action.
+    pub fn by_school(&self) -> bool {
+        self.by == SCHOOL
+    }
 }
 
 /// A whereabouts-unknown review (Worcestershire's Missing Mondays, App F).

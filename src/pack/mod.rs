@@ -52,6 +52,9 @@ pub struct Pack {
     pub closure_checks: Vec<ClosureChecks>,
     #[serde(rename = "closure_review", default)]
     pub closure_reviews: Vec<ClosureReview>,
+    /// Steps reserved to some roles (COM-ROLE).
+    #[serde(default)]
+    pub reserved: Vec<Reserved>,
     pub review: ReviewPolicy,
     pub risk: Option<RiskMatrix>,
     #[serde(default)]
@@ -175,6 +178,14 @@ pub struct DeadlineRule {
     /// A recurring deadline stops once compulsory school age ends.
     #[serde(default)]
     pub until_school_age_ends: bool,
+    /// Only actions by officers with one of these roles count (MAN-AUDIT-8W: the team
+    /// manager's audit); any officer's when empty.
+    #[serde(default)]
+    pub roles: Vec<Role>,
+    /// The school's own attempts (`by = "school"`) count too, whenever they were made
+    /// (MAN-ENQ-20WD: "by the school, if this has not already been undertaken").
+    #[serde(default)]
+    pub school_actions_count: bool,
 }
 
 impl DeadlineRule {
@@ -441,6 +452,23 @@ pub struct ContactGroup {
     pub action_kinds: Vec<ActionKind>,
 }
 
+/// A step the pack reserves to some roles (COM-ROLE): actions of these kinds (their `by`),
+/// or reviews with these decisions (their `signed_off_by`).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reserved {
+    pub rule: String,
+    /// The step, in the policy's words ("the audit of open referrals").
+    pub step: String,
+    pub roles: Vec<Role>,
+    #[serde(default)]
+    pub action_kinds: Vec<ActionKind>,
+    #[serde(default)]
+    pub review_decisions: Vec<Decision>,
+    /// Where the policy says so.
+    pub source: String,
+}
+
 /// A signed-off review needed before a closure with this outcome (WOR-MM-REVIEW).
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -545,7 +573,13 @@ impl Joiner {
 pub struct EscalationExpected {
     pub rule: String,
     pub to: String,
+    /// Expected while the child's whereabouts are one of these ...
     pub whereabouts: Vec<Whereabouts>,
+    /// ... or once an action of one of these kinds is logged (MAN s3: "unable to engage the
+    /// family": `non-engagement`).
+    #[serde(default)]
+    pub or_action_kinds: Vec<ActionKind>,
+    /// Working days after assignment. The pack's own setting where the policy gives none.
     pub after_working_days: u32,
 }
 
@@ -630,6 +664,9 @@ impl Pack {
         out.extend(self.joiner.iter().map(|j| (j.rule.as_str(), "[joiner]")));
         out.extend(self.deadlines.iter().map(|d| (d.rule.as_str(), "[[deadline]]")));
         out.extend(self.checklists.iter().map(|c| (c.rule.as_str(), "[[checklist]]")));
+        for r in &self.reserved {
+            out.push((r.rule.as_str(), "[[reserved]]"));
+        }
         out.push((self.triage.rule.as_str(), "[triage]"));
         out.push((self.reports.rule.as_str(), "[reports]"));
         out.extend(

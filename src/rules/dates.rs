@@ -88,7 +88,8 @@ pub fn check(c: &mut CaseCheck<'_>) {
         before_referral(c, "referral.assigned_on", d, "the assignment");
     }
     for (i, a) in case.actions.iter().enumerate() {
-        if a.kind != ActionKind::SchoolEnquiry {
+        // The school's own attempts, and enquiries of the school, may come before the referral.
+        if a.kind != ActionKind::SchoolEnquiry && !a.by_school() {
             before_referral(
                 c,
                 &at("action", i, "date"),

@@ -1,5 +1,6 @@
 //! Escalations the policy expects when a case stays unresolved (MAN-EARLY-HELP: whereabouts
-//! still unknown 20 working days after assignment, and no referral to the Early Help Hub).
+//! still unknown, or the family will not engage, 20 working days after assignment, and no
+//! referral to the Early Help Hub).
 
 use super::CaseCheck;
 use crate::model::ActionKind;
@@ -14,7 +15,10 @@ pub fn check(c: &mut CaseCheck<'_>) {
     };
     let start = assigned.max(case.episode_start());
     for e in &c.repo.pack.escalations_expected {
-        if !c.on(&e.rule) || !e.whereabouts.contains(&case.child.whereabouts) {
+        let unknown = e.whereabouts.contains(&case.child.whereabouts);
+        let not_engaging = (0..case.actions.len())
+            .find(|i| e.or_action_kinds.contains(&case.actions[*i].kind) && case.actions[*i].date >= start);
+        if !c.on(&e.rule) || (!unknown && not_engaging.is_none()) {
             continue;
         }
         let escalated = case
@@ -39,12 +43,25 @@ pub fn check(c: &mut CaseCheck<'_>) {
                 .iter()
                 .find(|x| x.id == e.to)
                 .map_or(e.to.as_str(), |x| x.label.as_str());
+            let (path, why) = if unknown {
+                (
+                    "child.whereabouts".to_string(),
+                    format!("whereabouts still {}", case.child.whereabouts),
+                )
+            } else if let Some(i) = not_engaging {
+                (
+                    super::at("action", i, "kind"),
+                    format!("the family will not engage (action {})", i + 1),
+                )
+            } else {
+                continue;
+            };
             c.warn(
                 &e.rule,
-                "child.whereabouts",
+                &path,
                 format!(
-                    "whereabouts still {} {} working days after {start} (since {due}) and no escalation to the {label}",
-                    case.child.whereabouts, e.after_working_days
+                    "{why} {} working days after {start} (since {due}) and no escalation to the {label} (the {} working days are this pack's setting: the policy gives no number)",
+                    e.after_working_days, e.after_working_days
                 ),
             )
             .with_hint(format!(

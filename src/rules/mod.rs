@@ -9,6 +9,7 @@ mod escalation;
 mod referral;
 mod registration;
 mod review;
+mod role;
 mod schema;
 
 use crate::diagnostic::Finding;
@@ -81,6 +82,7 @@ pub fn check_case(repo: &Repo, today: NaiveDate, stem: &str, case: &Case, spans:
     dates::check(&mut c);
     referral::check(&mut c);
     review::check(&mut c);
+    role::check(&mut c);
     escalation::check(&mut c);
     registration::check(&mut c);
     closure::check(&mut c);

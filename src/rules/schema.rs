@@ -88,7 +88,7 @@ fn officers(c: &mut CaseCheck<'_>) {
         _ => {}
     }
     for (i, a) in c.case.actions.iter().enumerate() {
-        if !c.is_officer(&a.by) {
+        if !a.by_school() && !c.is_officer(&a.by) {
             let hint = officer_hint(c, &a.by);
             c.error(
                 SCHEMA,

@@ -1,0 +1,58 @@
+//! Steps the pack reserves to some roles (COM-ROLE): Manchester's audits are the CME team
+//! manager's; Worcestershire's App F decision is the senior officer's. Each officer's role
+//! is in `cme.toml`; a step by an officer without one of the roles is an error naming them.
+
+use super::{CaseCheck, at};
+use crate::model::Vocabulary;
+
+pub fn check(c: &mut CaseCheck<'_>) {
+    for step in &c.repo.pack.reserved {
+        if !c.on(&step.rule) {
+            continue;
+        }
+        let allowed: Vec<&str> = step.roles.iter().map(|r| r.as_str()).collect();
+        let mut wrong: Vec<(String, String, String)> = Vec::new();
+        for (i, a) in c.case.actions.iter().enumerate() {
+            if step.action_kinds.contains(&a.kind)
+                && let Some(o) = c.repo.config.officer(&a.by)
+                && !step.roles.contains(&o.role)
+            {
+                wrong.push((at("action", i, "by"), a.by.clone(), o.role.as_str().to_string()));
+            }
+        }
+        // A sign-off COM-REVIEW already refuses (not a reviewer's role at all) is not
+        // reported twice.
+        let review_roles = &c.repo.pack.review.sign_off_roles;
+        let reviews_checked = c.on(&c.repo.pack.review.rule);
+        for (i, r) in c.case.reviews.iter().enumerate() {
+            if r.decision.is_some_and(|d| step.review_decisions.contains(&d))
+                && let Some(who) = &r.signed_off_by
+                && let Some(o) = c.repo.config.officer(who)
+                && !step.roles.contains(&o.role)
+                && (!reviews_checked || review_roles.contains(&o.role))
+            {
+                wrong.push((
+                    at("review", i, "signed_off_by"),
+                    who.clone(),
+                    o.role.as_str().to_string(),
+                ));
+            }
+        }
+        for (path, who, role) in wrong {
+            c.error(
+                &step.rule,
+                &path,
+                format!(
+                    "{} is reserved to the roles {} ({}); {who} is a {role}",
+                    step.step,
+                    allowed.join(", "),
+                    step.source
+                ),
+            )
+            .with_hint(format!(
+                "have an officer with one of the roles {} do it, or correct the officer's role in cme.toml",
+                allowed.join(", ")
+            ));
+        }
+    }
+}
