@@ -4,8 +4,11 @@
 //! A deadline is met when what it asks for is dated on or before its due date. Done after the
 //! due date it is late (`met: false, overdue: false`, with `done_on`). Not done and today is
 //! after the due date: overdue. Recurring deadlines fall due a fixed interval after the last
-//! time they were done. A closed case has no deadlines; a reopened case gets them again,
-//! counted from its reopening.
+//! time they were done. A closed case keeps the deadlines that fell due while it was open,
+//! each with its outcome (met, met late, never met: [`State::Missed`]); a deadline that would
+//! have fallen due after the closure does not count. Resolving deadlines (resolve or close,
+//! school age ends) are met by the closure itself. A reopened case gets them again, counted
+//! from its reopening.
 
 use crate::calendar::Calendar;
 use crate::model::{Case, item};
@@ -29,6 +32,8 @@ pub enum State {
     Late,
     /// Done on or before its due date.
     Met,
+    /// Never done: due before the case closed, and not done by then.
+    Missed,
     /// The calendar could not say when it is due.
     Unknown,
 }
@@ -90,13 +95,52 @@ pub fn deadlines(
     role_of: RoleOf<'_>,
     today: NaiveDate,
 ) -> Vec<Deadline> {
-    if !case.is_open() {
-        return Vec::new();
-    }
-    pack.deadlines
-        .iter()
-        .filter(|r| pack.rule(&r.rule).is_some())
-        .filter_map(|r| one(r, cal, case, rating, role_of, today))
+    let rules = pack.deadlines.iter().filter(|r| pack.rule(&r.rule).is_some());
+    let Some(closure) = case.closure.as_ref().filter(|_| !case.is_open()) else {
+        return rules
+            .filter_map(|r| one(r, cal, case, rating, role_of, today))
+            .collect();
+    };
+    // A closed case: each deadline as it stood on the day it closed.
+    let closed = closure.date;
+    rules
+        .filter_map(|r| {
+            let mut d = one(r, cal, case, rating, role_of, closed)?;
+            if matches!(r.kind, DeadlineKind::Resolve | DeadlineKind::SchoolAgeEnds) && d.done_on.is_none() {
+                // Closing the case is what these ask for. (Closed before school age ended:
+                // nothing to say about school age.)
+                let due = d.due?;
+                if r.kind == DeadlineKind::SchoolAgeEnds && closed <= due {
+                    return None;
+                }
+                d.done_on = Some(closed);
+                d.met_by = Some(format!("closure: {}", closure.outcome));
+                d.met = closed <= due;
+                d.state = if d.met { State::Met } else { State::Late };
+                d.overdue = false;
+                d.days_overdue = None;
+                return Some(d);
+            }
+            match d.state {
+                State::Met | State::Late | State::Unknown => {}
+                // Due before the case closed and never done.
+                State::Overdue => {
+                    d.state = State::Missed;
+                    d.overdue = false;
+                    d.days_overdue = None;
+                }
+                // It would have fallen due after the closure (or on the day, still open to
+                // be done then): it does not count.
+                State::DueSoon | State::Open | State::Missed => {
+                    if d.due.is_some_and(|due| due < closed) {
+                        d.state = State::Missed;
+                    } else {
+                        return None;
+                    }
+                }
+            }
+            Some(d)
+        })
         .collect()
 }
 

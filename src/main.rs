@@ -646,10 +646,15 @@ fn stats(
         eprintln!("error: --from {from} is after --to {to}");
         return Ok(ExitCode::from(2));
     }
-    let st = cme::stats::Stats {
+    let mut st = cme::stats::Stats {
         left_out,
         ..cme::stats::compute(&repo.pack, &repo.calendar, &cases, from, to)
     };
+    let states: Vec<cme::state::CaseState> = cases
+        .iter()
+        .map(|c| cme::state::CaseState::compute(repo, c, to))
+        .collect();
+    st.deadlines = cme::stats::deadline_compliance(&repo.pack, &st.quarters, states.iter().flat_map(|s| &s.deadlines));
     if left_out > 0 {
         let (files, are) = if left_out == 1 {
             ("file", "is")
@@ -692,6 +697,18 @@ fn stats(
                         .map(|v| format!("{v:.0}"))
                         .unwrap_or_else(|| "-".into())
                 )?;
+            }
+            writeln!(out, "\ndeadlines by the quarter they fell due in (met on time / due)")?;
+            for d in &st.deadlines {
+                let cells: Vec<String> = d
+                    .periods
+                    .iter()
+                    .filter(|p| p.due > 0)
+                    .map(|p| format!("{}: {}/{}", p.label, p.met, p.due))
+                    .collect();
+                if !cells.is_empty() {
+                    writeln!(out, "  {:<20} {}", d.rule, cells.join("; "))?;
+                }
             }
         }
     }

@@ -60,7 +60,7 @@ impl CaseState {
     pub fn next(&self) -> Option<&Deadline> {
         self.deadlines
             .iter()
-            .filter(|d| !d.state.is_done())
+            .filter(|d| !d.state.is_done() && d.state != State::Missed)
             .min_by_key(|d| (d.state != State::Overdue, d.due))
     }
 

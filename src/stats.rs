@@ -24,6 +24,8 @@ pub struct Stats {
     pub by_reason: Vec<Count>,
     pub by_vulnerability: Vec<Count>,
     pub schools: Vec<SchoolCompliance>,
+    /// How each deadline was kept, by the quarter it fell due in (closed cases included).
+    pub deadlines: Vec<DeadlineCompliance>,
     /// Case files left out of every figure because they fail validation (or cannot be
     /// read): a record the check refuses is not counted as if it were right.
     pub left_out: usize,
@@ -254,8 +256,79 @@ pub fn compute(pack: &Pack, cal: &Calendar, cases: &[&Case], from: NaiveDate, to
         by_reason,
         by_vulnerability,
         schools: schools(pack, cal, cases, from, to),
+        deadlines: Vec::new(),
         left_out: 0,
     }
+}
+
+/// How one deadline rule was kept.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct DeadlineCompliance {
+    pub rule: String,
+    /// What it asks for.
+    pub asks: String,
+    /// By the period the deadline fell due in (the statistics' quarters).
+    pub periods: Vec<Compliance>,
+}
+
+/// The deadlines that fell due in one period (up to the day the figures are for).
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct Compliance {
+    pub label: String,
+    pub due: usize,
+    /// Done on or before the due date.
+    pub met: usize,
+    /// Done after it.
+    pub late: usize,
+    /// The case closed without it being done.
+    pub never_met: usize,
+    /// Still open and not done.
+    pub overdue: usize,
+}
+
+/// Deadline compliance by quarter, from each case's deadlines (open cases as of the day the
+/// figures are for, closed cases as they stood when they closed).
+pub fn deadline_compliance<'a>(
+    pack: &Pack,
+    quarters: &[Figures],
+    deadlines: impl Iterator<Item = &'a crate::deadline::Deadline>,
+) -> Vec<DeadlineCompliance> {
+    use crate::deadline::State;
+    let mut out: Vec<DeadlineCompliance> = pack
+        .deadlines
+        .iter()
+        .filter(|r| pack.rule(&r.rule).is_some())
+        .map(|r| DeadlineCompliance {
+            rule: r.rule.clone(),
+            asks: crate::deadline::asks(r),
+            periods: quarters
+                .iter()
+                .map(|q| Compliance {
+                    label: q.label.clone(),
+                    ..Compliance::default()
+                })
+                .collect(),
+        })
+        .collect();
+    for d in deadlines {
+        let Some(due) = d.due else { continue };
+        let Some(rule) = out.iter_mut().find(|c| c.rule == d.rule) else {
+            continue;
+        };
+        let Some(i) = quarters.iter().position(|q| (q.start..=q.end).contains(&due)) else {
+            continue;
+        };
+        let p = &mut rule.periods[i];
+        match d.state {
+            State::Met => p.met += 1,
+            State::Late => p.late += 1,
+            State::Missed => p.never_met += 1,
+            State::Overdue => p.overdue += 1,
+            State::DueSoon | State::Open | State::Unknown => continue,
+        }
+        p.due += 1;
+    }
+    out
 }
 
 /// The cases the figures count: those whose files decode and pass validation (no errors in

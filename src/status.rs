@@ -139,13 +139,14 @@ fn state_words(d: &Deadline, today: NaiveDate) -> String {
         State::Open => "open".into(),
         State::Late => format!("done late {}", short_date(d.done_on)),
         State::Met => format!("met {}", short_date(d.done_on)),
+        State::Missed => "never met".into(),
         State::Unknown => "calendar gap".into(),
     }
 }
 
 fn colour_for(state: State) -> Option<Color> {
     match state {
-        State::Overdue | State::Unknown => Some(Color::Red),
+        State::Overdue | State::Unknown | State::Missed => Some(Color::Red),
         State::DueSoon => Some(Color::Yellow),
         State::Met => Some(Color::Green),
         _ => None,

@@ -232,10 +232,20 @@ impl Content {
             .min()
             .unwrap_or(today)
             .min(today);
-        let stats = stats::Stats {
+        let mut stats = stats::Stats {
             left_out,
             ..stats::compute(&repo.pack, &repo.calendar, &cases, from, today)
         };
+        // Only the records the figures count: those that pass validation.
+        let counted: std::collections::HashSet<&str> = cases.iter().map(|c| c.id.as_str()).collect();
+        stats.deadlines = stats::deadline_compliance(
+            &repo.pack,
+            &stats.quarters,
+            states
+                .iter()
+                .filter(|(_, s)| counted.contains(s.id.as_str()))
+                .flat_map(|(_, s)| &s.deadlines),
+        );
         timing("build: stats computed", t);
         let p = &repo.pack.pack;
         let review_warning = match (p.review_due, &p.review_rule) {
@@ -780,6 +790,8 @@ fn render_front(
     let (stats_context, csvs) = stats_page(&content.stats, 0);
     let mut c = base_context(info, "stats/index.html", "stats", "Statistics");
     c.extend(stats_context);
+    // The team's page only: exact counts of how each deadline was kept.
+    c.insert("deadline_rows", &statistics::deadline_rows(&content.stats));
     pages.push(Page {
         path: "stats/index.html".into(),
         template: "stats.html",

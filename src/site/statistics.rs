@@ -102,6 +102,28 @@ pub(super) fn days(v: Option<f64>) -> String {
 
 /// The statistics page's context and its CSV files. `below` is the board's suppression
 /// threshold (0 for the team's site: nothing suppressed).
+/// One row per deadline rule and quarter in which any fell due: (rule, what it asks, quarter,
+/// due, met on time, met late, never met, overdue, % on time).
+pub(super) fn deadline_rows(st: &Stats) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    for d in &st.deadlines {
+        for p in d.periods.iter().filter(|p| p.due > 0) {
+            rows.push(vec![
+                d.rule.clone(),
+                d.asks.clone(),
+                p.label.clone(),
+                p.due.to_string(),
+                p.met.to_string(),
+                p.late.to_string(),
+                p.never_met.to_string(),
+                p.overdue.to_string(),
+                format!("{:.0}%", 100.0 * p.met as f64 / p.due as f64),
+            ]);
+        }
+    }
+    rows
+}
+
 pub(super) fn stats_page(st: &Stats, below: u64) -> (Context, Vec<(String, String)>) {
     let mut cells = Cells::default();
     struct Period {

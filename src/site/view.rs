@@ -87,13 +87,14 @@ pub fn state_label(d: &Deadline, today: NaiveDate) -> String {
         State::Open => "Not yet due".into(),
         State::Late => "Done late".into(),
         State::Met => "Met".into(),
+        State::Missed => "Never met (the case closed first)".into(),
         State::Unknown => "Calendar gap".into(),
     }
 }
 
 pub fn state_tag(s: State) -> &'static str {
     match s {
-        State::Overdue | State::Unknown => "red",
+        State::Overdue | State::Unknown | State::Missed => "red",
         State::DueSoon => "orange",
         State::Open => "blue",
         State::Late => "purple",

@@ -8,6 +8,7 @@ mod demo;
 mod history;
 mod integrity;
 mod privacy;
+mod readings;
 mod robustness;
 mod rules;
 mod site;

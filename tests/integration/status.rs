@@ -4,7 +4,7 @@
 use super::*;
 use serde_json::Value;
 
-fn status_json(repo: &Path, extra: &[&str]) -> (i32, Value, String) {
+pub(crate) fn status_json(repo: &Path, extra: &[&str]) -> (i32, Value, String) {
     let mut args = vec!["status", "--format", "json"];
     args.extend_from_slice(extra);
     let o = run(repo, &args);
@@ -12,7 +12,7 @@ fn status_json(repo: &Path, extra: &[&str]) -> (i32, Value, String) {
     (o.status.code().unwrap(), v, stderr(&o))
 }
 
-fn case<'a>(json: &'a Value, id: &str) -> &'a Value {
+pub(crate) fn case<'a>(json: &'a Value, id: &str) -> &'a Value {
     json["cases"]
         .as_array()
         .unwrap()
@@ -21,7 +21,7 @@ fn case<'a>(json: &'a Value, id: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("{id} listed"))
 }
 
-fn deadline<'a>(json: &'a Value, id: &str, rule: &str) -> &'a Value {
+pub(crate) fn deadline<'a>(json: &'a Value, id: &str, rule: &str) -> &'a Value {
     case(json, id)["deadlines"]
         .as_array()
         .unwrap()
@@ -195,10 +195,19 @@ fn filters_and_closed_cases() {
             .iter()
             .any(|d| d["overdue"] == true))
     );
-    // A closed case, asked for by id, has no deadlines.
+    // A closed case, asked for by id, keeps the deadlines that fell due while it was open,
+    // each with its outcome; none is overdue or due any more.
     let (_, json, _) = status_json(&root(), &["EXC-2025-0058"]);
     assert_eq!(case(&json, "EXC-2025-0058")["status"], "closed");
-    assert_eq!(case(&json, "EXC-2025-0058")["deadlines"], serde_json::json!([]));
+    let deadlines = case(&json, "EXC-2025-0058")["deadlines"].as_array().unwrap().clone();
+    assert!(!deadlines.is_empty());
+    for d in &deadlines {
+        assert!(
+            ["met", "late", "missed"].contains(&d["state"].as_str().unwrap()),
+            "{d:#}"
+        );
+        assert_eq!(d["overdue"], false);
+    }
     // Unknown ids are usage errors.
     let o = run(&root(), &["status", "EXC-2099-0001"]);
     assert_eq!(o.status.code(), Some(2));
