@@ -229,6 +229,9 @@ pub enum Command {
         case: String,
         #[arg(long)]
         reason: String,
+        /// Reopen although the child has another open case, saying why (kept in the record).
+        #[arg(long, value_name = "REASON")]
+        allow_duplicate: Option<String>,
         #[arg(long, value_parser = parse_date)]
         date: Option<NaiveDate>,
         #[command(flatten)]

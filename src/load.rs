@@ -424,26 +424,54 @@ fn normalise(p: &Path) -> PathBuf {
 /// The folder files must stay inside: the git working tree that holds `root` (its files are
 /// committed with it), or `root` itself outside git; made canonical.
 pub fn boundary(root: &Path) -> io::Result<PathBuf> {
-    let top = git2::Repository::discover(root)
+    // The nearest folder at or above `root` that holds `.git` (a folder, or the file of a
+    // worktree or a separate git folder), as git finds its working tree.
+    let root = fs::canonicalize(root)?;
+    Ok(root
+        .ancestors()
+        .find(|d| d.join(".git").exists())
+        .unwrap_or(&root)
+        .to_path_buf())
+}
+
+/// Why a file that resolves (through symbolic links) to `real` may not be read as one of the
+/// repository's set-up files or templates: outside the repository, inside git's own files
+/// (its config can hold credentials), or, for what the site publishes, inside `cases/`.
+pub fn out_of_bounds(root: &Path, real: &Path, allow_cases: bool) -> Option<String> {
+    let real_root = boundary(root).ok()?;
+    if !real.starts_with(&real_root) {
+        return Some(format!("{}, outside the repository", real.display()));
+    }
+    let mut forbidden: Vec<PathBuf> = git2::Repository::discover(root)
         .ok()
-        .and_then(|g| g.workdir().map(Path::to_path_buf))
-        .unwrap_or_else(|| root.to_path_buf());
-    fs::canonicalize(top)
+        .map(|g| {
+            [g.path(), g.commondir()]
+                .iter()
+                .filter_map(|p| fs::canonicalize(p).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    if !allow_cases {
+        forbidden.extend(fs::canonicalize(root.join("cases")).ok());
+    }
+    forbidden
+        .iter()
+        .find(|p| real.starts_with(p))
+        .map(|p| format!("{}, inside {}", real.display(), p.display()))
 }
 
 /// Refuses a file whose path passes through a symbolic link leading out of the repository.
 fn inside_repository(root: &Path, rel: &str) -> io::Result<()> {
-    let (Ok(real_root), Ok(real)) = (boundary(root), fs::canonicalize(root.join(rel))) else {
+    let Ok(real) = fs::canonicalize(root.join(rel)) else {
         // Missing: the read says so.
         return Ok(());
     };
-    if !real.starts_with(&real_root) {
-        return Err(io::Error::other(format!(
-            "leads through a symbolic link to {}, outside the repository, which cme does not follow",
-            real.display()
-        )));
+    match out_of_bounds(root, &real, false) {
+        Some(where_) => Err(io::Error::other(format!(
+            "leads through a symbolic link to {where_}, which cme does not follow"
+        ))),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 pub fn read_limited(path: &Path, max: u64) -> io::Result<Vec<u8>> {

@@ -264,10 +264,11 @@ fn run(cli: &Cli, today: chrono::NaiveDate) -> std::io::Result<ExitCode> {
         Command::Reopen {
             case,
             reason,
+            allow_duplicate,
             date,
             commit,
         } => edited(&repo, Some(case), *commit, false, || {
-            cme::edit::commands::reopen(&repo, today, case, reason, *date)
+            cme::edit::commands::reopen(&repo, today, case, reason, *date, allow_duplicate.as_deref())
         }),
         Command::ImportCtf { file, commit } => {
             let (done, committed) = match cme::edit::transaction(&repo, None, (*commit).into(), || {
@@ -304,7 +305,11 @@ fn run(cli: &Cli, today: chrono::NaiveDate) -> std::io::Result<ExitCode> {
             let selection = match changed_since {
                 Some(base) => match check::changed_since(&repo.root, base) {
                     Ok(check::Changed::Everything(why)) => {
-                        eprintln!("note: {why} since {base}: checking every case");
+                        eprintln!(
+                            "note: {} since {}: checking every case",
+                            cme::source::printable_line(&why),
+                            cme::source::printable_line(base)
+                        );
                         Selection::All
                     }
                     Ok(check::Changed::Files(f)) => {
@@ -475,7 +480,7 @@ fn build(
                     "warning: the site shows the committed records (HEAD); these case files have uncommitted changes and are shown as last committed:"
                 );
                 for f in &changed {
-                    eprintln!("    {f}");
+                    eprintln!("    {}", cme::source::printable_line(f));
                 }
                 eprintln!("  commit them, or build with --working-tree to preview them");
             }
@@ -609,19 +614,23 @@ fn history(cli: &Cli, repo: &Repo, format: Format, case: &str) -> std::io::Resul
             }
             // Authors, messages and old values come from git, where anyone could have written
             // anything: control characters are shown escaped.
-            use cme::source::printable;
+            use cme::source::printable_line;
             for (commit, e) in &entries {
                 let short = &commit.commit[..commit.commit.len().min(10)];
                 writeln!(
                     out,
                     "\n{}  {} <{}>  {short}",
                     commit.date,
-                    printable(&commit.author),
-                    printable(&commit.email)
+                    printable_line(&commit.author),
+                    printable_line(&commit.email)
                 )?;
-                writeln!(out, "    {}", printable(commit.message.lines().next().unwrap_or("")))?;
+                writeln!(
+                    out,
+                    "    {}",
+                    printable_line(commit.message.lines().next().unwrap_or(""))
+                )?;
                 for c in &e.changes {
-                    writeln!(out, "    - {}", printable(&c.to_string()))?;
+                    writeln!(out, "    - {}", printable_line(&c.to_string()))?;
                 }
             }
         }

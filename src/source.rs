@@ -96,6 +96,25 @@ pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
     )
 }
 
+/// Text for one line of a terminal: [`printable`], with line breaks escaped too, so that a
+/// value cannot start a line of its own (a made-up entry of `cme history`, a row of the
+/// work queue).
+pub fn printable_line(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| is_control(c) || c == '\n' || c == '\r') {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(
+        s.chars()
+            .map(|c| match c {
+                '\n' => "\\n".to_string(),
+                '\r' => "\\r".to_string(),
+                c if is_control(c) => format!("\\u{{{:x}}}", c as u32),
+                c => c.to_string(),
+            })
+            .collect(),
+    )
+}
+
 /// The same text with each control character replaced by as many `?` as it takes bytes, so
 /// that byte offsets (spans) still point at the same places.
 pub fn printable_same_width(s: &str) -> std::borrow::Cow<'_, str> {
@@ -127,5 +146,9 @@ mod control_tests {
         assert_eq!(same.len(), hostile.len());
         assert!(!same.chars().any(is_control));
         assert_eq!(printable("line one\n\tline two"), "line one\n\tline two");
+        assert_eq!(
+            printable_line("fixed\n\n2026-11-29  Carys\rX"),
+            "fixed\\n\\n2026-11-29  Carys\\rX"
+        );
     }
 }

@@ -115,6 +115,8 @@ fn short_date(d: Option<NaiveDate>) -> String {
 }
 
 fn cut(s: &str, width: usize) -> String {
+    // Whatever a record holds, one cell of one line.
+    let s = crate::source::printable_line(s);
     if s.chars().count() <= width {
         format!("{s:width$}")
     } else {

@@ -660,13 +660,24 @@ fn merge_changes(
     for (path, (old_mode, new_mode)) in paths {
         let result = at(trees, new_cases, &path)?;
         let base = at(trees, base_cases, &path)?;
-        let mut departed = Vec::new();
+        let mut versions = Vec::with_capacity(parent_cases.len());
         for p in parent_cases {
-            let v = at(trees, *p, &path)?;
-            if v != base && v != result {
-                departed.push(v);
-            }
+            versions.push(at(trees, *p, &path)?);
         }
+        // Clean: the result is some parent's version, and every parent holds the base's
+        // version or the result. Otherwise the merge wrote something of its own: what no
+        // parent had (a file neither side touched, deleted or edited at the merge), or a
+        // version that drops what a side changed.
+        let mut departed: Vec<Oid> = if versions.contains(&result) {
+            versions
+                .iter()
+                .copied()
+                .filter(|v| *v != base && *v != result)
+                .collect()
+        } else {
+            versions.iter().copied().filter(|v| *v != result).collect()
+        };
+        departed.dedup();
         if departed.is_empty() {
             continue;
         }
@@ -982,6 +993,10 @@ pub fn findings(
     })?;
     let h = history(root, head).map_err(|e| e.to_string())?;
     let mut found = h.tampering.clone();
+    // The history is read without re-hashing every object (most of a walk's cost): before a
+    // finding is laid against a person, the versions it rests on are checked to be what
+    // their ids say. A corrupt object is damage, not tampering.
+    verify(root, &h, &found).map_err(|e| e.to_string())?;
     if settings.require_signed {
         found.extend(unsigned(root, &h, settings)?);
     }
@@ -1099,4 +1114,45 @@ fn unsigned(root: &Path, h: &History, settings: &crate::config::AuditSettings) -
         }
         Ok(found)
     }
+}
+
+/// Re-reads, with their hashes checked, the versions of each file a finding rests on (at the
+/// commit and at each of its parents).
+fn verify(root: &Path, h: &History, found: &[Tamper]) -> Result<(), AuditError> {
+    if found.is_empty() {
+        return Ok(());
+    }
+    let git = Repository::discover(root)?;
+    let prefix = cases_prefix(&git, root);
+    let base = prefix.strip_suffix("cases").unwrap_or("").to_string();
+    let odb = git.odb()?;
+    for t in found {
+        let Some(meta) = h.commits.get(t.commit as usize) else {
+            continue;
+        };
+        let Ok(oid) = Oid::from_str(&meta.commit) else { continue };
+        let commit = git.find_commit(oid)?;
+        let path = format!("{base}{}", t.path);
+        let mut commits = vec![commit.clone()];
+        commits.extend(commit.parents());
+        for c in commits {
+            let Ok(entry) = c.tree().and_then(|tree| tree.get_path(Path::new(&path))) else {
+                continue;
+            };
+            let blob = entry.id();
+            let damaged = |detail: String| AuditError::Damaged {
+                object: blob.to_string(),
+                path: t.path.clone(),
+                commit: c.id().to_string(),
+                detail,
+            };
+            let object = odb.read(blob).map_err(|e| damaged(e.message().to_string()))?;
+            let actual = Oid::hash_object(git2::ObjectType::Blob, object.data())
+                .map_err(|e| damaged(e.message().to_string()))?;
+            if actual != blob {
+                return Err(damaged(format!("its content hashes to {actual}")));
+            }
+        }
+    }
+    Ok(())
 }

@@ -268,7 +268,14 @@ pub fn close(repo: &Repo, today: NaiveDate, id: &str, a: &CloseArgs) -> Result<D
 }
 
 /// `cme reopen CASE --reason ...`: the closure is undone and recorded in `[[reopened]]`.
-pub fn reopen(repo: &Repo, today: NaiveDate, id: &str, reason: &str, date: Option<NaiveDate>) -> Result<Done> {
+pub fn reopen(
+    repo: &Repo,
+    today: NaiveDate,
+    id: &str,
+    reason: &str,
+    date: Option<NaiveDate>,
+    allow_duplicate: Option<&str>,
+) -> Result<Done> {
     if reason.trim().is_empty() {
         return Err(EditError::Usage(
             "say why the case is reopened: --reason \"...\"".into(),
@@ -283,6 +290,28 @@ pub fn reopen(repo: &Repo, today: NaiveDate, id: &str, reason: &str, date: Optio
             "{id} is open: only a closed case can be reopened"
         )));
     };
+    // One child, one open case: a child who has another open case now is not reopened here
+    // unless the officer says why (kept in the record).
+    let file = crate::load::parse_case(&rel, doc.to_string().into_bytes());
+    if let Some(case) = &file.case {
+        let me = crate::duplicate::Identity::of(case);
+        let open = super::open_children(repo);
+        if let Some((_, other)) = crate::duplicate::matches_of(&me, &open).first() {
+            match allow_duplicate.map(str::trim).filter(|r| !r.is_empty()) {
+                Some(why) => {
+                    if let Some(r) = doc.get_mut("referral").and_then(|i| i.as_table_mut()) {
+                        r.insert("duplicate_reason", value(why));
+                    }
+                }
+                None => {
+                    return Err(EditError::Duplicate(format!(
+                        "{} {} has another open case, {}: one child has one open case. Record the new information in {} (cme act {} ...), or, if both must be open, run the command again with --allow-duplicate \"why\" (nothing was written)",
+                        case.child.given_name, case.child.family_name, other.id, other.id, other.id
+                    )));
+                }
+            }
+        }
+    }
     let closed_on = closure.get("date").and_then(|d| d.as_value()).cloned();
     let closed_outcome = closure.get("outcome").and_then(|d| d.as_value()).cloned();
     doc.remove("closure");

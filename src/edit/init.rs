@@ -98,9 +98,26 @@ pub fn configure_git(dir: &Path) -> Result<()> {
         &["config", "merge.cme.name", "cme: merge case files field by field"],
     )?;
     git(dir, &["config", "merge.cme.driver", "cme merge-driver %O %A %B"])?;
-    let hooks = dir.join(".git/hooks");
+    // The hooks folder git uses (core.hooksPath, a worktree's), not always .git/hooks.
+    let hooks = Command::new("git")
+        .current_dir(dir)
+        .args(["rev-parse", "--git-path", "hooks"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| dir.join(String::from_utf8_lossy(&o.stdout).trim()))
+        .unwrap_or_else(|| dir.join(".git/hooks"));
+    std::fs::create_dir_all(&hooks)?;
     if hooks.is_dir() {
         let hook = hooks.join("pre-commit");
+        if let Ok(existing) = std::fs::read_to_string(&hook)
+            && !existing.contains("Installed by cme init")
+        {
+            return Err(EditError::Usage(format!(
+                "{} is a pre-commit hook cme did not write: it was left as it is. To check case files before each commit, add this line to it: cme check $(git diff --cached --name-only --diff-filter=ACMR -- 'cases/*.toml' 'cases/**/*.toml')",
+                hook.display()
+            )));
+        }
         atomic_write(&hook, HOOK.as_bytes(), false)?;
         #[cfg(unix)]
         {

@@ -207,7 +207,28 @@ pub fn atomic_write_via(tmp_dir: &Path, path: &Path, bytes: &[u8], create_new: b
     std::fs::create_dir_all(tmp_dir)?;
     let tmp = tmp_dir.join(format!("{name}.{}", std::process::id()));
     match write_then_rename(&tmp, path, bytes, create_new) {
-        Err(e) if e.kind() == io::ErrorKind::CrossesDevices => atomic_write(path, bytes, create_new),
+        Err(e) if e.kind() == io::ErrorKind::CrossesDevices => {
+            // git's folder is on another file system: a folder beside the file that ignores
+            // itself, emptied of what a killed command left (the caller holds the lock).
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+                .join(".cme-tmp");
+            std::fs::create_dir_all(&dir)?;
+            for e in std::fs::read_dir(&dir)?.flatten() {
+                if e.file_name() != ".gitignore" {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
+            std::fs::write(dir.join(".gitignore"), "# cme's temporary files: never committed.\n*\n")?;
+            write_then_rename(
+                &dir.join(format!("{name}.{}", std::process::id())),
+                path,
+                bytes,
+                create_new,
+            )
+        }
         other => other,
     }
 }
@@ -422,15 +443,23 @@ pub fn commit(root: &Path, files: &[&str], message: &str) -> Result<String> {
     let tree_id = update.create_updated(&git, &base_tree).map_err(gerr)?;
     let tree = git.find_tree(tree_id).map_err(gerr)?;
     let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
-    let oid = git
-        .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
-        .map_err(gerr)?;
-    // The index now agrees with the commit for these files; other entries are untouched.
+    // The index first, so that it agrees with the commit for these files (other entries are
+    // untouched): if it cannot be written (another git process holds it), nothing is
+    // committed; if the commit then fails, the change is staged, ready for git commit.
+    let locked = |e: git2::Error| {
+        let why = e.message().trim_end_matches([':', ' ']).to_string();
+        EditError::Io(io::Error::other(format!(
+            "{why} (another git process is using the repository; if none is running, remove the .lock file git names)"
+        )))
+    };
     let mut index = git.index().map_err(gerr)?;
     for p in &paths {
         index.add_path(p).map_err(gerr)?;
     }
-    index.write().map_err(gerr)?;
+    index.write().map_err(locked)?;
+    let oid = git
+        .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
+        .map_err(locked)?;
     Ok(oid.to_string())
 }
 

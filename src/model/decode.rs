@@ -6,6 +6,16 @@ use super::*;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+/// The text fields that may run over several lines; every other one is one line.
+const MULTILINE: &[&str] = &[
+    "note",
+    "comments",
+    "outcome",
+    "reason",
+    "duplicate_reason",
+    "last_known_address",
+];
+
 /// A structural problem in a case file: always rule COM-SCHEMA.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Problem {
@@ -140,6 +150,15 @@ impl Decoder {
         match v.get_ref() {
             DeValue::String(s) if required && s.trim().is_empty() => {
                 self.problem(path, v.span(), format!("`{key}` must not be empty"), None);
+                None
+            }
+            DeValue::String(s) if !MULTILINE.contains(&key) && s.contains(['\n', '\r']) => {
+                self.problem(
+                    path,
+                    v.span(),
+                    format!("`{key}` is one line of text: it contains a line break"),
+                    Some("put it on one line (notes, comments and outcomes may run over several lines)".into()),
+                );
                 None
             }
             DeValue::String(s) if s.chars().any(crate::source::is_control) => {

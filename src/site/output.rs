@@ -85,6 +85,9 @@ fn resolve(p: &Path) -> io::Result<PathBuf> {
     }
 }
 
+/// The first line of a marker; the files the build wrote follow, one a line.
+const MARKER_HEAD: &str = "# A site built by cme. Each build replaces all of it. Files it wrote:";
+
 /// Whether a folder is a previous build: marked, or (made before builds were marked) holding
 /// only what a build writes, with its front page and stylesheet.
 pub fn is_build(dir: &Path) -> bool {
@@ -139,6 +142,20 @@ pub fn check(out: &Path, root: &Path) -> Result<(), Refused> {
             }
         )));
     }
+    // git's own folder, wherever it is (a worktree's, or above a case repository in a
+    // subfolder).
+    if let Ok(git) = git2::Repository::discover(root) {
+        for dir in [git.path(), git.commondir()] {
+            if let Ok(real) = resolve(dir)
+                && real_out.starts_with(&real)
+            {
+                return Err(Refused(format!(
+                    "cannot build into {shown}: it is inside git's own folder ({}). Use a folder of its own, such as --out site",
+                    real.display()
+                )));
+            }
+        }
+    }
     for inner in ["cases", ".git", "policy", "templates"] {
         if real_out.starts_with(real_root.join(inner)) {
             return Err(Refused(format!(
@@ -175,7 +192,35 @@ pub fn check(out: &Path, root: &Path) -> Result<(), Refused> {
             "cannot build into {shown}: it is not empty and is not a previous cme build (a build replaces everything in its output folder, and cme deletes only what it made). Use an empty or new folder"
         )));
     }
+    if let Some(extra) = not_written_by_cme(out) {
+        return Err(Refused(format!(
+            "cannot build into {shown}: it holds {extra}, which the previous build did not write (a build replaces everything in its output folder, and cme deletes only what it made). Move it out of the folder first"
+        )));
+    }
     Ok(())
+}
+
+/// In a marked build, the first file (or folder) the marker does not list.
+fn not_written_by_cme(dir: &Path) -> Option<String> {
+    let marker = fs::read_to_string(dir.join(MARKER)).ok()?;
+    let listed: std::collections::HashSet<&str> = marker.lines().skip_while(|l| *l != MARKER_HEAD).skip(1).collect();
+    for e in walkdir::WalkDir::new(dir).min_depth(1).into_iter() {
+        let Ok(e) = e else {
+            return Some("a file that cannot be read".into());
+        };
+        if e.file_type().is_dir() {
+            continue;
+        }
+        let rel = e
+            .path()
+            .strip_prefix(dir)
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default();
+        if rel != MARKER && !listed.contains(rel.as_str()) {
+            return Some(rel);
+        }
+    }
+    None
 }
 
 /// A folder a build is written into; removed when dropped unless it was swapped in.
@@ -258,20 +303,37 @@ pub fn staging(out: &Path) -> io::Result<Staging> {
         staging.path.join(".gitignore"),
         "# A site built by cme: never committed.\n*\n",
     )?;
-    fs::write(
-        staging.path.join(MARKER),
-        format!(
-            "This folder is a site built by cme {}. Each build replaces all of it.\n",
-            env!("CARGO_PKG_VERSION")
-        ),
-    )?;
+    fs::write(staging.path.join(MARKER), format!("{MARKER_HEAD}\n"))?;
     Ok(staging)
+}
+
+/// Writes the marker: every file the build wrote, so that the next build replaces only a
+/// folder holding nothing else.
+fn mark(dir: &Path) -> io::Result<()> {
+    let mut text = format!("{MARKER_HEAD}\n");
+    for e in walkdir::WalkDir::new(dir).min_depth(1).sort_by_file_name() {
+        let e = e.map_err(io::Error::other)?;
+        if e.file_type().is_dir() {
+            continue;
+        }
+        if let Ok(rel) = e.path().strip_prefix(dir) {
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            if rel != MARKER {
+                text.push_str(&rel);
+                text.push('\n');
+            }
+        }
+    }
+    fs::write(dir.join(MARKER), text)
 }
 
 /// Puts the finished build in place of `out` (checked by [`check`]): the previous build is
 /// moved aside, the new one renamed in, the previous one removed.
 pub fn swap_in(mut staging: Staging, out: &Path) -> io::Result<()> {
-    if fs::symlink_metadata(out).is_ok() {
+    mark(&staging.path)?;
+    if let Ok(meta) = fs::symlink_metadata(out) {
+        // The folder keeps the permissions it had (a site readable only by the team stays so).
+        fs::set_permissions(&staging.path, meta.permissions())?;
         let old = parent_of(out).join(format!(".{}.cme-old-{}", out_name(out), std::process::id()));
         fs::rename(out, &old)?;
         if let Err(e) = fs::rename(&staging.path, out) {

@@ -6,7 +6,8 @@ use super::*;
 /// One CSV cell, quoted when it must be (RFC 4180), and never read as a formula.
 pub(super) fn csv_cell(s: &str) -> String {
     // A spreadsheet runs a cell that starts with one of these as a formula.
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    // A cell of a lone "-" (no figure) is text to a spreadsheet, and left as it is.
+    let s = if s != "-" && s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
         s.to_string()
@@ -462,5 +463,6 @@ mod tests {
             );
         }
         assert_eq!(csv_cell("12"), "12", "numbers are left as they are");
+        assert_eq!(csv_cell("-"), "-", "no figure");
     }
 }

@@ -82,15 +82,15 @@ pub fn override_file(root: &Path, name: &str) -> Result<Option<Vec<u8>>, BuildEr
         .map_err(|e| BuildError::Setup(format!("{rel} cannot be read: {e}")))
 }
 
-/// Refuses a path that resolves (through symbolic links) to somewhere outside `root`.
+/// Refuses a path that resolves (through symbolic links) out of the repository, into git's
+/// own files (its config can hold credentials) or into the case records (a template would
+/// publish a child's record, even on the board's site).
 fn inside(root: &Path, path: &Path, rel: &str) -> Result<(), BuildError> {
-    let real_root = crate::load::boundary(root).map_err(|e| BuildError::Setup(format!("{}: {e}", root.display())))?;
     let real = fs::canonicalize(path).map_err(|e| BuildError::Setup(format!("{rel} cannot be read: {e}")))?;
-    if !real.starts_with(&real_root) {
-        return Err(BuildError::Setup(format!(
-            "{rel} is a symbolic link to {}, outside the repository: cme publishes only files the repository holds (replace the link with the file itself)",
-            real.display()
-        )));
+    match crate::load::out_of_bounds(root, &real, false) {
+        Some(where_) => Err(BuildError::Setup(format!(
+            "{rel} is a symbolic link to {where_}: cme publishes only the repository's own files, never git's or the case records (replace the link with the file itself)"
+        ))),
+        None => Ok(()),
     }
-    Ok(())
 }

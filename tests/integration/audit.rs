@@ -310,3 +310,76 @@ fn a_damaged_repository_is_a_setup_error_not_a_finding() {
         );
     }
 }
+
+#[test]
+fn a_merge_that_changes_a_case_neither_side_touched_is_audited() {
+    let repo = git_repo();
+    let r = repo.path();
+    write(r, "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001") + ACTION2);
+    write(r, "cases/2026/EXC-2026-0002.toml", good_case("EXC-2026-0002"));
+    write(r, "cases/2026/EXC-2026-0003.toml", good_case("EXC-2026-0003"));
+    commit(r, "Alex Smith", "2026-09-10", "Referrals");
+    git_at(r, "2026-09-10", &["branch", "side"]);
+    write(r, "cases/2026/EXC-2026-0003.toml", good_case("EXC-2026-0003") + ACTION2);
+    commit(r, "Alex Smith", "2026-09-11", "A call on main");
+    git_at(r, "2026-09-11", &["checkout", "-q", "side"]);
+    write(r, "cases/2026/EXC-2026-0004.toml", good_case("EXC-2026-0004"));
+    commit(r, "Bilal Khan", "2026-09-11", "A referral on a branch");
+    git_at(r, "2026-09-11", &["checkout", "-q", "main"]);
+    // At the merge: a case neither side touched deleted, another's enquiry removed.
+    git_at(r, "2026-09-12", &["merge", "-q", "--no-ff", "--no-commit", "side"]);
+    git_at(r, "2026-09-12", &["rm", "-q", "cases/2026/EXC-2026-0002.toml"]);
+    write(r, "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001"));
+    git_at(r, "2026-09-12", &["add", "-A"]);
+    git_at(r, "2026-09-12", &["commit", "-q", "-m", "Merge side"]);
+    let (code, found) = audit_both(r);
+    assert_eq!(code, 1);
+    assert_eq!(
+        rules_of(&found),
+        vec![
+            ("AUDIT-DELETED".into(), "EXC-2026-0002".into(), "error".into()),
+            ("AUDIT-REWRITTEN".into(), "EXC-2026-0001".into(), "error".into()),
+        ],
+        "{found:#?}"
+    );
+    assert_eq!(trail_of(r, "EXC-2026-0001")[0]["message"], "Merge side");
+}
+
+#[test]
+fn a_corrupt_object_is_damage_not_a_rewrite() {
+    let repo = git_repo();
+    let r = repo.path();
+    write(r, "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001") + ACTION2);
+    commit(r, "Alex Smith", "2026-09-10", "A call");
+    write(
+        r,
+        "cases/2026/EXC-2026-0001.toml",
+        good_case("EXC-2026-0001") + ACTION2 + &ACTION2.replace("2026-09-10", "2026-09-11"),
+    );
+    commit(r, "Alex Smith", "2026-09-11", "Another call");
+    // The older version's object replaced by another valid object: its hash no longer fits.
+    let blob = git(r, &["rev-parse", "HEAD~1:cases/2026/EXC-2026-0001.toml"]);
+    let other = {
+        write(
+            r,
+            "other.txt",
+            good_case("EXC-2026-0001") + &ACTION2.replace("No answer.", "Spoke to mother."),
+        );
+        git(r, &["hash-object", "-w", "other.txt"])
+    };
+    let path = |oid: &str| r.join(format!(".git/objects/{}/{}", &oid[..2], &oid[2..]));
+    let target = path(&blob);
+    let mut perms = std::fs::metadata(&target).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perms.set_readonly(false);
+    std::fs::set_permissions(&target, perms).unwrap();
+    std::fs::copy(path(&other), &target).unwrap();
+    let o = run(r, &["check", "--audit"]);
+    assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stderr(&o).contains(&blob) && stderr(&o).contains("git fsck"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stdout(&o).contains("AUDIT-REWRITTEN"), "{}", stdout(&o));
+}

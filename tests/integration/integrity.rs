@@ -864,3 +864,212 @@ fn an_edit_waits_for_the_lock_and_a_killed_holder_releases_it() {
     let text = std::fs::read_to_string(g.path().join("cases/2026/EXC-2026-0001.toml")).unwrap();
     assert!(text.contains("After the wait."));
 }
+
+// What a second look found (issue 11's review).
+
+#[test]
+fn a_build_keeps_what_someone_else_put_in_its_folder() {
+    let repo = empty_repo("manchester");
+    let r = repo.path();
+    write(r, "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001"));
+    let parent = tempfile::tempdir().unwrap();
+    let out = parent.path().join("site");
+    assert_eq!(
+        run(r, &["build", "--out", out.to_str().unwrap()]).status.code(),
+        Some(0)
+    );
+    write(&out, "mine/notes.txt", "an officer's notes");
+    let o = run(r, &["build", "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("mine/notes.txt"), "{}", stderr(&o));
+    assert!(out.join("mine/notes.txt").is_file());
+    // A marker someone wrote by hand does not make a folder a build.
+    let docs = parent.path().join("docs");
+    write(&docs, ".cme-site", "anything");
+    write(&docs, "thesis.txt", "years of work");
+    assert_eq!(
+        run(r, &["build", "--out", docs.to_str().unwrap()]).status.code(),
+        Some(2)
+    );
+    assert!(docs.join("thesis.txt").is_file());
+    // An empty folder keeps its permissions.
+    use std::os::unix::fs::PermissionsExt;
+    let private = parent.path().join("private");
+    std::fs::create_dir(&private).unwrap();
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o750)).unwrap();
+    assert_eq!(
+        run(r, &["build", "--out", private.to_str().unwrap()]).status.code(),
+        Some(0)
+    );
+    assert_eq!(std::fs::metadata(&private).unwrap().permissions().mode() & 0o777, 0o750);
+}
+
+#[test]
+fn a_template_cannot_publish_git_config_or_a_case_record() {
+    let g = GitRepo::new(true);
+    let r = g.path();
+    std::fs::create_dir_all(r.join("templates")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    for target in ["../.git/config", "../cases/2026/EXC-2026-0001.toml"] {
+        let link = r.join("templates/cme.css");
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(target, &link).unwrap();
+        for audience in ["team", "board"] {
+            let o = run(
+                r,
+                &[
+                    "build",
+                    "--working-tree",
+                    "--audience",
+                    audience,
+                    "--out",
+                    site.to_str().unwrap(),
+                ],
+            );
+            assert_eq!(o.status.code(), Some(2), "{target} {audience}: {}", stderr(&o));
+            assert!(stderr(&o).contains("never git's or the case records"), "{}", stderr(&o));
+        }
+    }
+    assert!(!site.exists());
+}
+
+#[test]
+fn reopening_does_not_open_a_second_case_for_a_child() {
+    let g = GitRepo::new(true);
+    let with_upn = |id: &str| good_case(id).replace("whereabouts = ", "upn = \"R674123101121\"\nwhereabouts = ");
+    write(g.path(), "cases/2026/EXC-2026-0001.toml", with_upn("EXC-2026-0001"));
+    g.ok(&[
+        "close",
+        "EXC-2026-0001",
+        "--outcome",
+        "on-roll",
+        "--school",
+        "Quillbury Academy",
+    ]);
+    write(g.path(), "cases/2026/EXC-2026-0002.toml", with_upn("EXC-2026-0002"));
+    let before = std::fs::read_to_string(g.path().join("cases/2026/EXC-2026-0001.toml")).unwrap();
+    let o = g.cme(&["reopen", "EXC-2026-0001", "--reason", "New address reported."]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("EXC-2026-0002") && stderr(&o).contains("--allow-duplicate"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(g.path().join("cases/2026/EXC-2026-0001.toml")).unwrap(),
+        before
+    );
+    g.ok(&[
+        "reopen",
+        "EXC-2026-0001",
+        "--reason",
+        "New address reported.",
+        "--allow-duplicate",
+        "Two authorities' episodes, merged next week.",
+    ]);
+    assert_eq!(check_json(g.path(), &[]).0, 0);
+}
+
+#[test]
+fn line_breaks_cannot_fake_a_line_of_history_or_the_queue() {
+    let repo = super::history::git_repo();
+    let r = repo.path();
+    let forged = good_case("EXC-2026-0001").replace(
+        "given_name = \"Test\"",
+        "given_name = \"Theo\\nEXC-2026-0999  Fake Row\"",
+    );
+    write(r, "cases/2026/EXC-2026-0001.toml", &forged);
+    let (code, json) = check_json(r, &[]);
+    assert_eq!(code, 1);
+    assert!(
+        json["diagnostics"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("one line of text"),
+        "{json:#}"
+    );
+    // What git holds (a value written before this check, a message) stays on its line.
+    write(
+        r,
+        "cases/2026/EXC-2026-0001.toml",
+        good_case("EXC-2026-0001").replace(
+            "by = \"asmith\"\n",
+            "by = \"asmith\"\noutcome = \"fixed\\n\\n2026-11-29T09:00:00+00:00  Carys Jones <cjones@council.example>  0a1b2c3d4e\"\n",
+        ),
+    );
+    super::history::commit(r, "Mallory", "2026-10-01", "tidy\rReviewed and approved");
+    let out = stdout(&run(r, &["history", "EXC-2026-0001"]));
+    assert!(!out.lines().any(|l| l.starts_with("2026-11-29")), "{out}");
+    assert!(!out.contains('\r'), "{out}");
+}
+
+#[test]
+fn a_locked_index_commits_nothing_and_says_how_to_commit() {
+    let g = GitRepo::new(true);
+    let head = git_ok(g.path(), &["rev-parse", "HEAD"]);
+    std::fs::write(g.path().join(".git/index.lock"), "").unwrap();
+    let o = g.cme(&[&act_args("EXC-2026-0001", "While git was busy.")[..], &["--commit"]].concat());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("the record was written but not committed"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(git_ok(g.path(), &["rev-parse", "HEAD"]), head, "nothing committed");
+    // The advice works once git is free.
+    std::fs::remove_file(g.path().join(".git/index.lock")).unwrap();
+    git_ok(g.path(), &["add", "cases/2026/EXC-2026-0001.toml"]);
+    git_ok(
+        g.path(),
+        &["commit", "-q", "-m", "the call", "--", "cases/2026/EXC-2026-0001.toml"],
+    );
+    assert_eq!(git_ok(g.path(), &["status", "--porcelain"]), "");
+}
+
+#[test]
+fn a_git_folder_on_another_file_system_still_edits_safely() {
+    let shm = std::path::Path::new("/dev/shm");
+    if !shm.is_dir() {
+        eprintln!("skipped: no /dev/shm");
+        return;
+    }
+    let gitdir = tempfile::tempdir_in(shm).unwrap();
+    let repo = empty_repo("manchester");
+    let r = repo.path();
+    write(r, "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001"));
+    git_ok(
+        r,
+        &[
+            "init",
+            "-q",
+            "--separate-git-dir",
+            gitdir.path().join("g").to_str().unwrap(),
+        ],
+    );
+    git_ok(r, &["add", "-A"]);
+    git_ok(
+        r,
+        &[
+            "-c",
+            "user.name=A",
+            "-c",
+            "user.email=a@example.invalid",
+            "commit",
+            "-q",
+            "-m",
+            "Set up",
+        ],
+    );
+    let o = run(r, &act_args("EXC-2026-0001", "Across file systems."));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        std::fs::read_to_string(r.join("cases/2026/EXC-2026-0001.toml"))
+            .unwrap()
+            .contains("Across file systems.")
+    );
+    assert_eq!(
+        git_ok(r, &["status", "--porcelain", "--untracked-files=all"]),
+        "M cases/2026/EXC-2026-0001.toml"
+    );
+}

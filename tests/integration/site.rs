@@ -501,7 +501,8 @@ fn the_build_is_atomic_and_templates_can_be_overridden() {
         out.join("cases/EXC-2026-0001.html").exists(),
         "default output is site/ in the repository"
     );
-    std::fs::write(out.join("stale.html"), "old").unwrap();
+    // A page of the previous build, changed since.
+    std::fs::write(out.join("search.html"), "old").unwrap();
     // An override with a syntax error fails the build and leaves the last site untouched.
     write(
         repo.path(),
@@ -511,14 +512,18 @@ fn the_build_is_atomic_and_templates_can_be_overridden() {
     let o = run(repo.path(), &["build"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("template"), "{}", stderr(&o));
-    assert!(out.join("stale.html").exists(), "the old site is still served");
+    assert_eq!(
+        std::fs::read_to_string(out.join("search.html")).unwrap(),
+        "old",
+        "the old site is still served"
+    );
     let leftovers: Vec<_> = std::fs::read_dir(repo.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .filter(|n| n.to_string_lossy().contains("building"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
-    // A good override replaces the built-in template; the swap removes what was there.
+    // A good override replaces the built-in template; the swap replaces what was there.
     write(
         repo.path(),
         "templates/case.html",
@@ -526,7 +531,7 @@ fn the_build_is_atomic_and_templates_can_be_overridden() {
     );
     let o = run(repo.path(), &["build"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(!out.join("stale.html").exists());
+    assert_ne!(std::fs::read_to_string(out.join("search.html")).unwrap(), "old");
     let html = std::fs::read_to_string(out.join("cases/EXC-2026-0001.html")).unwrap();
     assert!(html.contains("<h1>Custom EXC-2026-0001</h1>"));
 }
