@@ -17,10 +17,12 @@ pub const INPUT_YEARS: RangeInclusive<i32> = 1900..=2199;
 /// A date typed on the command line (`--today`, `--date`, `--as-of` ...): `YYYY-MM-DD`, in
 /// [`INPUT_YEARS`].
 pub fn parse_input_date(s: &str) -> Result<NaiveDate, String> {
-    let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .ok()
-        .filter(|_| s.trim().len() == 10)
-        .ok_or_else(|| format!("\"{s}\" is not a date like 2026-11-22"))?;
+    let t = s.trim();
+    let shaped = t.len() == 10 && t.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    if !shaped {
+        return Err(format!("\"{s}\" is not a date like 2026-11-22"));
+    }
+    let d = NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| format!("{t} is not a real day (check the month and the day)"))?;
     if !INPUT_YEARS.contains(&d.year()) {
         return Err(format!(
             "{d} is out of range: dates run from {} to {}",

@@ -28,6 +28,11 @@ pub struct AuditSettings {
     /// relative to the repository.
     #[serde(default)]
     pub allowed_signers: Option<String>,
+    /// The commit that brought the authority's existing records into git (a migration from
+    /// another system): closures of the cases it recorded are as old as the records, not
+    /// backdated (`AUDIT-BACKDATED-CLOSURE` leaves them alone).
+    #[serde(default)]
+    pub imported_in: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -1006,7 +1006,22 @@ pub fn findings(
             "note: this is a shallow clone: closures cannot be compared with when each case was first recorded; audit a full clone"
         );
     } else {
-        found.extend(h.backdated_closures());
+        // Records brought in by a migration are as old as they say.
+        let imported = match &settings.imported_in {
+            Some(spec) => {
+                let git = Repository::discover(root).map_err(|e| e.message().to_string())?;
+                let c = git
+                    .revparse_single(spec)
+                    .and_then(|o| o.peel_to_commit())
+                    .map_err(|_| format!("cme.toml [audit] imported_in = \"{spec}\" is not a commit of this repository"))?;
+                Some(c.id().to_string())
+            }
+            None => None,
+        };
+        found.extend(h.backdated_closures().into_iter().filter(|t| {
+            let recorded_in = t.earlier.and_then(|i| h.commits.get(i as usize)).map(|c| c.commit.as_str());
+            imported.is_none() || recorded_in != imported.as_deref()
+        }));
     }
     found.sort_by(|a, b| b.commit.cmp(&a.commit).then_with(|| a.case.cmp(&b.case)));
     Ok(found

@@ -383,3 +383,28 @@ fn a_corrupt_object_is_damage_not_a_rewrite() {
     );
     assert!(!stdout(&o).contains("AUDIT-REWRITTEN"), "{}", stdout(&o));
 }
+
+#[test]
+fn records_brought_in_by_a_migration_are_not_backdated() {
+    let repo = git_repo();
+    let r = repo.path();
+    let closed = good_case("EXC-2026-0001").replace("status = \"open\"", "status = \"closed\"")
+        + "\n[closure]\ndate = 2026-09-20\noutcome = \"on-roll\"\nschool = \"Quillbury Academy\"\n";
+    write(r, "cases/2026/EXC-2026-0001.toml", &closed);
+    commit(r, "Gita Patel", "2026-10-15", "Import the records kept before cme");
+    let (code, found) = audit(r);
+    assert_eq!(code, 1);
+    assert_eq!(found[0]["rule"], "AUDIT-BACKDATED-CLOSURE");
+    let import = git(r, &["rev-parse", "HEAD"]);
+    let mut cfg = std::fs::read_to_string(r.join("cme.toml")).unwrap();
+    cfg.push_str(&format!("\n[audit]\nimported_in = \"{import}\"\n"));
+    std::fs::write(r.join("cme.toml"), cfg).unwrap();
+    let (code, found) = audit(r);
+    assert_eq!((code, found.len()), (0, 0), "{found:#?}");
+    // A case recorded after the import is still compared.
+    write(r, "cases/2026/EXC-2026-0002.toml", closed.replace("EXC-2026-0001", "EXC-2026-0002"));
+    commit(r, "Mallory", "2026-10-20", "old case");
+    let (code, found) = audit(r);
+    assert_eq!(code, 1);
+    assert_eq!(found[0]["case"], "EXC-2026-0002");
+}
