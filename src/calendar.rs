@@ -18,11 +18,19 @@ pub const INPUT_YEARS: RangeInclusive<i32> = 1900..=2199;
 /// [`INPUT_YEARS`].
 pub fn parse_input_date(s: &str) -> Result<NaiveDate, String> {
     let t = s.trim();
-    let shaped = t.len() == 10 && t.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    let shaped = t.len() == 10
+        && t.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
     if !shaped {
         return Err(format!("\"{s}\" is not a date like 2026-11-22"));
     }
-    let d = NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| format!("{t} is not a real day (check the month and the day)"))?;
+    let d = NaiveDate::parse_from_str(t, "%Y-%m-%d")
+        .map_err(|_| format!("{t} is not a real day (check the month and the day)"))?;
     if !INPUT_YEARS.contains(&d.year()) {
         return Err(format!(
             "{d} is out of range: dates run from {} to {}",

@@ -212,12 +212,8 @@ pub fn render_human(repo: &Repo, report: &StatusReport, detailed: bool, out: &mu
         }
         write!(out, " {} ", c.priority)?;
         let risk = c.risk.as_deref().unwrap_or("-");
-        coloured(
-            out,
-            (risk == "HI").then_some(Color::Red),
-            risk == "HI",
-            &format!("{risk:<4}"),
-        )?;
+        let high = repo.pack.risk.as_ref().and_then(|m| m.tone(risk)) == Some(crate::pack::Tone::High);
+        coloured(out, high.then_some(Color::Red), high, &format!("{risk:<4}"))?;
         match c.next() {
             Some(d) => {
                 write!(out, " {:<11} ", short_date(d.due))?;

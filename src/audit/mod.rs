@@ -1013,13 +1013,18 @@ pub fn findings(
                 let c = git
                     .revparse_single(spec)
                     .and_then(|o| o.peel_to_commit())
-                    .map_err(|_| format!("cme.toml [audit] imported_in = \"{spec}\" is not a commit of this repository"))?;
+                    .map_err(|_| {
+                        format!("cme.toml [audit] imported_in = \"{spec}\" is not a commit of this repository")
+                    })?;
                 Some(c.id().to_string())
             }
             None => None,
         };
         found.extend(h.backdated_closures().into_iter().filter(|t| {
-            let recorded_in = t.earlier.and_then(|i| h.commits.get(i as usize)).map(|c| c.commit.as_str());
+            let recorded_in = t
+                .earlier
+                .and_then(|i| h.commits.get(i as usize))
+                .map(|c| c.commit.as_str());
             imported.is_none() || recorded_in != imported.as_deref()
         }));
     }

@@ -499,6 +499,11 @@ pub struct ReviewPolicy {
 #[serde(deny_unknown_fields)]
 pub struct RiskMatrix {
     pub rule: String,
+    /// The levels, most serious first, with their words and what their colour means. Where
+    /// the pack gives none, the levels the matrix uses, in the order they first appear
+    /// going from the most serious corner (highest scores) down.
+    #[serde(default, rename = "level")]
+    pub levels: Vec<RiskLevel>,
     /// `matrix[cme_score - 1][safeguarding_score - 1]`.
     pub matrix: Vec<Vec<String>>,
     /// What each level means for the case.
@@ -536,7 +541,79 @@ impl NoClose {
     }
 }
 
+/// One level of the risk matrix.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct RiskLevel {
+    /// As the matrix writes it ("HI").
+    pub id: String,
+    /// In words ("High risk").
+    #[serde(default)]
+    pub label: Option<String>,
+    /// What its colour says: high (red), medium (orange), low (green).
+    pub tone: Tone,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Tone {
+    High,
+    Medium,
+    Low,
+}
+
+impl Tone {
+    /// The tag colour of the site's design system.
+    pub fn colour(self) -> &'static str {
+        match self {
+            Tone::High => "red",
+            Tone::Medium => "orange",
+            Tone::Low => "green",
+        }
+    }
+}
+
 impl RiskMatrix {
+    /// The levels, most serious first.
+    pub fn ordered(&self) -> Vec<RiskLevel> {
+        if !self.levels.is_empty() {
+            return self.levels.clone();
+        }
+        let mut ids: Vec<&str> = Vec::new();
+        for row in self.matrix.iter().rev() {
+            for cell in row.iter().rev() {
+                if !ids.contains(&cell.as_str()) {
+                    ids.push(cell);
+                }
+            }
+        }
+        let n = ids.len();
+        ids.iter()
+            .enumerate()
+            .map(|(i, id)| RiskLevel {
+                id: id.to_string(),
+                label: None,
+                tone: if i == 0 {
+                    Tone::High
+                } else if i + 1 == n {
+                    Tone::Low
+                } else {
+                    Tone::Medium
+                },
+            })
+            .collect()
+    }
+
+    /// A level's place, 0 for the most serious.
+    pub fn rank(&self, id: &str) -> Option<usize> {
+        self.ordered().iter().position(|l| l.id == id)
+    }
+
+    /// A level's tone.
+    pub fn tone(&self, id: &str) -> Option<Tone> {
+        self.ordered().into_iter().find(|l| l.id == id).map(|l| l.tone)
+    }
+
     pub fn level(&self, cme: i64, safeguarding: i64) -> Option<&str> {
         let row = self.matrix.get(usize::try_from(cme.checked_sub(1)?).ok()?)?;
         row.get(usize::try_from(safeguarding.checked_sub(1)?).ok()?)
@@ -713,6 +790,17 @@ impl Pack {
                 ));
             }
         }
+        if let Some(risk) = &self.risk
+            && !risk.levels.is_empty()
+        {
+            for cell in risk.matrix.iter().flatten() {
+                if !risk.levels.iter().any(|l| &l.id == cell) {
+                    out.push(format!(
+                        "[risk] matrix uses level \"{cell}\", which [[risk.level]] does not list"
+                    ));
+                }
+            }
+        }
         if let Some(j) = &self.joiner
             && j.period().is_none()
         {
@@ -847,5 +935,45 @@ impl Pack {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod risk_level_tests {
+    use super::*;
+
+    #[test]
+    fn levels_come_from_the_pack_whatever_their_names() {
+        let m = RiskMatrix {
+            rule: "X-RISK".into(),
+            levels: Vec::new(),
+            matrix: vec![
+                vec!["None".into(), "Minor".into()],
+                vec!["Minor".into(), "Moderate".into()],
+                vec!["Moderate".into(), "Severe".into()],
+            ],
+            meaning: Default::default(),
+            no_close: None,
+        };
+        let ids: Vec<String> = m.ordered().into_iter().map(|l| l.id).collect();
+        assert_eq!(
+            ids,
+            ["Severe", "Moderate", "Minor", "None"],
+            "from the most serious corner down"
+        );
+        assert_eq!(m.tone("Severe"), Some(Tone::High));
+        assert_eq!(m.tone("Minor"), Some(Tone::Medium));
+        assert_eq!(m.tone("None"), Some(Tone::Low));
+        assert_eq!(m.rank("Moderate"), Some(1));
+        assert_eq!(m.tone("HI"), None, "no level is assumed");
+        let declared = RiskMatrix {
+            levels: vec![RiskLevel {
+                id: "Red".into(),
+                label: Some("Red: act now".into()),
+                tone: Tone::High,
+            }],
+            ..m
+        };
+        assert_eq!(declared.ordered()[0].label.as_deref(), Some("Red: act now"));
     }
 }

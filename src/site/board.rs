@@ -43,10 +43,14 @@ pub(super) fn render_board(
         .collect::<std::collections::BTreeSet<_>>()
         .len();
     let n_failing = cells.add(failing);
-    let levels = ["HI", "MED", "LO"];
+    let levels: Vec<String> = pack
+        .risk
+        .as_ref()
+        .map(|m| m.ordered().into_iter().map(|l| l.id).collect())
+        .unwrap_or_default();
     let risk: Vec<usize> = levels
         .iter()
-        .map(|l| cells.add(open.iter().filter(|s| s.risk.as_deref() == Some(*l)).count()))
+        .map(|l| cells.add(open.iter().filter(|s| s.risk.as_deref() == Some(l.as_str())).count()))
         .collect();
     let unrated = cells.add_hidden(open.iter().filter(|s| s.risk.is_none()).count());
     cells.group(risk.iter().copied().chain([unrated]).collect(), n_open);
@@ -94,7 +98,7 @@ pub(super) fn render_board(
         &levels
             .iter()
             .zip(&risk)
-            .map(|(l, i)| (l.to_string(), view::risk_tag(Some(l)), cells.show(*i)))
+            .map(|(l, i)| (l.to_string(), view::risk_tag(pack, Some(l.as_str())), cells.show(*i)))
             .collect::<Vec<_>>(),
     );
     pages.push(Page {

@@ -574,12 +574,7 @@ fn render_front(
             }
             if q == Queue::WhereaboutsUnknown {
                 rows.sort_by(|a, b| {
-                    let rank = |r: &QueueRow| match r.risk.as_str() {
-                        "HI" => 0,
-                        "MED" => 1,
-                        "LO" => 2,
-                        _ => 3,
-                    };
+                    let rank = |r: &QueueRow| pack.risk.as_ref().and_then(|m| m.rank(&r.risk)).unwrap_or(usize::MAX);
                     (rank(a), &a.decision_due_iso, &a.id).cmp(&(rank(b), &b.decision_due_iso, &b.id))
                 });
             }
@@ -651,14 +646,18 @@ fn render_front(
     });
 
     // Dashboard.
-    let risk_counts: Vec<RiskCount> = ["HI", "MED", "LO"]
+    let risk_counts: Vec<RiskCount> = pack
+        .risk
+        .as_ref()
+        .map(|m| m.ordered())
+        .unwrap_or_default()
         .iter()
         .map(|l| RiskCount {
-            level: l.to_string(),
-            tag: view::risk_tag(Some(l)),
+            level: l.label.clone().unwrap_or_else(|| l.id.clone()),
+            tag: l.tone.colour(),
             count: open_states
                 .iter()
-                .filter(|(_, s)| s.risk.as_deref() == Some(*l))
+                .filter(|(_, s)| s.risk.as_deref() == Some(l.id.as_str()))
                 .count(),
         })
         .collect();

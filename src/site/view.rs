@@ -121,13 +121,11 @@ pub fn deadline_view(repo: &Repo, d: &Deadline, today: NaiveDate) -> DeadlineVie
     }
 }
 
-pub fn risk_tag(level: Option<&str>) -> &'static str {
-    match level {
-        Some("HI") => "red",
-        Some("MED") => "orange",
-        Some("LO") => "green",
-        _ => "grey",
-    }
+/// The tag colour of a risk level, by what the pack says its colour means.
+pub fn risk_tag(pack: &crate::pack::Pack, level: Option<&str>) -> &'static str {
+    level
+        .and_then(|l| pack.risk.as_ref()?.tone(l))
+        .map_or("grey", crate::pack::Tone::colour)
 }
 
 /// One row of a queue table.
@@ -177,7 +175,7 @@ pub fn queue_row(repo: &Repo, case: &Case, s: &CaseState, today: NaiveDate) -> Q
         officer_id: s.assigned_to.clone().unwrap_or_default(),
         priority: s.priority,
         risk: s.risk.clone().unwrap_or_default(),
-        risk_tag: risk_tag(s.risk.as_deref()),
+        risk_tag: risk_tag(&repo.pack, s.risk.as_deref()),
         whereabouts: words(s.whereabouts.as_str()),
         received: date(case.referral.received),
         received_iso: case.referral.received.to_string(),
@@ -508,7 +506,7 @@ pub fn case_view(
                 date: date(rv.date),
                 cme_score: scale(&pack.review.cme_scale, rv.cme_score),
                 safeguarding_score: scale(&pack.review.safeguarding_scale, rv.safeguarding_score),
-                tag: risk_tag(level.as_deref()),
+                tag: risk_tag(pack, level.as_deref()),
                 meaning: level
                     .as_ref()
                     .and_then(|l| pack.risk.as_ref().and_then(|m| m.meaning.get(l)).cloned())
@@ -560,7 +558,7 @@ pub fn case_view(
         status: words(case.status.as_str()),
         status_tag: if case.is_open() { "blue" } else { "grey" },
         risk: s.risk.clone().unwrap_or_default(),
-        risk_tag: risk_tag(s.risk.as_deref()),
+        risk_tag: risk_tag(&repo.pack, s.risk.as_deref()),
         risk_meaning: s
             .risk
             .as_ref()

@@ -402,7 +402,11 @@ fn records_brought_in_by_a_migration_are_not_backdated() {
     let (code, found) = audit(r);
     assert_eq!((code, found.len()), (0, 0), "{found:#?}");
     // A case recorded after the import is still compared.
-    write(r, "cases/2026/EXC-2026-0002.toml", closed.replace("EXC-2026-0001", "EXC-2026-0002"));
+    write(
+        r,
+        "cases/2026/EXC-2026-0002.toml",
+        closed.replace("EXC-2026-0001", "EXC-2026-0002"),
+    );
     commit(r, "Mallory", "2026-10-20", "old case");
     let (code, found) = audit(r);
     assert_eq!(code, 1);
