@@ -100,6 +100,27 @@ impl Config {
     /// Problems `serde` cannot see: the code's shape, duplicate officers.
     pub fn problems(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
+        let one_line = |s: &str| {
+            !s.chars()
+                .any(|c| crate::source::is_control(c) || c == '\n' || c == '\r')
+        };
+        if !one_line(&self.authority.name) {
+            out.push((
+                "authority.name".into(),
+                "the authority's name must be one line of text, with no control characters".into(),
+            ));
+        }
+        for o in &self.officers {
+            if !one_line(&o.name) {
+                out.push((
+                    "officer.name".into(),
+                    format!(
+                        "officer {}'s name must be one line of text, with no control characters",
+                        o.id
+                    ),
+                ));
+            }
+        }
         let code = &self.authority.code;
         if !(2..=5).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_uppercase()) {
             out.push((

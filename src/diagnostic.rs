@@ -152,9 +152,9 @@ pub fn render_diagnostics(report: &CheckReport, out: &mut dyn WriteColor) -> io:
             }
         }
         if let Some(h) = &d.hint {
-            notes.push(format!("hint: {}", crate::source::printable(h)));
+            notes.push(format!("hint: {}", crate::source::printable_line(h)));
         }
-        let message = crate::source::printable(&d.message);
+        let message = crate::source::printable_line(&d.message);
         let base = match d.severity {
             Severity::Error => Report::error(),
             Severity::Warning => Report::warning(),

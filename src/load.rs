@@ -460,6 +460,20 @@ pub fn out_of_bounds(root: &Path, real: &Path, allow_cases: bool) -> Option<Stri
         .map(|p| format!("{}, inside {}", real.display(), p.display()))
 }
 
+/// The git repository holding `root`, with its working tree where git itself finds it (the
+/// folder holding `.git`): libgit2 takes the git folder's parent for a repository whose git
+/// folder lives elsewhere (`git init --separate-git-dir`).
+pub fn open_git(root: &Path) -> Result<git2::Repository, git2::Error> {
+    let git = git2::Repository::discover(root)?;
+    if let Ok(top) = boundary(root)
+        && top.join(".git").is_file()
+        && git.workdir().and_then(|w| fs::canonicalize(w).ok()).as_deref() != Some(top.as_path())
+    {
+        git.set_workdir(&top, false)?;
+    }
+    Ok(git)
+}
+
 /// Refuses a file whose path passes through a symbolic link leading out of the repository.
 fn inside_repository(root: &Path, rel: &str) -> io::Result<()> {
     let Ok(real) = fs::canonicalize(root.join(rel)) else {

@@ -212,7 +212,7 @@ fn cases_prefix(git: &Repository, root: &Path) -> String {
 
 /// The history of every case up to `head`, from the cache where it can be.
 pub fn history(root: &Path, head: Oid) -> Result<History, AuditError> {
-    let git = Repository::discover(root)
+    let git = crate::load::open_git(root)
         .map_err(|_| AuditError::NotGit(format!("{} is not in a git repository", root.display())))?;
     let prefix = cases_prefix(&git, root);
     let cache_file = git
@@ -903,7 +903,7 @@ pub fn matches_head(root: &Path) -> bool {
 }
 
 fn changes_under(root: &Path, parts: &[&str]) -> Vec<String> {
-    let Ok(git) = Repository::discover(root) else {
+    let Ok(git) = crate::load::open_git(root) else {
         return Vec::new();
     };
     let prefix = cases_prefix(&git, root);
@@ -1020,12 +1020,11 @@ pub fn findings(
             }
             None => None,
         };
+        // Only closures the import itself recorded: a case imported open and closed later is
+        // compared as usual.
         found.extend(h.backdated_closures().into_iter().filter(|t| {
-            let recorded_in = t
-                .earlier
-                .and_then(|i| h.commits.get(i as usize))
-                .map(|c| c.commit.as_str());
-            imported.is_none() || recorded_in != imported.as_deref()
+            let closed_in = h.commits.get(t.commit as usize).map(|c| c.commit.as_str());
+            imported.is_none() || closed_in != imported.as_deref()
         }));
     }
     found.sort_by(|a, b| b.commit.cmp(&a.commit).then_with(|| a.case.cmp(&b.case)));
@@ -1137,15 +1136,24 @@ fn unsigned(root: &Path, h: &History, settings: &crate::config::AuditSettings) -
 }
 
 /// Re-reads, with their hashes checked, the versions of each file a finding rests on (at the
-/// commit and at each of its parents).
+/// commit and at each of its parents), and the trees that lead to them.
 fn verify(root: &Path, h: &History, found: &[Tamper]) -> Result<(), AuditError> {
     if found.is_empty() {
         return Ok(());
     }
-    let git = Repository::discover(root)?;
+    let git = crate::load::open_git(root)?;
     let prefix = cases_prefix(&git, root);
     let base = prefix.strip_suffix("cases").unwrap_or("").to_string();
     let odb = git.odb()?;
+    let hashed = |oid: Oid, kind: git2::ObjectType| -> Result<(), String> {
+        let object = odb.read(oid).map_err(|e| e.message().to_string())?;
+        let actual = Oid::hash_object(kind, object.data()).map_err(|e| e.message().to_string())?;
+        if actual == oid {
+            Ok(())
+        } else {
+            Err(format!("its content hashes to {actual}"))
+        }
+    };
     for t in found {
         let Some(meta) = h.commits.get(t.commit as usize) else {
             continue;
@@ -1153,24 +1161,34 @@ fn verify(root: &Path, h: &History, found: &[Tamper]) -> Result<(), AuditError> 
         let Ok(oid) = Oid::from_str(&meta.commit) else { continue };
         let commit = git.find_commit(oid)?;
         let path = format!("{base}{}", t.path);
+        let parts: Vec<&str> = path.split('/').collect();
         let mut commits = vec![commit.clone()];
         commits.extend(commit.parents());
         for c in commits {
-            let Ok(entry) = c.tree().and_then(|tree| tree.get_path(Path::new(&path))) else {
-                continue;
-            };
-            let blob = entry.id();
-            let damaged = |detail: String| AuditError::Damaged {
-                object: blob.to_string(),
+            let damaged = |object: Oid, detail: String| AuditError::Damaged {
+                object: object.to_string(),
                 path: t.path.clone(),
                 commit: c.id().to_string(),
                 detail,
             };
-            let object = odb.read(blob).map_err(|e| damaged(e.message().to_string()))?;
-            let actual = Oid::hash_object(git2::ObjectType::Blob, object.data())
-                .map_err(|e| damaged(e.message().to_string()))?;
-            if actual != blob {
-                return Err(damaged(format!("its content hashes to {actual}")));
+            let mut tree_id = c.tree_id();
+            hashed(tree_id, git2::ObjectType::Tree).map_err(|d| damaged(tree_id, d))?;
+            for (i, part) in parts.iter().enumerate() {
+                let tree = git
+                    .find_tree(tree_id)
+                    .map_err(|e| damaged(tree_id, e.message().to_string()))?;
+                let Some(entry) = tree.get_name(part) else { break };
+                let (id, kind) = (entry.id(), entry.kind());
+                if i + 1 == parts.len() {
+                    if kind == Some(git2::ObjectType::Blob) {
+                        hashed(id, git2::ObjectType::Blob).map_err(|d| damaged(id, d))?;
+                    }
+                } else if kind == Some(git2::ObjectType::Tree) {
+                    hashed(id, git2::ObjectType::Tree).map_err(|d| damaged(id, d))?;
+                    tree_id = id;
+                } else {
+                    break;
+                }
             }
         }
     }

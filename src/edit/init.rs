@@ -15,11 +15,13 @@ const HOOK: &str = r#"#!/bin/sh
 # Installed by cme init: checks what this commit changes, and refuses the commit if a record
 # breaks the authority's policy. A change to cme.toml, policy/ or templates/ can break any
 # record, so then every case is checked. (Files are checked as they are on disk.)
-staged=$(git diff --cached --name-only --diff-filter=ACMRD)
+# The case repository, from the top of the git repository:
+cd "CASE_REPOSITORY" || exit 1
+staged=$(git diff --cached --name-only --relative --diff-filter=ACMRD)
 if printf '%s\n' "$staged" | grep -qE '^(cme\.toml|policy/|templates/)'; then
   exec cme check
 fi
-files=$(git diff --cached --name-only --diff-filter=ACMR -- 'cases/*.toml' 'cases/**/*.toml')
+files=$(git diff --cached --name-only --relative --diff-filter=ACMR -- 'cases/*.toml' 'cases/**/*.toml')
 [ -z "$files" ] && exit 0
 exec cme check $files
 "#;
@@ -107,7 +109,32 @@ pub fn configure_git(dir: &Path) -> Result<()> {
         .filter(|o| o.status.success())
         .map(|o| dir.join(String::from_utf8_lossy(&o.stdout).trim()))
         .unwrap_or_else(|| dir.join(".git/hooks"));
-    std::fs::create_dir_all(&hooks)?;
+    // Only a hooks folder of this repository: a global core.hooksPath would put cme's hook
+    // into every repository of the user.
+    let top = crate::load::boundary(dir)?;
+    let real_hooks = {
+        std::fs::create_dir_all(&hooks)?;
+        std::fs::canonicalize(&hooks)?
+    };
+    let git_dir = crate::load::open_git(dir)
+        .ok()
+        .and_then(|g| std::fs::canonicalize(g.commondir()).ok());
+    if !real_hooks.starts_with(&top) && !git_dir.is_some_and(|g| real_hooks.starts_with(g)) {
+        return Err(EditError::Usage(format!(
+            "git's hooks folder is {} (core.hooksPath), outside this repository: cme does not install its hook there, where every repository would run it. The merge driver is set up; to check case files before each commit, add to a pre-commit hook there: cme check $(git diff --cached --name-only --relative --diff-filter=ACMR -- 'cases/*.toml' 'cases/**/*.toml')",
+            real_hooks.display()
+        )));
+    }
+    // Where the case repository sits inside the git repository.
+    let sub = std::fs::canonicalize(dir)?
+        .strip_prefix(&top)
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default();
+    let sub = if sub.is_empty() {
+        ".".to_string()
+    } else {
+        sub.replace('"', "")
+    };
     if hooks.is_dir() {
         let hook = hooks.join("pre-commit");
         if let Ok(existing) = std::fs::read_to_string(&hook)
@@ -118,7 +145,7 @@ pub fn configure_git(dir: &Path) -> Result<()> {
                 hook.display()
             )));
         }
-        atomic_write(&hook, HOOK.as_bytes(), false)?;
+        atomic_write(&hook, HOOK.replace("CASE_REPOSITORY", &sub).as_bytes(), false)?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

@@ -350,7 +350,7 @@ impl Written for commands::Done {
 
 /// Refuses `--commit` where it could not succeed, before anything is written.
 pub fn ready_to_commit(repo: &Repo) -> Result<()> {
-    let git = git2::Repository::discover(&repo.root).map_err(|_| {
+    let git = crate::load::open_git(&repo.root).map_err(|_| {
         EditError::Usage(format!(
             "--commit needs a git repository; {} is not in one (nothing was written)",
             repo.root.display()
@@ -370,7 +370,7 @@ pub fn ready_to_commit(repo: &Repo) -> Result<()> {
 /// The fields of a case file whose working copy differs from what HEAD (or the index) holds,
 /// in the record's own terms; empty when it has no uncommitted edits or is not in git yet.
 pub fn uncommitted_fields(root: &Path, rel: &str) -> Result<Vec<String>> {
-    let Ok(git) = git2::Repository::discover(root) else {
+    let Ok(git) = crate::load::open_git(root) else {
         return Ok(Vec::new());
     };
     let path = repo_path(&git, root, rel)?;
@@ -413,7 +413,7 @@ fn repo_path(git: &git2::Repository, root: &Path, rel: &str) -> Result<PathBuf> 
 /// as the configured git user, and nothing else: changes staged to other files stay staged
 /// and out of the commit. The index is updated for these files only.
 pub fn commit(root: &Path, files: &[&str], message: &str) -> Result<String> {
-    let git = git2::Repository::discover(root).map_err(|_| {
+    let git = crate::load::open_git(root).map_err(|_| {
         EditError::Usage(format!(
             "--commit needs a git repository; {} is not in one",
             root.display()

@@ -790,6 +790,14 @@ impl Pack {
                 ));
             }
         }
+        for (what, text) in [("[pack] name", &self.pack.name), ("[pack] council", &self.pack.council)] {
+            if text
+                .chars()
+                .any(|c| crate::source::is_control(c) || c == '\n' || c == '\r')
+            {
+                out.push(format!("{what} must be one line of text, with no control characters"));
+            }
+        }
         if let Some(risk) = &self.risk
             && !risk.levels.is_empty()
         {

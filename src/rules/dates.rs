@@ -116,7 +116,49 @@ pub fn check(c: &mut CaseCheck<'_>) {
         before_referral(c, &at("review", i, "date"), r.date, &format!("review {}", i + 1));
     }
     match (&case.closure, case.status) {
-        (Some(cl), _) => before_referral(c, "closure.date", cl.date, "the closure"),
+        (Some(cl), _) => {
+            before_referral(c, "closure.date", cl.date, "the closure");
+            for (f, d) in [
+                ("lost_pupils_uploaded", cl.lost_pupils_uploaded),
+                ("mash_referral", cl.mash_referral),
+                ("confirmation_received", cl.confirmation_received),
+            ] {
+                if let Some(d) = d {
+                    before_referral(c, &format!("closure.{f}"), d, &format!("`{f}`"));
+                }
+            }
+            // A closure is dated after everything the case records: an enquiry or review dated
+            // later means the closure was dated back (or the case needs reopening).
+            let later: Vec<(String, String)> = case
+                .actions
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.date > cl.date)
+                .map(|(i, a)| (at("action", i, "date"), format!("action {} ({})", i + 1, a.date)))
+                .chain(
+                    case.reviews
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, r)| r.date > cl.date)
+                        .map(|(i, r)| (at("review", i, "date"), format!("review {} ({})", i + 1, r.date))),
+                )
+                .collect();
+            if let Some((_, first)) = later.first() {
+                let what: Vec<&str> = later.iter().map(|(_, w)| w.as_str()).collect();
+                c.error(
+                    DATES,
+                    "closure.date",
+                    format!(
+                        "the closure is dated {}, before {}: a case closes after the last thing it records",
+                        cl.date,
+                        what.join(", ")
+                    ),
+                )
+                .with_hint(format!(
+                    "date the closure on or after {first}; if the case went on after it closed, reopen it (cme reopen) before logging more"
+                ));
+            }
+        }
         (None, Status::Closed) => {
             c.error(
                 DATES,

@@ -136,6 +136,16 @@ pub fn templates(repo_root: &Path) -> Result<Tera, BuildError> {
 
 fn tera_of(theme: &theme::Theme) -> Result<Tera, BuildError> {
     let mut tera = Tera::default();
+    // A template reads only what the build gives it: never the environment (a CI runner's
+    // secrets would be published, on the board's site too).
+    tera.register_function(
+        "get_env",
+        |_: &HashMap<String, tera::Value>| -> tera::Result<tera::Value> {
+            Err(tera::Error::msg(
+                "templates cannot read the environment (get_env is switched off)",
+            ))
+        },
+    );
     tera.add_raw_templates(theme.templates.iter().map(|(n, t)| (*n, t.as_str())))
         .map_err(tera_error)?;
     tera.autoescape_on(vec![".html"]);

@@ -86,7 +86,7 @@ fn resolve(p: &Path) -> io::Result<PathBuf> {
 }
 
 /// The first line of a marker; the files the build wrote follow, one a line.
-const MARKER_HEAD: &str = "# A site built by cme. Each build replaces all of it. Files it wrote:";
+const MARKER_HEAD: &str = "# A site built by cme. Each build replaces all of it. Files it wrote, and their sizes:";
 
 /// Whether a folder is a previous build: marked, or (made before builds were marked) holding
 /// only what a build writes, with its front page and stylesheet.
@@ -194,7 +194,7 @@ pub fn check(out: &Path, root: &Path) -> Result<(), Refused> {
     }
     if let Some(extra) = not_written_by_cme(out) {
         return Err(Refused(format!(
-            "cannot build into {shown}: it holds {extra}, which the previous build did not write (a build replaces everything in its output folder, and cme deletes only what it made). Move it out of the folder first"
+            "cannot build into {shown}: it holds {extra}, which the previous build did not write or which was changed since (a build replaces everything in its output folder, and cme deletes only what it made). Move it out of the folder first"
         )));
     }
     Ok(())
@@ -203,7 +203,15 @@ pub fn check(out: &Path, root: &Path) -> Result<(), Refused> {
 /// In a marked build, the first file (or folder) the marker does not list.
 fn not_written_by_cme(dir: &Path) -> Option<String> {
     let marker = fs::read_to_string(dir.join(MARKER)).ok()?;
-    let listed: std::collections::HashSet<&str> = marker.lines().skip_while(|l| *l != MARKER_HEAD).skip(1).collect();
+    let listed: std::collections::HashMap<&str, u64> = marker
+        .lines()
+        .skip_while(|l| *l != MARKER_HEAD)
+        .skip(1)
+        .filter_map(|l| {
+            let (path, size) = l.rsplit_once('\t')?;
+            Some((path, size.parse().ok()?))
+        })
+        .collect();
     for e in walkdir::WalkDir::new(dir).min_depth(1).into_iter() {
         let Ok(e) = e else {
             return Some("a file that cannot be read".into());
@@ -216,7 +224,9 @@ fn not_written_by_cme(dir: &Path) -> Option<String> {
             .strip_prefix(dir)
             .map(|p| p.to_string_lossy().replace('\\', "/"))
             .unwrap_or_default();
-        if rel != MARKER && !listed.contains(rel.as_str()) {
+        let written = listed.get(rel.as_str());
+        let size = e.metadata().map(|m| m.len()).ok();
+        if rel != MARKER && (written.is_none() || written.copied() != size) {
             return Some(rel);
         }
     }
@@ -319,8 +329,8 @@ fn mark(dir: &Path) -> io::Result<()> {
         if let Ok(rel) = e.path().strip_prefix(dir) {
             let rel = rel.to_string_lossy().replace('\\', "/");
             if rel != MARKER {
-                text.push_str(&rel);
-                text.push('\n');
+                let size = e.metadata().map_err(io::Error::other)?.len();
+                text.push_str(&format!("{rel}\t{size}\n"));
             }
         }
     }
@@ -332,8 +342,19 @@ fn mark(dir: &Path) -> io::Result<()> {
 pub fn swap_in(mut staging: Staging, out: &Path) -> io::Result<()> {
     mark(&staging.path)?;
     if let Ok(meta) = fs::symlink_metadata(out) {
-        // The folder keeps the permissions it had (a site readable only by the team stays so).
+        // The folder keeps the permissions it had (a site readable only by the team stays so),
+        // and its group, for the folder and everything in it.
         fs::set_permissions(&staging.path, meta.permissions())?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let gid = meta.gid();
+            if fs::metadata(&staging.path)?.gid() != gid {
+                for e in walkdir::WalkDir::new(&staging.path).into_iter().flatten() {
+                    let _ = std::os::unix::fs::lchown(e.path(), None, Some(gid));
+                }
+            }
+        }
         let old = parent_of(out).join(format!(".{}.cme-old-{}", out_name(out), std::process::id()));
         fs::rename(out, &old)?;
         if let Err(e) = fs::rename(&staging.path, out) {

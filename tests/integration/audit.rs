@@ -411,4 +411,22 @@ fn records_brought_in_by_a_migration_are_not_backdated() {
     let (code, found) = audit(r);
     assert_eq!(code, 1);
     assert_eq!(found[0]["case"], "EXC-2026-0002");
+    // So is a case the import brought in open and that was closed later, dated back.
+    let repo = git_repo();
+    let r = repo.path();
+    write(r, "cases/2026/EXC-2026-0003.toml", good_case("EXC-2026-0003"));
+    commit(r, "Gita Patel", "2026-10-15", "Import the records kept before cme");
+    let import = git(r, &["rev-parse", "HEAD"]);
+    let mut cfg = std::fs::read_to_string(r.join("cme.toml")).unwrap();
+    cfg.push_str(&format!("\n[audit]\nimported_in = \"{import}\"\n"));
+    std::fs::write(r.join("cme.toml"), cfg).unwrap();
+    write(
+        r,
+        "cases/2026/EXC-2026-0003.toml",
+        closed.replace("EXC-2026-0001", "EXC-2026-0003"),
+    );
+    commit(r, "Mallory", "2026-10-20", "closed as of September");
+    let (code, found) = audit(r);
+    assert_eq!(code, 1, "{found:#?}");
+    assert_eq!(found[0]["rule"], "AUDIT-BACKDATED-CLOSURE");
 }

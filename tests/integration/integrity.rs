@@ -1072,4 +1072,135 @@ fn a_git_folder_on_another_file_system_still_edits_safely() {
         git_ok(r, &["status", "--porcelain", "--untracked-files=all"]),
         "M cases/2026/EXC-2026-0001.toml"
     );
+    // --commit finds the working tree where git does.
+    git_ok(r, &["config", "user.name", "A"]);
+    git_ok(r, &["config", "user.email", "a@example.invalid"]);
+    let o = run(
+        r,
+        &[
+            &act_args("EXC-2026-0001", "And committed.")[..],
+            &["--commit", "--include-uncommitted"],
+        ]
+        .concat(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(git_ok(r, &["status", "--porcelain", "--untracked-files=all"]), "");
+}
+
+#[test]
+fn templates_cannot_read_the_environment() {
+    let repo = empty_repo("manchester");
+    let r = repo.path();
+    write(r, "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001"));
+    let base = cme::site::TEMPLATES.iter().find(|(n, _)| *n == "base.html").unwrap().1;
+    write(
+        r,
+        "templates/base.html",
+        base.replace("</main>", "SECRET={{ get_env(name=\"CI_SECRET\") }}</main>"),
+    );
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    for audience in ["team", "board"] {
+        let o = cme()
+            .arg("--repo")
+            .arg(r)
+            .args(["--today", TODAY, "build", "--audience", audience, "--out"])
+            .arg(&site)
+            .env("CI_SECRET", "hunter2")
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{audience}: {}", stderr(&o));
+        assert!(stderr(&o).contains("cannot read the environment"), "{}", stderr(&o));
+    }
+    assert!(!site.exists());
+}
+
+#[test]
+fn a_hand_written_marker_does_not_make_a_folder_a_build() {
+    let repo = empty_repo("manchester");
+    let r = repo.path();
+    write(r, "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001"));
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("docs");
+    write(
+        &dir,
+        ".cme-site",
+        "# A site built by cme. Each build replaces all of it. Files it wrote, and their sizes:\nnotes.txt\n",
+    );
+    write(&dir, "notes.txt", "precious");
+    assert_eq!(
+        run(r, &["build", "--out", dir.to_str().unwrap()]).status.code(),
+        Some(2)
+    );
+    assert_eq!(std::fs::read_to_string(dir.join("notes.txt")).unwrap(), "precious");
+}
+
+#[test]
+fn set_up_names_are_one_line() {
+    let repo = empty_repo("manchester");
+    let r = repo.path();
+    let cfg = std::fs::read_to_string(r.join("cme.toml")).unwrap();
+    std::fs::write(
+        r.join("cme.toml"),
+        cfg.replace(
+            "name = \"Example City Council\"",
+            "name = \"Example\\r\\nFAKE ROW \\u001b[31m\"",
+        ),
+    )
+    .unwrap();
+    let o = run(r, &["status"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).contains("one line of text"), "{}", stderr(&o));
+    assert!(!stdout(&o).contains('\u{1b}') && !stdout(&o).contains('\r'));
+}
+
+#[test]
+fn the_hook_checks_a_case_repository_in_a_subfolder() {
+    let top = tempfile::tempdir().unwrap();
+    let t = top.path();
+    git_ok(t, &["init", "-q", "-b", "main"]);
+    git_ok(t, &["config", "user.name", "A"]);
+    git_ok(t, &["config", "user.email", "a@example.invalid"]);
+    let repo = empty_repo("manchester");
+    let cr = t.join("cr");
+    std::fs::create_dir_all(&cr).unwrap();
+    std::fs::copy(repo.path().join("cme.toml"), cr.join("cme.toml")).unwrap();
+    let o = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(repo.path().join("policy"))
+        .arg(&cr)
+        .status()
+        .unwrap();
+    assert!(o.success());
+    write(&cr, "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001"));
+    let o = cme().current_dir(&cr).args(["configure-git"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let bin = assert_cmd::cargo::cargo_bin("cme");
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let commit = |msg: &str| {
+        std::process::Command::new("git")
+            .current_dir(t)
+            .args(["commit", "-q", "-m", msg])
+            .env("PATH", &path)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .output()
+            .unwrap()
+    };
+    git_ok(t, &["add", "-A"]);
+    let o = commit("Set up");
+    assert!(o.status.success(), "{}", stderr(&o));
+    write(
+        &cr,
+        "cases/2026/EXC-2026-0001.toml",
+        good_case("EXC-2026-0001").replace("known-in-area", "unkown"),
+    );
+    git_ok(t, &["add", "-A"]);
+    let o = commit("A typo");
+    assert!(!o.status.success(), "the hook refuses the broken record");
+    // git shows a hook's output on its standard error.
+    assert!(stderr(&o).contains("unkown"), "{}", stderr(&o));
 }

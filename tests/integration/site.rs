@@ -501,8 +501,7 @@ fn the_build_is_atomic_and_templates_can_be_overridden() {
         out.join("cases/EXC-2026-0001.html").exists(),
         "default output is site/ in the repository"
     );
-    // A page of the previous build, changed since.
-    std::fs::write(out.join("search.html"), "old").unwrap();
+    let before = std::fs::read_to_string(out.join("cases/EXC-2026-0001.html")).unwrap();
     // An override with a syntax error fails the build and leaves the last site untouched.
     write(
         repo.path(),
@@ -513,8 +512,8 @@ fn the_build_is_atomic_and_templates_can_be_overridden() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("template"), "{}", stderr(&o));
     assert_eq!(
-        std::fs::read_to_string(out.join("search.html")).unwrap(),
-        "old",
+        std::fs::read_to_string(out.join("cases/EXC-2026-0001.html")).unwrap(),
+        before,
         "the old site is still served"
     );
     let leftovers: Vec<_> = std::fs::read_dir(repo.path())
@@ -531,7 +530,10 @@ fn the_build_is_atomic_and_templates_can_be_overridden() {
     );
     let o = run(repo.path(), &["build"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_ne!(std::fs::read_to_string(out.join("search.html")).unwrap(), "old");
+    assert_ne!(
+        std::fs::read_to_string(out.join("cases/EXC-2026-0001.html")).unwrap(),
+        before
+    );
     let html = std::fs::read_to_string(out.join("cases/EXC-2026-0001.html")).unwrap();
     assert!(html.contains("<h1>Custom EXC-2026-0001</h1>"));
 }
