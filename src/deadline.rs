@@ -202,7 +202,10 @@ fn one(
             let first = (0..case.actions.len())
                 .filter(matching)
                 .filter(|i| {
-                    case.actions[*i].date >= episode || (r.school_actions_count && case.actions[*i].by_school())
+                    let a = &case.actions[*i];
+                    // The school's attempts count from when the child stopped attending.
+                    let since = case.school.as_ref().and_then(|s| s.last_attended);
+                    a.date >= episode || (r.school_actions_count && a.by_school() && since.is_none_or(|d| a.date >= d))
                 })
                 .min_by_key(|i| (case.actions[*i].date, *i));
             (
@@ -264,6 +267,113 @@ fn one(
         )
     });
     Some(finish(r, counted.date, note, base, opens, done, today))
+}
+
+/// Every deadline that fell due for the case, for counting compliance: a recurring deadline
+/// (an audit every 8 weeks, a periodic check) as each of its occurrences, not only the one
+/// pending now; the others as [`deadlines`] gives them.
+pub fn occurrences(
+    pack: &Pack,
+    cal: &Calendar,
+    case: &Case,
+    rating: Option<&Rating<'_>>,
+    role_of: RoleOf<'_>,
+    today: NaiveDate,
+) -> Vec<Deadline> {
+    let mut out: Vec<Deadline> = deadlines(pack, cal, case, rating, role_of, today)
+        .into_iter()
+        .filter(|d| {
+            pack.deadlines
+                .iter()
+                .find(|r| r.rule == d.rule)
+                .is_none_or(|r| r.kind != DeadlineKind::RecurringAction)
+        })
+        .collect();
+    let closed = case.closure.as_ref().filter(|_| !case.is_open()).map(|c| c.date);
+    let end = closed.unwrap_or(today);
+    for r in pack
+        .deadlines
+        .iter()
+        .filter(|r| r.kind == DeadlineKind::RecurringAction && pack.rule(&r.rule).is_some())
+    {
+        if !r.whereabouts.is_empty() && !r.whereabouts.contains(&case.child.whereabouts) {
+            continue;
+        }
+        let episode = case.episode_start();
+        let start = match r.from {
+            DeadlineFrom::Episode => Some(episode),
+            DeadlineFrom::Assigned => case.referral.assigned_on.map(|d| d.max(episode)),
+            DeadlineFrom::LastReview => case.latest_review().map(|(_, rv)| rv.date.max(episode)),
+        };
+        let (Some(mut base), Some(period)) = (start, r.period()) else {
+            continue;
+        };
+        let mut done: Vec<(NaiveDate, usize)> = (0..case.actions.len())
+            .filter(|i| {
+                let a = &case.actions[*i];
+                r.action_kinds.contains(&a.kind)
+                    && (r.roles.is_empty() || role_of(&a.by).is_some_and(|role| r.roles.contains(&role)))
+                    && a.date >= base
+                    && a.date <= end
+            })
+            .map(|i| (case.actions[i].date, i))
+            .collect();
+        done.sort();
+        let mut next = done.into_iter().peekable();
+        for _ in 0..10_000 {
+            let Ok(counted) = period.after(cal, base) else { break };
+            let due = counted.date;
+            if r.until_school_age_ends && due > school_age::ends(case.child.date_of_birth) {
+                break;
+            }
+            while next.peek().is_some_and(|(d, _)| *d <= base) {
+                next.next();
+            }
+            let mut d = Deadline {
+                rule: r.rule.clone(),
+                asks: asks(r),
+                due: Some(due),
+                met: false,
+                overdue: false,
+                state: State::Open,
+                done_on: None,
+                met_by: None,
+                counted_from: base,
+                opens: None,
+                days_overdue: None,
+                note: None,
+                problem: None,
+            };
+            match next.next() {
+                Some((on, i)) => {
+                    d.done_on = Some(on);
+                    d.met_by = Some(format!(
+                        "{}: {} by {}",
+                        item("action", i),
+                        case.actions[i].kind,
+                        case.actions[i].by
+                    ));
+                    d.met = on <= due;
+                    d.state = if d.met { State::Met } else { State::Late };
+                    out.push(d);
+                    base = on;
+                }
+                None => {
+                    if due < end {
+                        d.state = if closed.is_some() {
+                            State::Missed
+                        } else {
+                            State::Overdue
+                        };
+                        d.overdue = closed.is_none();
+                        out.push(d);
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    out
 }
 
 /// What a deadline rule asks for, in a few words.

@@ -659,11 +659,11 @@ fn stats(
         left_out,
         ..cme::stats::compute(&repo.pack, &repo.calendar, &cases, from, to)
     };
-    let states: Vec<cme::state::CaseState> = cases
+    let occurrences: Vec<cme::deadline::Deadline> = cases
         .iter()
-        .map(|c| cme::state::CaseState::compute(repo, c, to))
+        .flat_map(|c| cme::state::CaseState::occurrences(repo, c, to))
         .collect();
-    st.deadlines = cme::stats::deadline_compliance(&repo.pack, &st.quarters, states.iter().flat_map(|s| &s.deadlines));
+    st.deadlines = cme::stats::deadline_compliance(&repo.pack, &st.quarters, occurrences.iter());
     if left_out > 0 {
         let (files, are) = if left_out == 1 {
             ("file", "is")

@@ -52,6 +52,20 @@ impl CaseState {
         }
     }
 
+    /// Every occurrence of every deadline that fell due, for counting compliance
+    /// ([`deadline::occurrences`]).
+    pub fn occurrences(repo: &Repo, case: &Case, today: NaiveDate) -> Vec<Deadline> {
+        let rating = risk::rating(&repo.pack, case);
+        deadline::occurrences(
+            &repo.pack,
+            &repo.calendar,
+            case,
+            rating.as_ref(),
+            &|id| repo.config.officer(id).map(|o| o.role),
+            today,
+        )
+    }
+
     pub fn overdue(&self) -> impl Iterator<Item = &Deadline> {
         self.deadlines.iter().filter(|d| d.state == State::Overdue)
     }

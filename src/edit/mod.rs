@@ -96,15 +96,24 @@ pub fn open_children(repo: &Repo) -> Vec<crate::duplicate::Identity> {
 
 /// Decodes and validates a case file's text: its errors (warnings are not a refusal).
 pub fn check_text(repo: &Repo, rel: &str, text: &str, today: NaiveDate) -> CheckReport {
-    check_text_bytes(repo, rel, text.as_bytes().to_vec(), today)
+    check_text_bytes(repo, rel, text.as_bytes().to_vec(), today, true)
 }
 
 /// The same for a file's bytes as read (not UTF-8 is one of its errors).
-fn check_text_bytes(repo: &Repo, rel: &str, bytes: Vec<u8>, today: NaiveDate) -> CheckReport {
+/// `recording`: the text is about to be written (held to the readings in force now), rather
+/// than found on disk.
+fn check_text_bytes(repo: &Repo, rel: &str, bytes: Vec<u8>, today: NaiveDate, recording: bool) -> CheckReport {
     let file = load::parse_case(rel, bytes);
     let mut found = file.problems.clone();
     if let Some(case) = &file.case {
-        found.extend(crate::rules::check_case(repo, today, file.stem(), case, &file.spans));
+        found.extend(crate::rules::check_case_as(
+            repo,
+            today,
+            file.stem(),
+            case,
+            &file.spans,
+            recording,
+        ));
     }
     let source: Arc<SourceFile> = file.source.clone();
     let id = file.case.as_ref().map(|c| c.id.clone());
@@ -132,7 +141,7 @@ pub fn open_for_edit(repo: &Repo, rel: &str, today: NaiveDate) -> Result<(String
     let bytes = repo.store.read(rel, repo.config.limits.max_case_bytes)?;
     // Not UTF-8: refused like any other failing file (`check_text` on the raw bytes says so),
     // never read lossily and written back with the bytes replaced.
-    let report = check_text_bytes(repo, rel, bytes.clone(), today);
+    let report = check_text_bytes(repo, rel, bytes.clone(), today, false);
     let text = match String::from_utf8(bytes) {
         Ok(text) if report.errors() == 0 => text,
         _ => {

@@ -23,6 +23,15 @@ pub fn toml_date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error>
     }
 }
 
+fn school_action_kinds() -> Vec<ActionKind> {
+    vec![
+        ActionKind::HomeVisit,
+        ActionKind::Letter,
+        ActionKind::Phone,
+        ActionKind::Email,
+    ]
+}
+
 fn opt_toml_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
     toml_date(d).map(Some)
 }
@@ -55,6 +64,10 @@ pub struct Pack {
     /// Steps reserved to some roles (COM-ROLE).
     #[serde(default)]
     pub reserved: Vec<Reserved>,
+    /// What a school may be recorded as doing (`by = "school"`): its own contact attempts.
+    /// Database checks, agency enquiries, escalations and audits are the council's.
+    #[serde(default = "school_action_kinds")]
+    pub school_action_kinds: Vec<ActionKind>,
     pub review: ReviewPolicy,
     pub risk: Option<RiskMatrix>,
     #[serde(default)]
@@ -474,10 +487,25 @@ pub struct Reserved {
 #[serde(deny_unknown_fields)]
 pub struct ClosureReview {
     pub rule: String,
-    pub outcome: Outcome,
+    /// A closure with this outcome ...
+    #[serde(default)]
+    pub outcome: Option<Outcome>,
+    /// ... or any closure while the child's whereabouts are one of these ...
+    #[serde(default)]
+    pub whereabouts: Vec<Whereabouts>,
+    /// ... but these outcomes (`beyond-school-age`).
+    #[serde(default)]
+    pub except_outcomes: Vec<Outcome>,
     /// The review's decision must be this.
     #[serde(default)]
     pub decision: Option<Decision>,
+}
+
+impl ClosureReview {
+    pub fn applies(&self, outcome: Outcome, whereabouts: Whereabouts) -> bool {
+        !self.except_outcomes.contains(&outcome)
+            && (self.outcome == Some(outcome) || self.whereabouts.contains(&whereabouts))
+    }
 }
 
 /// Reviews in general: who may sign them off (COM-REVIEW) and what the scores mean.

@@ -73,8 +73,10 @@ fn checks(c: &mut CaseCheck<'_>, cl: &Closure) {
             continue;
         }
         // Before the reading took effect: said, not refused (a closed record is never edited).
+        // A closure being recorded now is held to the reading in force now, whatever date it
+        // gives (dating it back does not exempt it).
         let severity = match rule.applies_from {
-            Some(from) if cl.date < from => Severity::Warning,
+            Some(from) if cl.date < from && !c.recording => Severity::Warning,
             _ => Severity::Error,
         };
         let before = |d: chrono::NaiveDate| d <= cl.date;
@@ -177,13 +179,20 @@ fn checks(c: &mut CaseCheck<'_>, cl: &Closure) {
 
 fn review(c: &mut CaseCheck<'_>, cl: &Closure) {
     for rule in &c.repo.pack.closure_reviews {
-        if rule.outcome != cl.outcome || !c.on(&rule.rule) {
+        if !rule.applies(cl.outcome, c.case.child.whereabouts) || !c.on(&rule.rule) {
             continue;
         }
         let roles = &c.repo.pack.review.sign_off_roles;
-        let good = c.case.reviews.iter().any(|r| {
-            r.date <= cl.date
-                && r.cme_score.is_some()
+        // The decision that stands is the latest review's on or before the closure: a later
+        // "remain open" overrides an earlier "close".
+        let latest = c
+            .case
+            .reviews
+            .iter()
+            .filter(|r| r.date <= cl.date)
+            .max_by_key(|r| r.date);
+        let good = latest.is_some_and(|r| {
+            r.cme_score.is_some()
                 && r.safeguarding_score.is_some()
                 && r.signed_off_by
                     .as_deref()
@@ -193,11 +202,15 @@ fn review(c: &mut CaseCheck<'_>, cl: &Closure) {
         });
         if !good {
             let decision = rule.decision.map(|d| format!(", decision \"{d}\"")).unwrap_or_default();
+            let why = if rule.outcome == Some(cl.outcome) {
+                format!("closing as {}", cl.outcome)
+            } else {
+                format!("closing while whereabouts are {}", c.case.child.whereabouts)
+            };
             c.error(&rule.rule, "closure.outcome", format!(
-                "closing as {} needs a whereabouts-unknown review with both scores{decision} and a senior officer's sign-off, dated on or before the closure",
-                cl.outcome
+                "{why} needs a whereabouts-unknown review with both scores{decision} and a senior officer's sign-off: the latest review on or before the closure"
             ))
-            .with_hint("add a [[review]] with cme_score, safeguarding_score, decision and signed_off_by");
+            .with_hint("add a [[review]] with cme_score, safeguarding_score, decision and signed_off_by (cme review), dated on or before the closure; if the child has been found, record where in [child] whereabouts first");
         }
     }
 }
@@ -232,6 +245,6 @@ fn no_close(c: &mut CaseCheck<'_>, cl: &Closure) {
                 }
             ),
         )
-        .with_hint("keep the case open with checks continuing, and review it again; a child who is found (on a roll, home educated, confirmed by another authority) is closed as that, with their whereabouts recorded");
+        .with_hint("keep the case open with checks continuing, and review it again; a child who is found is closed as that (on-roll, home-educated, confirmed-other-la), once [child] whereabouts says where they are");
     }
 }

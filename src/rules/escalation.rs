@@ -28,7 +28,12 @@ pub fn check(c: &mut CaseCheck<'_>) {
         if escalated {
             continue;
         }
-        let due = match c.repo.calendar.add_working_days(start, e.after_working_days) {
+        // Counted from the assignment, or from when the family was recorded as not engaging.
+        let from = match (unknown, not_engaging) {
+            (false, Some(i)) => start.max(case.actions[i].date),
+            _ => start,
+        };
+        let due = match c.repo.calendar.add_working_days(from, e.after_working_days) {
             Ok(d) => d,
             Err(err) => {
                 c.not_covered("referral.assigned_on", &err);
@@ -60,7 +65,7 @@ pub fn check(c: &mut CaseCheck<'_>) {
                 &e.rule,
                 &path,
                 format!(
-                    "{why} {} working days after {start} (since {due}) and no escalation to the {label} (the {} working days are this pack's setting: the policy gives no number)",
+                    "{why} {} working days after {from} (since {due}) and no escalation to the {label} (the {} working days are this pack's setting: the policy gives no number)",
                     e.after_working_days, e.after_working_days
                 ),
             )

@@ -26,6 +26,9 @@ pub struct CaseCheck<'a> {
     pub spans: &'a Spans,
     /// The file name without `.toml`.
     pub stem: &'a str,
+    /// Checked as it is being written by an editing command (`cme close`), not as found on
+    /// disk: what it records now meets the readings in force now, whatever date it gives.
+    pub recording: bool,
     pub found: Vec<Finding>,
 }
 
@@ -70,12 +73,25 @@ impl Finding {
 
 /// Runs every rule the pack enforces on one decoded case.
 pub fn check_case(repo: &Repo, today: NaiveDate, stem: &str, case: &Case, spans: &Spans) -> Vec<Finding> {
+    check_case_as(repo, today, stem, case, spans, false)
+}
+
+/// [`check_case`], saying whether the record is being written now (`recording`).
+pub fn check_case_as(
+    repo: &Repo,
+    today: NaiveDate,
+    stem: &str,
+    case: &Case,
+    spans: &Spans,
+    recording: bool,
+) -> Vec<Finding> {
     let mut c = CaseCheck {
         repo,
         today,
         case,
         spans,
         stem,
+        recording,
         found: Vec::new(),
     };
     schema::check(&mut c);

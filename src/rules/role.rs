@@ -43,7 +43,7 @@ pub fn check(c: &mut CaseCheck<'_>) {
                 &step.rule,
                 &path,
                 format!(
-                    "{} is reserved to the roles {} ({}); {who} is a {role}",
+                    "{} is reserved to the roles {} ({}); {who}'s role is {role}",
                     step.step,
                     allowed.join(", "),
                     step.source

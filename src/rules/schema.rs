@@ -88,6 +88,43 @@ fn officers(c: &mut CaseCheck<'_>) {
         _ => {}
     }
     for (i, a) in c.case.actions.iter().enumerate() {
+        if a.by_school() && !c.repo.pack.school_action_kinds.contains(&a.kind) {
+            let kinds: Vec<&str> = c
+                .repo
+                .pack
+                .school_action_kinds
+                .iter()
+                .map(|k| crate::model::Vocabulary::as_str(*k))
+                .collect();
+            c.error(
+                SCHEMA,
+                &at("action", i, "by"),
+                format!(
+                    "a {} is the council's work, not the school's: `by = \"school\"` is for the school's own contact attempts ({})",
+                    a.kind,
+                    kinds.join(", ")
+                ),
+            )
+            .with_hint("record who in the CME team did it: their officer id");
+        }
+        // Some actions are only a record of why: they say it.
+        if matches!(
+            a.kind,
+            crate::model::ActionKind::VisitNotSafe | crate::model::ActionKind::NonEngagement
+        ) && a.note.as_deref().is_none_or(|n| n.trim().is_empty())
+            && a.outcome.as_deref().is_none_or(|n| n.trim().is_empty())
+        {
+            c.error(
+                SCHEMA,
+                &at("action", i, "kind"),
+                format!("a {} action says why: it has no note or outcome", a.kind),
+            )
+            .with_hint(if a.kind == crate::model::ActionKind::VisitNotSafe {
+                "say why a visit was not safe in `note` (cme act ... --note \"...\")"
+            } else {
+                "say what was tried and how the family responded in `note` (cme act ... --note \"...\")"
+            });
+        }
         if !a.by_school() && !c.is_officer(&a.by) {
             let hint = officer_hint(c, &a.by);
             c.error(

@@ -248,14 +248,12 @@ impl Content {
         };
         // Only the records the figures count: those that pass validation.
         let counted: std::collections::HashSet<&str> = cases.iter().map(|c| c.id.as_str()).collect();
-        stats.deadlines = stats::deadline_compliance(
-            &repo.pack,
-            &stats.quarters,
-            states
-                .iter()
-                .filter(|(_, s)| counted.contains(s.id.as_str()))
-                .flat_map(|(_, s)| &s.deadlines),
-        );
+        let occurrences: Vec<crate::deadline::Deadline> = cases
+            .iter()
+            .filter(|c| counted.contains(c.id.as_str()))
+            .flat_map(|c| crate::state::CaseState::occurrences(repo, c, today))
+            .collect();
+        stats.deadlines = stats::deadline_compliance(&repo.pack, &stats.quarters, occurrences.iter());
         timing("build: stats computed", t);
         let p = &repo.pack.pack;
         let review_warning = match (p.review_due, &p.review_rule) {

@@ -162,3 +162,71 @@ fn only_the_team_managers_audit_meets_the_audit_deadline() {
     let (_, json, _) = status_json(r, &["EXC-2026-0004"]);
     assert_eq!(deadline(&json, "EXC-2026-0004", "MAN-AUDIT-8W")["state"], "open");
 }
+
+#[test]
+fn dating_a_closure_back_does_not_escape_the_reading_in_force() {
+    let repo = empty_repo("manchester");
+    let r = repo.path();
+    let checks: String = [
+        "revenue-benefits",
+        "border-force",
+        "other-la-cme",
+        "key-to-success",
+        "social-media",
+        "social-care-housing",
+        "lost-pupils-database",
+    ]
+    .iter()
+    .map(|c| format!("\n[[action]]\ndate = 2026-06-10\nkind = \"database-check\"\nby = \"asmith\"\ncheck = \"{c}\"\n"))
+    .collect();
+    let text = case_with(
+        "EXC-2026-0005",
+        &format!("\n[[action]]\ndate = 2026-06-04\nkind = \"home-visit\"\nby = \"asmith\"\n{checks}"),
+        None,
+    )
+    .replace("received = 2026-09-01", "received = 2026-06-01")
+    .replace("assigned_on = 2026-09-02", "assigned_on = 2026-06-02")
+    .replace("whereabouts = \"known-in-area\"", "whereabouts = \"unknown\"");
+    write(r, "cases/2026/EXC-2026-0005.toml", &text);
+    // Recorded today with a date before the reading took effect: held to it all the same.
+    let o = run(
+        r,
+        &[
+            "close",
+            "EXC-2026-0005",
+            "--outcome",
+            "untraceable",
+            "--date",
+            "2026-08-31",
+            "--lost-pupils-uploaded",
+            "2026-08-31",
+            "--mash-referral",
+            "2026-08-31",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("minimum contact enquiries"), "{}", stderr(&o));
+}
+
+#[test]
+fn every_audit_counts_in_the_compliance_figures() {
+    let repo = empty_repo("manchester");
+    let r = repo.path();
+    // Referred in June; audits every 8 weeks by the lead officer: on time, on time, late.
+    let audits: String = ["2026-07-20", "2026-09-10", "2026-11-20"]
+        .iter()
+        .map(|d| format!("\n[[action]]\ndate = {d}\nkind = \"audit\"\nby = \"eokafor\"\n"))
+        .collect();
+    let text = case_with("EXC-2026-0006", &format!("\n[[action]]\ndate = 2026-06-04\nkind = \"home-visit\"\nby = \"asmith\"\n{audits}"), None)
+        .replace("received = 2026-09-01", "received = 2026-06-01")
+        .replace("assigned_on = 2026-09-02", "assigned_on = 2026-06-02");
+    write(r, "cases/2026/EXC-2026-0006.toml", &text);
+    assert_eq!(check_json(r, &[]).0, 0);
+    let o = run(r, &["stats", "--format", "json"]);
+    let stats: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let audit = stats["deadlines"].as_array().unwrap().iter().find(|d| d["rule"] == "MAN-AUDIT-8W").unwrap();
+    let (due, met, late): (u64, u64, u64) = audit["periods"].as_array().unwrap().iter().fold((0, 0, 0), |(a, b, c), p| {
+        (a + p["due"].as_u64().unwrap(), b + p["met"].as_u64().unwrap(), c + p["late"].as_u64().unwrap())
+    });
+    assert_eq!((due, met, late), (3, 2, 1), "{audit:#}");
+}
