@@ -288,16 +288,7 @@ pub fn changed_since(root: &std::path::Path, base: &str) -> Result<Changed, Stri
         .diff_tree_to_tree(Some(&old), Some(&new), None)
         .map_err(|e| e.message().to_string())?;
     // Paths are the git repository's; the case repository may be a folder inside it.
-    let sub = git
-        .workdir()
-        .and_then(|w| {
-            std::fs::canonicalize(root)
-                .ok()?
-                .strip_prefix(std::fs::canonicalize(w).ok()?)
-                .ok()
-                .map(|p| p.to_string_lossy().replace('\\', "/"))
-        })
-        .unwrap_or_default();
+    let sub = crate::load::within_git(root);
     let prefix = if sub.is_empty() {
         String::new()
     } else {

@@ -83,10 +83,11 @@ struct Done {
     by: String,
 }
 
-/// Every deadline of the pack that applies to the case today.
 /// The role of an officer, by id (from `cme.toml`).
 pub type RoleOf<'a> = &'a dyn Fn(&str) -> Option<crate::model::Role>;
 
+/// Every deadline of the pack that applies to the case today (for a closed case, as it
+/// stood when it closed).
 pub fn deadlines(
     pack: &Pack,
     cal: &Calendar,

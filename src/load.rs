@@ -460,6 +460,19 @@ pub fn out_of_bounds(root: &Path, real: &Path, allow_cases: bool) -> Option<Stri
         .map(|p| format!("{}, inside {}", real.display(), p.display()))
 }
 
+/// Where the case repository sits inside its git working tree ("" at the top, else
+/// `sub/folder`, with forward slashes).
+pub fn within_git(root: &Path) -> String {
+    (|| {
+        let real = fs::canonicalize(root).ok()?;
+        let top = boundary(root).ok()?;
+        real.strip_prefix(top)
+            .ok()
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+    })()
+    .unwrap_or_default()
+}
+
 /// The git repository holding `root`, with its working tree where git itself finds it (the
 /// folder holding `.git`): libgit2 takes the git folder's parent for a repository whose git
 /// folder lives elsewhere (`git init --separate-git-dir`).

@@ -80,35 +80,27 @@ pub fn is_control(c: char) -> bool {
 /// Text for a terminal: each control character written as an escape (`\u{1b}`), so a record
 /// or a commit message cannot act on the officer's terminal.
 pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(is_control) {
-        return std::borrow::Cow::Borrowed(s);
-    }
-    std::borrow::Cow::Owned(
-        s.chars()
-            .map(|c| {
-                if is_control(c) {
-                    format!("\\u{{{:x}}}", c as u32)
-                } else {
-                    c.to_string()
-                }
-            })
-            .collect(),
-    )
+    escape(s, false)
 }
 
 /// Text for one line of a terminal: [`printable`], with line breaks escaped too, so that a
 /// value cannot start a line of its own (a made-up entry of `cme history`, a row of the
 /// work queue).
 pub fn printable_line(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(|c| is_control(c) || c == '\n' || c == '\r') {
+    escape(s, true)
+}
+
+fn escape(s: &str, breaks: bool) -> std::borrow::Cow<'_, str> {
+    let escaped = |c: char| is_control(c) || (breaks && (c == '\n' || c == '\r'));
+    if !s.chars().any(escaped) {
         return std::borrow::Cow::Borrowed(s);
     }
     std::borrow::Cow::Owned(
         s.chars()
             .map(|c| match c {
-                '\n' => "\\n".to_string(),
-                '\r' => "\\r".to_string(),
-                c if is_control(c) => format!("\\u{{{:x}}}", c as u32),
+                '\n' if breaks => "\\n".to_string(),
+                '\r' if breaks => "\\r".to_string(),
+                c if escaped(c) => format!("\\u{{{:x}}}", c as u32),
                 c => c.to_string(),
             })
             .collect(),

@@ -191,18 +191,8 @@ fn stem(path: &str) -> String {
 }
 
 /// Where `cases/` sits inside the git repository (the case repository may be a subfolder).
-fn cases_prefix(git: &Repository, root: &Path) -> String {
-    let sub = git
-        .workdir()
-        .and_then(|w| {
-            std::fs::canonicalize(root)
-                .ok()?
-                .strip_prefix(std::fs::canonicalize(w).ok()?)
-                .ok()
-                .map(Path::to_path_buf)
-        })
-        .map(|p| p.to_string_lossy().replace('\\', "/"))
-        .unwrap_or_default();
+fn cases_prefix(_git: &Repository, root: &Path) -> String {
+    let sub = crate::load::within_git(root);
     if sub.is_empty() {
         "cases".into()
     } else {

@@ -126,10 +126,7 @@ pub fn configure_git(dir: &Path) -> Result<()> {
         )));
     }
     // Where the case repository sits inside the git repository.
-    let sub = std::fs::canonicalize(dir)?
-        .strip_prefix(&top)
-        .map(|p| p.to_string_lossy().replace('\\', "/"))
-        .unwrap_or_default();
+    let sub = crate::load::within_git(dir);
     let sub = if sub.is_empty() {
         ".".to_string()
     } else {

@@ -408,14 +408,10 @@ pub fn uncommitted_fields(root: &Path, rel: &str) -> Result<Vec<String>> {
 
 /// `rel` (relative to the case repository) as a path inside the git repository.
 fn repo_path(git: &git2::Repository, root: &Path, rel: &str) -> Result<PathBuf> {
-    let workdir = git
-        .workdir()
-        .ok_or_else(|| EditError::Usage("the git repository has no working tree".into()))?;
-    let base = std::fs::canonicalize(root)?
-        .strip_prefix(std::fs::canonicalize(workdir)?)
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    Ok(base.join(rel))
+    if git.workdir().is_none() {
+        return Err(EditError::Usage("the git repository has no working tree".into()));
+    }
+    Ok(PathBuf::from(crate::load::within_git(root)).join(rel))
 }
 
 /// Commits the working-tree content of `files` (relative to the repository) on top of HEAD,

@@ -217,16 +217,34 @@ fn every_audit_counts_in_the_compliance_figures() {
         .iter()
         .map(|d| format!("\n[[action]]\ndate = {d}\nkind = \"audit\"\nby = \"eokafor\"\n"))
         .collect();
-    let text = case_with("EXC-2026-0006", &format!("\n[[action]]\ndate = 2026-06-04\nkind = \"home-visit\"\nby = \"asmith\"\n{audits}"), None)
-        .replace("received = 2026-09-01", "received = 2026-06-01")
-        .replace("assigned_on = 2026-09-02", "assigned_on = 2026-06-02");
+    let text = case_with(
+        "EXC-2026-0006",
+        &format!("\n[[action]]\ndate = 2026-06-04\nkind = \"home-visit\"\nby = \"asmith\"\n{audits}"),
+        None,
+    )
+    .replace("received = 2026-09-01", "received = 2026-06-01")
+    .replace("assigned_on = 2026-09-02", "assigned_on = 2026-06-02");
     write(r, "cases/2026/EXC-2026-0006.toml", &text);
     assert_eq!(check_json(r, &[]).0, 0);
     let o = run(r, &["stats", "--format", "json"]);
     let stats: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let audit = stats["deadlines"].as_array().unwrap().iter().find(|d| d["rule"] == "MAN-AUDIT-8W").unwrap();
-    let (due, met, late): (u64, u64, u64) = audit["periods"].as_array().unwrap().iter().fold((0, 0, 0), |(a, b, c), p| {
-        (a + p["due"].as_u64().unwrap(), b + p["met"].as_u64().unwrap(), c + p["late"].as_u64().unwrap())
-    });
+    let audit = stats["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "MAN-AUDIT-8W")
+        .unwrap();
+    let (due, met, late): (u64, u64, u64) =
+        audit["periods"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .fold((0, 0, 0), |(a, b, c), p| {
+                (
+                    a + p["due"].as_u64().unwrap(),
+                    b + p["met"].as_u64().unwrap(),
+                    c + p["late"].as_u64().unwrap(),
+                )
+            });
     assert_eq!((due, met, late), (3, 2, 1), "{audit:#}");
 }
