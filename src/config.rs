@@ -66,6 +66,31 @@ pub struct Officer {
     /// An officer who has left stays listed so old records still resolve.
     #[serde(default = "yes")]
     pub active: bool,
+    /// Roles the officer held before this one, each until a day: a step they took then is
+    /// judged by the role they had then (COM-ROLE), so a change of role never turns past
+    /// records into errors.
+    #[serde(default, rename = "previous_role")]
+    pub previous_roles: Vec<PreviousRole>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreviousRole {
+    pub role: Role,
+    /// The last day the officer held it.
+    #[serde(deserialize_with = "crate::pack::toml_date")]
+    pub until: chrono::NaiveDate,
+}
+
+impl Officer {
+    /// The officer's role on a day.
+    pub fn role_on(&self, day: chrono::NaiveDate) -> Role {
+        self.previous_roles
+            .iter()
+            .filter(|p| day <= p.until)
+            .min_by_key(|p| p.until)
+            .map_or(self.role, |p| p.role)
+    }
 }
 
 fn yes() -> bool {

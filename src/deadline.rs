@@ -83,8 +83,8 @@ struct Done {
     by: String,
 }
 
-/// The role of an officer, by id (from `cme.toml`).
-pub type RoleOf<'a> = &'a dyn Fn(&str) -> Option<crate::model::Role>;
+/// The role of an officer (by id, from `cme.toml`) on a day.
+pub type RoleOf<'a> = &'a dyn Fn(&str, NaiveDate) -> Option<crate::model::Role>;
 
 /// Every deadline of the pack that applies to the case today (for a closed case, as it
 /// stood when it closed).
@@ -174,7 +174,7 @@ fn one(
     let matching = |i: &usize| {
         let a = &case.actions[*i];
         r.action_kinds.contains(&a.kind)
-            && (r.roles.is_empty() || role_of(&a.by).is_some_and(|role| r.roles.contains(&role)))
+            && (r.roles.is_empty() || role_of(&a.by, a.date).is_some_and(|role| r.roles.contains(&role)))
     };
     let action_label = |i: usize| {
         let a = &case.actions[i];
@@ -313,7 +313,7 @@ pub fn occurrences(
             .filter(|i| {
                 let a = &case.actions[*i];
                 r.action_kinds.contains(&a.kind)
-                    && (r.roles.is_empty() || role_of(&a.by).is_some_and(|role| r.roles.contains(&role)))
+                    && (r.roles.is_empty() || role_of(&a.by, a.date).is_some_and(|role| r.roles.contains(&role)))
                     && a.date >= base
                     && a.date <= end
             })

@@ -45,7 +45,7 @@ impl CaseState {
                 &repo.calendar,
                 case,
                 rating.as_ref(),
-                &|id| repo.config.officer(id).map(|o| o.role),
+                &|id, day| repo.config.officer(id).map(|o| o.role_on(day)),
                 today,
             ),
             checklists: checklist::progress(&repo.pack, case),
@@ -61,7 +61,7 @@ impl CaseState {
             &repo.calendar,
             case,
             rating.as_ref(),
-            &|id| repo.config.officer(id).map(|o| o.role),
+            &|id, day| repo.config.officer(id).map(|o| o.role_on(day)),
             today,
         )
     }

@@ -197,7 +197,7 @@ fn review(c: &mut CaseCheck<'_>, cl: &Closure) {
                 && r.signed_off_by
                     .as_deref()
                     .and_then(|who| c.repo.config.officer(who))
-                    .is_some_and(|o| roles.contains(&o.role))
+                    .is_some_and(|o| roles.contains(&o.role_on(r.date)))
                 && rule.decision.is_none_or(|d| r.decision == Some(d))
         });
         if !good {

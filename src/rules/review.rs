@@ -13,15 +13,16 @@ pub fn check(c: &mut CaseCheck<'_>) {
         let Some(officer) = c.repo.config.officer(who) else {
             continue; // COM-SCHEMA reports unknown officers
         };
-        if !roles.contains(&officer.role) {
+        let role = officer.role_on(r.date);
+        if !roles.contains(&role) {
             let allowed: Vec<&str> = roles.iter().map(|r| crate::model::Vocabulary::as_str(*r)).collect();
             c.error(
                 &policy.rule,
                 &at("review", i, "signed_off_by"),
                 format!(
-                    "review {} is signed off by {who}, a {}; reviews are signed off by a {}",
+                    "review {} is signed off by {who}, whose role then was {}; reviews are signed off by a {}",
                     i + 1,
-                    officer.role,
+                    role,
                     allowed.join(" or ")
                 ),
             )

@@ -15,9 +15,13 @@ pub fn check(c: &mut CaseCheck<'_>) {
         for (i, a) in c.case.actions.iter().enumerate() {
             if step.action_kinds.contains(&a.kind)
                 && let Some(o) = c.repo.config.officer(&a.by)
-                && !step.roles.contains(&o.role)
+                && !step.roles.contains(&o.role_on(a.date))
             {
-                wrong.push((at("action", i, "by"), a.by.clone(), o.role.as_str().to_string()));
+                wrong.push((
+                    at("action", i, "by"),
+                    a.by.clone(),
+                    o.role_on(a.date).as_str().to_string(),
+                ));
             }
         }
         // A sign-off COM-REVIEW already refuses (not a reviewer's role at all) is not
@@ -28,8 +32,8 @@ pub fn check(c: &mut CaseCheck<'_>) {
             if r.decision.is_some_and(|d| step.review_decisions.contains(&d))
                 && let Some(who) = &r.signed_off_by
                 && let Some(o) = c.repo.config.officer(who)
-                && !step.roles.contains(&o.role)
-                && (!reviews_checked || review_roles.contains(&o.role))
+                && !step.roles.contains(&o.role_on(r.date))
+                && (!reviews_checked || review_roles.contains(&o.role_on(r.date)))
             {
                 wrong.push((
                     at("review", i, "signed_off_by"),
@@ -50,7 +54,7 @@ pub fn check(c: &mut CaseCheck<'_>) {
                 ),
             )
             .with_hint(format!(
-                "have an officer with one of the roles {} do it, or correct the officer's role in cme.toml",
+                "have an officer with one of the roles {} do it; if {who} held one of them then, record it in cme.toml ([[officer.previous_role]] role = ..., until = ...)",
                 allowed.join(", ")
             ));
         }

@@ -248,3 +248,44 @@ fn every_audit_counts_in_the_compliance_figures() {
             });
     assert_eq!((due, met, late), (3, 2, 1), "{audit:#}");
 }
+
+#[test]
+fn a_change_of_role_does_not_turn_past_audits_into_errors() {
+    let repo = empty_repo("manchester");
+    let r = repo.path();
+    let text = case_with(
+        "EXC-2026-0007",
+        "\n[[action]]\ndate = 2026-09-04\nkind = \"home-visit\"\nby = \"asmith\"\n\n[[action]]\ndate = 2026-10-20\nkind = \"audit\"\nby = \"eokafor\"\n",
+        None,
+    );
+    write(r, "cases/2026/EXC-2026-0007.toml", &text);
+    assert_eq!(check_json(r, &[]).0, 0);
+    // Esther moves to a CME officer's post on 1 November: her October audit stands.
+    let cfg = std::fs::read_to_string(r.join("cme.toml")).unwrap();
+    let moved = cfg.replace(
+        "id = \"eokafor\"\nname = \"Esther Okafor\"\nrole = \"lead-officer\"\n",
+        "id = \"eokafor\"\nname = \"Esther Okafor\"\nrole = \"cme-officer\"\n\n[[officer.previous_role]]\nrole = \"lead-officer\"\nuntil = 2026-10-31\n",
+    );
+    assert_ne!(cfg, moved);
+    std::fs::write(r.join("cme.toml"), &moved).unwrap();
+    let (code, json) = check_json(r, &[]);
+    assert_eq!(code, 0, "{json:#}");
+    // Without the record of her previous role, the audit is not hers to make.
+    std::fs::write(
+        r.join("cme.toml"),
+        moved.replace(
+            "\n[[officer.previous_role]]\nrole = \"lead-officer\"\nuntil = 2026-10-31\n",
+            "",
+        ),
+    )
+    .unwrap();
+    let (code, json) = check_json(r, &[]);
+    assert_eq!(code, 1);
+    assert!(
+        json["diagnostics"][0]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("previous_role"),
+        "{json:#}"
+    );
+}
