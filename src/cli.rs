@@ -28,251 +28,299 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Validate case files against the authority's policy (all cases, or the files given).
-    Check {
-        #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
-        format: CheckFormat,
-        /// Also check the git history: no case file deleted, no closed case edited without
-        /// a reopening, no closure dated before the case was recorded, no enquiry rewritten.
-        #[arg(long)]
-        audit: bool,
-        /// Check what changed since this branch or commit (`git diff REV...HEAD`, for CI on a
-        /// pull request): the changed case files, or every case when cme.toml, policy/ or
-        /// templates/ changed. Says so when there is nothing to check.
-        #[arg(long, value_name = "REV", conflicts_with = "files")]
-        changed_since: Option<String>,
-        /// Case files to check (e.g. those a commit changed); default: every file under cases/.
-        files: Vec<PathBuf>,
-    },
+    Check(CheckArgs),
     /// The work queue: every open case's deadlines, risk and priority, most urgent first.
-    Status {
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-        /// Only cases assigned to this officer (an id from cme.toml).
-        #[arg(long, value_name = "ID")]
-        officer: Option<String>,
-        /// Only cases with an overdue deadline.
-        #[arg(long)]
-        overdue: bool,
-        /// Closed cases too.
-        #[arg(long)]
-        all: bool,
-        /// Show these cases in full (open or closed).
-        #[arg(value_name = "CASE_ID")]
-        ids: Vec<String>,
-    },
+    Status(StatusArgs),
     /// Render the intranet site: dashboard, queues, case pages, policy, statistics, search.
-    Build {
-        /// Where to write the site (replaced atomically). Default: site/ in the repository.
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
-        /// Render the records as they stood on this day (the last commit made by then), or at
-        /// this commit, with queues and deadlines computed for that day.
-        #[arg(long, value_name = "DATE|COMMIT", conflicts_with = "working_tree")]
-        as_of: Option<String>,
-        /// Render the working tree, uncommitted changes included (default: the HEAD commit).
-        #[arg(long)]
-        working_tree: bool,
-        /// team: everything; board: statistics and rule compliance only, small counts
-        /// suppressed, nothing personal.
-        #[arg(long, value_enum, default_value_t = AudienceArg::Team)]
-        audience: AudienceArg,
-    },
+    Build(BuildArgs),
     /// Make a synthetic case repository with a realistic commit history (benchmarks, demos).
-    Generate {
-        /// A new (or empty) directory.
-        dir: PathBuf,
-        #[arg(long, default_value_t = 1000)]
-        cases: usize,
-        #[arg(long, default_value_t = 10000)]
-        commits: usize,
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        #[arg(long, default_value = "manchester")]
-        pack: String,
-    },
+    Generate(GenerateArgs),
     /// Set up a new case repository: git, cme.toml, the pack, calendar, hooks, CI, schema.
-    Init {
-        dir: PathBuf,
-        #[arg(long, value_name = "PACK")]
-        pack: String,
-        #[arg(long, value_name = "NAME")]
-        authority: String,
-        /// Case id prefix: 2-5 capital letters.
-        #[arg(long, value_name = "ABC")]
-        code: String,
-        /// Set up even if DIR is not empty.
-        #[arg(long)]
-        force: bool,
-    },
+    Init(InitArgs),
     /// Wire the merge driver and pre-commit hook into this clone (once per clone).
     ConfigureGit,
     /// Open a new case: allocates the next id of the year and writes the file.
-    New {
-        #[arg(long)]
-        given_name: String,
-        #[arg(long)]
-        family_name: String,
-        #[arg(long, value_parser = parse_date)]
-        dob: NaiveDate,
-        #[arg(long, value_parser = word::<Source>)]
-        source: Source,
-        #[arg(long, value_parser = word::<Reason>)]
-        reason: Reason,
-        /// The day the referral was received (default: today).
-        #[arg(long, value_parser = parse_date)]
-        received: Option<NaiveDate>,
-        #[arg(long)]
-        referrer: Option<String>,
-        #[arg(long, value_parser = word::<Whereabouts>, default_value = "unknown")]
-        whereabouts: Whereabouts,
-        #[arg(long)]
-        upn: Option<String>,
-        #[arg(long, value_parser = word::<Gender>)]
-        gender: Option<Gender>,
-        #[arg(long)]
-        address: Option<String>,
-        /// A vulnerability id from the pack (repeat for more).
-        #[arg(long = "vulnerability", value_name = "ID")]
-        vulnerabilities: Vec<String>,
-        /// The last known school.
-        #[arg(long)]
-        school: Option<String>,
-        /// Assign to this officer now.
-        #[arg(long, value_name = "ID")]
-        assign: Option<String>,
-        /// Open the case although the child already has an open case, saying why (kept in
-        /// the record as referral.duplicate_reason).
-        #[arg(long, value_name = "REASON")]
-        allow_duplicate: Option<String>,
-        #[command(flatten)]
-        commit: CommitArgs,
-    },
+    New(NewArgs),
     /// Assign a case to an officer.
-    Assign {
-        case: String,
-        officer: String,
-        #[arg(long, value_parser = parse_date)]
-        date: Option<NaiveDate>,
-        #[command(flatten)]
-        commit: CommitArgs,
-    },
+    Assign(AssignArgs),
     /// Log something done on a case (a visit, a call, a check, an escalation ...).
-    Act {
-        case: String,
-        #[arg(long, value_parser = word::<ActionKind>)]
-        kind: ActionKind,
-        #[arg(long, value_name = "ID")]
-        by: String,
-        /// For database-check / agency-enquiry: a check id from the pack.
-        #[arg(long)]
-        check: Option<String>,
-        /// For escalation: an escalation id from the pack.
-        #[arg(long)]
-        to: Option<String>,
-        #[arg(long)]
-        outcome: Option<String>,
-        /// Markdown.
-        #[arg(long)]
-        note: Option<String>,
-        /// When it was done (default: today).
-        #[arg(long, value_parser = parse_date)]
-        date: Option<NaiveDate>,
-        #[command(flatten)]
-        commit: CommitArgs,
-    },
+    Act(ActArgs),
     /// Record a whereabouts-unknown review (e.g. Missing Mondays).
-    Review {
-        case: String,
-        #[arg(long)]
-        cme_score: i64,
-        #[arg(long)]
-        safeguarding_score: i64,
-        #[arg(long, value_parser = word::<Decision>)]
-        decision: Decision,
-        #[arg(long, value_name = "ID")]
-        signed_off_by: String,
-        #[arg(long)]
-        comments: Option<String>,
-        #[arg(long, value_parser = parse_date)]
-        date: Option<NaiveDate>,
-        #[command(flatten)]
-        commit: CommitArgs,
-    },
+    Review(ReviewArgs),
     /// Close a case with its outcome; refused, with what is missing, if the policy says no.
-    Close {
-        case: String,
-        #[arg(long, value_parser = word::<Outcome>)]
-        outcome: Outcome,
-        #[arg(long, value_parser = parse_date)]
-        date: Option<NaiveDate>,
-        #[arg(long)]
-        school: Option<String>,
-        #[arg(long, value_parser = parse_date)]
-        admitted_on: Option<NaiveDate>,
-        #[arg(long, value_parser = parse_date)]
-        joiner_notified: Option<NaiveDate>,
-        #[arg(long)]
-        authority: Option<String>,
-        #[arg(long, value_parser = parse_date)]
-        confirmation_received: Option<NaiveDate>,
-        #[arg(long, value_parser = parse_date)]
-        lost_pupils_uploaded: Option<NaiveDate>,
-        #[arg(long, value_parser = parse_date)]
-        mash_referral: Option<NaiveDate>,
-        #[arg(long)]
-        note: Option<String>,
-        #[command(flatten)]
-        commit: CommitArgs,
-    },
+    Close(CloseArgs),
     /// Reopen a closed case when new information arrives.
-    Reopen {
-        case: String,
-        #[arg(long)]
-        reason: String,
-        /// Reopen although the child has another open case, saying why (kept in the record).
-        #[arg(long, value_name = "REASON")]
-        allow_duplicate: Option<String>,
-        #[arg(long, value_parser = parse_date)]
-        date: Option<NaiveDate>,
-        #[command(flatten)]
-        commit: CommitArgs,
-    },
+    Reopen(ReopenArgs),
     /// Open cases from a school's "missing" Common Transfer File (destination XXXXXXX).
-    ImportCtf {
-        file: PathBuf,
-        #[command(flatten)]
-        commit: CommitArgs,
-    },
+    ImportCtf(ImportCtfArgs),
     /// Print the JSON Schema of the case format, with this repository's lists.
     Schema,
     /// The git merge driver for case files (git runs it: cme merge-driver %O %A %B).
-    MergeDriver {
-        base: PathBuf,
-        ours: PathBuf,
-        theirs: PathBuf,
-    },
+    MergeDriver(MergeDriverArgs),
     /// The audit trail of one case from git, newest first.
-    History {
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-        case: String,
-    },
+    History(HistoryArgs),
     /// Build the site, serve it on 127.0.0.1, and rebuild and reload on every change.
-    Serve {
-        #[arg(long, default_value_t = 8000)]
-        port: u16,
-    },
+    Serve(ServeArgs),
     /// The report figures the statistics pages show.
-    Stats {
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
-        /// First day counted (default: the earliest referral).
-        #[arg(long, value_parser = parse_date)]
-        from: Option<NaiveDate>,
-        /// Last day counted (default: today).
-        #[arg(long, value_parser = parse_date)]
-        to: Option<NaiveDate>,
-    },
+    Stats(StatsArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+    /// Also check the git history: no case file deleted, no closed case edited without
+    /// a reopening, no closure dated before the case was recorded, no enquiry rewritten.
+    #[arg(long)]
+    pub audit: bool,
+    /// Check what changed since this branch or commit (`git diff REV...HEAD`, for CI on a
+    /// pull request): the changed case files, or every case when cme.toml, policy/ or
+    /// templates/ changed. Says so when there is nothing to check.
+    #[arg(long, value_name = "REV", conflicts_with = "files")]
+    pub changed_since: Option<String>,
+    /// Case files to check (e.g. those a commit changed); default: every file under cases/.
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct StatusArgs {
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Only cases assigned to this officer (an id from cme.toml).
+    #[arg(long, value_name = "ID")]
+    pub officer: Option<String>,
+    /// Only cases with an overdue deadline.
+    #[arg(long)]
+    pub overdue: bool,
+    /// Closed cases too.
+    #[arg(long)]
+    pub all: bool,
+    /// Show these cases in full (open or closed).
+    #[arg(value_name = "CASE_ID")]
+    pub ids: Vec<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct BuildArgs {
+    /// Where to write the site (replaced atomically). Default: site/ in the repository.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Render the records as they stood on this day (the last commit made by then), or at
+    /// this commit, with queues and deadlines computed for that day.
+    #[arg(long, value_name = "DATE|COMMIT", conflicts_with = "working_tree")]
+    pub as_of: Option<String>,
+    /// Render the working tree, uncommitted changes included (default: the HEAD commit).
+    #[arg(long)]
+    pub working_tree: bool,
+    /// team: everything; board: statistics and rule compliance only, small counts
+    /// suppressed, nothing personal.
+    #[arg(long, value_enum, default_value_t = AudienceArg::Team)]
+    pub audience: AudienceArg,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct GenerateArgs {
+    /// A new (or empty) directory.
+    pub dir: PathBuf,
+    #[arg(long, default_value_t = 1000)]
+    pub cases: usize,
+    #[arg(long, default_value_t = 10000)]
+    pub commits: usize,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    #[arg(long, default_value = "manchester")]
+    pub pack: String,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct InitArgs {
+    pub dir: PathBuf,
+    #[arg(long, value_name = "PACK")]
+    pub pack: String,
+    #[arg(long, value_name = "NAME")]
+    pub authority: String,
+    /// Case id prefix: 2-5 capital letters.
+    #[arg(long, value_name = "ABC")]
+    pub code: String,
+    /// Set up even if DIR is not empty.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct NewArgs {
+    #[arg(long)]
+    pub given_name: String,
+    #[arg(long)]
+    pub family_name: String,
+    #[arg(long, value_parser = parse_date)]
+    pub dob: NaiveDate,
+    #[arg(long, value_parser = word::<Source>)]
+    pub source: Source,
+    #[arg(long, value_parser = word::<Reason>)]
+    pub reason: Reason,
+    /// The day the referral was received (default: today).
+    #[arg(long, value_parser = parse_date)]
+    pub received: Option<NaiveDate>,
+    #[arg(long)]
+    pub referrer: Option<String>,
+    #[arg(long, value_parser = word::<Whereabouts>, default_value = "unknown")]
+    pub whereabouts: Whereabouts,
+    #[arg(long)]
+    pub upn: Option<String>,
+    #[arg(long, value_parser = word::<Gender>)]
+    pub gender: Option<Gender>,
+    #[arg(long)]
+    pub address: Option<String>,
+    /// A vulnerability id from the pack (repeat for more).
+    #[arg(long = "vulnerability", value_name = "ID")]
+    pub vulnerabilities: Vec<String>,
+    /// The last known school.
+    #[arg(long)]
+    pub school: Option<String>,
+    /// Assign to this officer now.
+    #[arg(long, value_name = "ID")]
+    pub assign: Option<String>,
+    /// Open the case although the child already has an open case, saying why (kept in
+    /// the record as referral.duplicate_reason).
+    #[arg(long, value_name = "REASON")]
+    pub allow_duplicate: Option<String>,
+    #[command(flatten)]
+    pub commit: CommitArgs,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct AssignArgs {
+    pub case: String,
+    pub officer: String,
+    #[arg(long, value_parser = parse_date)]
+    pub date: Option<NaiveDate>,
+    #[command(flatten)]
+    pub commit: CommitArgs,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ActArgs {
+    pub case: String,
+    #[arg(long, value_parser = word::<ActionKind>)]
+    pub kind: ActionKind,
+    #[arg(long, value_name = "ID")]
+    pub by: String,
+    /// For database-check / agency-enquiry: a check id from the pack.
+    #[arg(long)]
+    pub check: Option<String>,
+    /// For escalation: an escalation id from the pack.
+    #[arg(long)]
+    pub to: Option<String>,
+    #[arg(long)]
+    pub outcome: Option<String>,
+    /// Markdown.
+    #[arg(long)]
+    pub note: Option<String>,
+    /// When it was done (default: today).
+    #[arg(long, value_parser = parse_date)]
+    pub date: Option<NaiveDate>,
+    #[command(flatten)]
+    pub commit: CommitArgs,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ReviewArgs {
+    pub case: String,
+    #[arg(long)]
+    pub cme_score: i64,
+    #[arg(long)]
+    pub safeguarding_score: i64,
+    #[arg(long, value_parser = word::<Decision>)]
+    pub decision: Decision,
+    #[arg(long, value_name = "ID")]
+    pub signed_off_by: String,
+    #[arg(long)]
+    pub comments: Option<String>,
+    #[arg(long, value_parser = parse_date)]
+    pub date: Option<NaiveDate>,
+    #[command(flatten)]
+    pub commit: CommitArgs,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CloseArgs {
+    pub case: String,
+    #[arg(long, value_parser = word::<Outcome>)]
+    pub outcome: Outcome,
+    #[arg(long, value_parser = parse_date)]
+    pub date: Option<NaiveDate>,
+    #[arg(long)]
+    pub school: Option<String>,
+    #[arg(long, value_parser = parse_date)]
+    pub admitted_on: Option<NaiveDate>,
+    #[arg(long, value_parser = parse_date)]
+    pub joiner_notified: Option<NaiveDate>,
+    #[arg(long)]
+    pub authority: Option<String>,
+    #[arg(long, value_parser = parse_date)]
+    pub confirmation_received: Option<NaiveDate>,
+    #[arg(long, value_parser = parse_date)]
+    pub lost_pupils_uploaded: Option<NaiveDate>,
+    #[arg(long, value_parser = parse_date)]
+    pub mash_referral: Option<NaiveDate>,
+    #[arg(long)]
+    pub note: Option<String>,
+    #[command(flatten)]
+    pub commit: CommitArgs,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ReopenArgs {
+    pub case: String,
+    #[arg(long)]
+    pub reason: String,
+    /// Reopen although the child has another open case, saying why (kept in the record).
+    #[arg(long, value_name = "REASON")]
+    pub allow_duplicate: Option<String>,
+    #[arg(long, value_parser = parse_date)]
+    pub date: Option<NaiveDate>,
+    #[command(flatten)]
+    pub commit: CommitArgs,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ImportCtfArgs {
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub commit: CommitArgs,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct MergeDriverArgs {
+    pub base: PathBuf,
+    pub ours: PathBuf,
+    pub theirs: PathBuf,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct HistoryArgs {
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    pub case: String,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct StatsArgs {
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// First day counted (default: the earliest referral).
+    #[arg(long, value_parser = parse_date)]
+    pub from: Option<NaiveDate>,
+    /// Last day counted (default: today).
+    #[arg(long, value_parser = parse_date)]
+    pub to: Option<NaiveDate>,
 }
 
 /// `--commit` and what it may include.

@@ -1,0 +1,133 @@
+//! `cme build`: the site, from HEAD, the working tree or a past commit or day.
+
+use super::print_human_stderr;
+use crate::cli::Cli;
+use cme::load::Repo;
+use std::process::ExitCode;
+
+/// `cme build`: from the HEAD commit by default, the working tree on request, or a commit
+/// or day with `--as-of`.
+pub fn run(
+    cli: &Cli,
+    today: chrono::NaiveDate,
+    out: Option<&std::path::Path>,
+    as_of: Option<&str>,
+    working_tree: bool,
+    audience: cme::site::Audience,
+) -> std::io::Result<ExitCode> {
+    use cme::site::Trail;
+    let root = &cli.repo;
+    let out = out
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_else(|| root.join("site"));
+    let head = cme::audit::head(root);
+    let (commit, today) = match (as_of, head, working_tree) {
+        (Some(spec), _, _) => match cme::audit::resolve_as_of(root, spec) {
+            Ok((c, day)) => (Some(c), day),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Ok(ExitCode::from(2));
+            }
+        },
+        (None, Some(h), false) => (Some(h), today),
+        _ => (None, today),
+    };
+    let t = std::time::Instant::now();
+    // HEAD's records are read from disk when the working tree holds exactly them (faster).
+    let from_disk = commit.is_some() && as_of.is_none() && cme::audit::matches_head(root);
+    let opened = match commit {
+        Some(c) if !from_disk => Repo::at_commit(root, c),
+        _ => Repo::open(root),
+    };
+    cme::site::timing("build: repository opened", t);
+    let repo = match opened {
+        Ok(r) => r,
+        Err(e) => {
+            print_human_stderr(&e.report)?;
+            return Ok(ExitCode::from(2));
+        }
+    };
+    match (commit, as_of) {
+        (Some(c), Some(_)) => eprintln!("rendering the records as they stood at commit {c}, as of {today}"),
+        (Some(_), None) => {
+            let t = std::time::Instant::now();
+            // The working tree matched HEAD a moment ago: no second status over every file.
+            let changed = if from_disk {
+                Vec::new()
+            } else {
+                cme::audit::uncommitted(root)
+            };
+            cme::site::timing("build: status read", t);
+            if !changed.is_empty() {
+                eprintln!(
+                    "warning: the site shows the committed records (HEAD); these case files have uncommitted changes and are shown as last committed:"
+                );
+                for f in &changed {
+                    eprintln!("    {}", cme::source::printable_line(f));
+                }
+                eprintln!("  commit them, or build with --working-tree to preview them");
+            }
+        }
+        (None, _) if head.is_none() && !working_tree => {
+            eprintln!("note: not a git repository with commits: rendering the working tree, with no audit trail")
+        }
+        _ => {}
+    }
+    let progress = cme::progress::Bar::for_terminal(cli.quiet);
+    let trail = || match commit.or(head) {
+        Some(c) => {
+            let t = std::time::Instant::now();
+            let h = cme::audit::history(root, c);
+            cme::site::timing("build: history read", t);
+            match h {
+                Ok(h) => Trail::History(h),
+                Err(e) => {
+                    eprintln!("warning: {e}; case pages will say the trail could not be read");
+                    Trail::Unavailable(format!("The audit trail could not be read from git: {e}."))
+                }
+            }
+        }
+        None if cme::audit::is_repository(root) => Trail::Unavailable(
+            "The audit trail comes from git, and this repository has no commits yet: it starts with the first commit."
+                .into(),
+        ),
+        None => Trail::Unavailable(
+            "The audit trail comes from git; this folder is not a git repository with commits.".into(),
+        ),
+    };
+    let opts = cme::site::Options {
+        out: out.clone(),
+        today,
+        live_reload: false,
+        audience,
+    };
+    progress.stage("reading records and history", 0);
+    let built = cme::site::build(&repo, &opts, trail, progress.as_ref());
+    // Freeing a large repository's memory one allocation at a time takes longer than the
+    // process needs to exit: let the operating system reclaim it.
+    std::mem::forget(repo);
+    match built {
+        Ok(s) => {
+            if !cli.quiet {
+                eprintln!(
+                    "built {} pages for {} cases into {} ({} case pages unchanged since the last build)",
+                    s.pages,
+                    s.cases,
+                    out.display(),
+                    s.reused
+                );
+            }
+            if s.unreadable > 0 {
+                eprintln!(
+                    "warning: {} case files could not be read; see the failing-records queue or run cme check",
+                    s.unreadable
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Ok(ExitCode::from(2))
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! The editing commands: `new`, `assign`, `act`, `review`, `close`, `reopen`, `import-ctf`.
+//! Each runs through [`cme::edit::transaction`]: the editing lock, the command, `--commit`.
+
+use super::print_human_stderr;
+use crate::cli;
+use chrono::NaiveDate;
+use cme::edit::commands;
+use cme::load::Repo;
+use std::process::ExitCode;
+
+pub fn new(a: &cli::NewArgs, repo: &Repo, today: NaiveDate) -> std::io::Result<ExitCode> {
+    let args = commands::NewArgs {
+        given_name: a.given_name.clone(),
+        family_name: a.family_name.clone(),
+        dob: a.dob,
+        source: a.source,
+        reason: a.reason,
+        received: a.received,
+        referrer: a.referrer.clone(),
+        whereabouts: a.whereabouts,
+        upn: a.upn.clone(),
+        gender: a.gender,
+        address: a.address.clone(),
+        vulnerabilities: a.vulnerabilities.clone(),
+        school: a.school.clone(),
+        assign: a.assign.clone(),
+        allow_duplicate: a.allow_duplicate.clone(),
+    };
+    edited(repo, None, a.commit, true, || commands::new(repo, today, &args))
+}
+
+pub fn assign(a: &cli::AssignArgs, repo: &Repo, today: NaiveDate) -> std::io::Result<ExitCode> {
+    edited(repo, Some(&a.case), a.commit, false, || {
+        commands::assign(repo, today, &a.case, &a.officer, a.date)
+    })
+}
+
+pub fn act(a: &cli::ActArgs, repo: &Repo, today: NaiveDate) -> std::io::Result<ExitCode> {
+    let args = commands::ActArgs {
+        kind: a.kind,
+        by: a.by.clone(),
+        check: a.check.clone(),
+        to: a.to.clone(),
+        outcome: a.outcome.clone(),
+        note: a.note.clone(),
+        date: a.date,
+    };
+    edited(repo, Some(&a.case), a.commit, false, || {
+        commands::act(repo, today, &a.case, &args)
+    })
+}
+
+pub fn review(a: &cli::ReviewArgs, repo: &Repo, today: NaiveDate) -> std::io::Result<ExitCode> {
+    let args = commands::ReviewArgs {
+        cme_score: a.cme_score,
+        safeguarding_score: a.safeguarding_score,
+        decision: a.decision,
+        signed_off_by: a.signed_off_by.clone(),
+        comments: a.comments.clone(),
+        date: a.date,
+    };
+    edited(repo, Some(&a.case), a.commit, false, || {
+        commands::review(repo, today, &a.case, &args)
+    })
+}
+
+pub fn close(a: &cli::CloseArgs, repo: &Repo, today: NaiveDate) -> std::io::Result<ExitCode> {
+    let args = commands::CloseArgs {
+        outcome: Some(a.outcome),
+        date: a.date,
+        school: a.school.clone(),
+        admitted_on: a.admitted_on,
+        joiner_notified: a.joiner_notified,
+        authority: a.authority.clone(),
+        confirmation_received: a.confirmation_received,
+        lost_pupils_uploaded: a.lost_pupils_uploaded,
+        mash_referral: a.mash_referral,
+        note: a.note.clone(),
+    };
+    edited(repo, Some(&a.case), a.commit, false, || {
+        commands::close(repo, today, &a.case, &args)
+    })
+}
+
+pub fn reopen(a: &cli::ReopenArgs, repo: &Repo, today: NaiveDate) -> std::io::Result<ExitCode> {
+    edited(repo, Some(&a.case), a.commit, false, || {
+        commands::reopen(repo, today, &a.case, &a.reason, a.date, a.allow_duplicate.as_deref())
+    })
+}
+
+pub fn import_ctf(a: &cli::ImportCtfArgs, repo: &Repo, today: NaiveDate) -> std::io::Result<ExitCode> {
+    let (done, committed) = match cme::edit::transaction(repo, None, a.commit.into(), || {
+        cme::edit::ctf::import(repo, today, &a.file)
+    }) {
+        Ok(d) => d,
+        Err(e) => return edit_failed(e),
+    };
+    for c in &done.created {
+        println!("opened {c}");
+    }
+    for s in &done.skipped {
+        println!("skipped: {s}");
+    }
+    for s in &done.possible_duplicates {
+        println!("not opened: {s}");
+    }
+    let code = report_commit(&committed)?;
+    if code == ExitCode::SUCCESS && !done.possible_duplicates.is_empty() {
+        eprintln!(
+            "error: {} pupil(s) not opened: they may already have an open case (see above); if one is a different child, open their case with cme new --allow-duplicate \"why\"",
+            done.possible_duplicates.len()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    Ok(code)
+}
+
+/// Runs an editing command under the editing lock, reports what it did, and commits it
+/// when asked.
+fn edited(
+    repo: &Repo,
+    case: Option<&str>,
+    commit: cli::CommitArgs,
+    print_path: bool,
+    command: impl FnOnce() -> cme::edit::Result<cme::edit::commands::Done>,
+) -> std::io::Result<ExitCode> {
+    let (done, committed) = match cme::edit::transaction(repo, case, commit.into(), command) {
+        Ok(d) => d,
+        Err(e) => return edit_failed(e),
+    };
+    if print_path {
+        println!("{}", done.path);
+    } else {
+        println!("{}: {}", done.path, done.message);
+    }
+    report_commit(&committed)
+}
+
+/// Says what became of `--commit`: exit 2 when the record was written but not committed.
+fn report_commit(committed: &cme::edit::Committed) -> std::io::Result<ExitCode> {
+    match committed {
+        cme::edit::Committed::No => Ok(ExitCode::SUCCESS),
+        cme::edit::Committed::Yes(c) => {
+            eprintln!("committed {}", &c[..c.len().min(10)]);
+            Ok(ExitCode::SUCCESS)
+        }
+        cme::edit::Committed::Failed { why, how } => {
+            eprintln!("error: the record was written but not committed: {why}");
+            eprintln!("  commit it with: {how}");
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+pub fn edit_failed(e: cme::edit::EditError) -> std::io::Result<ExitCode> {
+    match e {
+        cme::edit::EditError::Refused { message, report } => {
+            print_human_stderr(&report)?;
+            eprintln!("error: {message}");
+            Ok(ExitCode::from(1))
+        }
+        cme::edit::EditError::Duplicate(message) => {
+            eprintln!("error: {message}");
+            Ok(ExitCode::from(1))
+        }
+        other => {
+            eprintln!("error: {other}");
+            Ok(ExitCode::from(2))
+        }
+    }
+}

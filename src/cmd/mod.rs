@@ -1,0 +1,175 @@
+//! One module per command, as Zola's and mdBook's `src/cmd/` are; `main.rs` only parses the
+//! command line and exits with the code a command returns (0 success, 1 records fail
+//! validation, 2 usage or set-up error).
+
+mod build;
+mod check;
+mod edit;
+mod history;
+mod stats;
+mod status;
+
+use crate::cli::{Cli, Command};
+use cme::diagnostic::{self, CheckReport};
+use cme::load::Repo;
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+/// Runs the command the command line names.
+pub fn run(cli: &Cli, today: chrono::NaiveDate) -> std::io::Result<ExitCode> {
+    // Commands that do not need a case repository, or open it themselves.
+    match &cli.command {
+        Command::Serve(a) => {
+            return cme::site::serve::serve(&cli.repo, a.port, cli.today).map(|_| ExitCode::SUCCESS);
+        }
+        Command::Build(a) => {
+            let audience = match a.audience {
+                crate::cli::AudienceArg::Team => cme::site::Audience::Team,
+                crate::cli::AudienceArg::Board => cme::site::Audience::Board,
+            };
+            return build::run(
+                cli,
+                today,
+                a.out.as_deref(),
+                a.as_of.as_deref(),
+                a.working_tree,
+                audience,
+            );
+        }
+        Command::Init(a) => return init(a),
+        Command::ConfigureGit => return configure_git(cli),
+        Command::MergeDriver(a) => return merge_driver(&a.base, &a.ours, &a.theirs),
+        Command::Generate(a) => return generate(cli, a, today),
+        _ => {}
+    }
+    let repo = match Repo::open(&cli.repo) {
+        Ok(r) => r,
+        Err(e) => {
+            print_human_stderr(&e.report)?;
+            return Ok(ExitCode::from(2));
+        }
+    };
+    match &cli.command {
+        Command::Check(a) => check::run(a, &repo, today),
+        Command::Status(a) => status::run(a, &repo, today),
+        Command::History(a) => history::run(cli, &repo, a.format, &a.case),
+        Command::Stats(a) => stats::run(&repo, today, a.format, a.from, a.to),
+        Command::Schema => {
+            let mut out = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut out, &cme::schema::schema(&repo))?;
+            writeln!(out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::New(a) => edit::new(a, &repo, today),
+        Command::Assign(a) => edit::assign(a, &repo, today),
+        Command::Act(a) => edit::act(a, &repo, today),
+        Command::Review(a) => edit::review(a, &repo, today),
+        Command::Close(a) => edit::close(a, &repo, today),
+        Command::Reopen(a) => edit::reopen(a, &repo, today),
+        Command::ImportCtf(a) => edit::import_ctf(a, &repo, today),
+        // Handled above, before the repository is opened.
+        Command::Serve(_)
+        | Command::Build(_)
+        | Command::Init(_)
+        | Command::ConfigureGit
+        | Command::MergeDriver(_)
+        | Command::Generate(_) => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// `cme init DIR`.
+fn init(a: &crate::cli::InitArgs) -> std::io::Result<ExitCode> {
+    let args = cme::edit::init::InitArgs {
+        pack: a.pack.clone(),
+        authority: a.authority.clone(),
+        code: a.code.clone(),
+        force: a.force,
+    };
+    match cme::edit::init::init(&a.dir, &args) {
+        Ok(files) => {
+            println!(
+                "set up a case repository in {} ({} files)",
+                a.dir.display(),
+                files.len()
+            );
+            println!(
+                "next: add your officers to cme.toml, check the term dates in policy/calendar/terms.toml, and commit"
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => edit::edit_failed(e),
+    }
+}
+
+/// `cme configure-git`.
+fn configure_git(cli: &Cli) -> std::io::Result<ExitCode> {
+    match cme::edit::init::configure_git(&cli.repo) {
+        Ok(()) => {
+            println!("merge driver and pre-commit hook set up in {}", cli.repo.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => edit::edit_failed(e),
+    }
+}
+
+/// `cme generate DIR`.
+fn generate(cli: &Cli, a: &crate::cli::GenerateArgs, today: chrono::NaiveDate) -> std::io::Result<ExitCode> {
+    let spec = cme::generate::Spec {
+        cases: a.cases,
+        commits: a.commits,
+        seed: a.seed,
+        pack: a.pack.clone(),
+        today,
+    };
+    let progress = cme::progress::Bar::for_terminal(cli.quiet);
+    match cme::generate::generate(&a.dir, &spec, progress.as_ref()) {
+        Ok(()) => {
+            if !cli.quiet {
+                eprintln!(
+                    "generated {} cases in {} commits in {}",
+                    a.cases,
+                    a.commits.max(a.cases + 1),
+                    a.dir.display()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+/// `cme merge-driver %O %A %B`: writes the merge into %A; exit 1 leaves a conflict for git.
+fn merge_driver(base: &std::path::Path, ours: &std::path::Path, theirs: &std::path::Path) -> std::io::Result<ExitCode> {
+    let conflicts = cme::edit::merge::driver(base, ours, theirs)?;
+    if conflicts.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!(
+        "cme: the same field was changed two ways: {} (left between <<<<<<< and >>>>>>> markers)",
+        conflicts.join(", ")
+    );
+    Ok(ExitCode::from(1))
+}
+
+pub(crate) fn colour(terminal: bool) -> ColorChoice {
+    if terminal {
+        ColorChoice::Auto
+    } else {
+        ColorChoice::Never
+    }
+}
+
+pub(crate) fn print_human_stderr(report: &CheckReport) -> std::io::Result<()> {
+    let choice = if std::io::stderr().is_terminal() {
+        ColorChoice::Auto
+    } else {
+        ColorChoice::Never
+    };
+    let mut err = StandardStream::stderr(choice);
+    diagnostic::render_diagnostics(report, &mut err)?;
+    err.flush()
+}
