@@ -404,6 +404,51 @@ fn schools(pack: &Pack, cal: &Calendar, cases: &[&Case], from: NaiveDate, to: Na
     map.into_values().collect()
 }
 
+/// The figures as a table for the terminal (`cme stats`).
+pub fn render_human(st: &Stats, authority: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let (from, to) = (st.from, st.to);
+    writeln!(
+        out,
+        "{} - report figures ({}) from {from} to {to}\n",
+        crate::source::printable_line(authority),
+        st.rule
+    )?;
+    writeln!(
+        out,
+        "{:<32} {:>6} {:>6} {:>8} {:>7} {:>7} {:>7} {:>8}",
+        "period", "reg", "known", "unknown", "active", "closed", "success", "med.days"
+    )?;
+    for f in st.quarters.iter().chain(std::iter::once(&st.total)) {
+        writeln!(
+            out,
+            "{:<32} {:>6} {:>6} {:>8} {:>7} {:>7} {:>7} {:>8}",
+            f.label,
+            f.registered,
+            f.whereabouts_known,
+            f.whereabouts_unknown,
+            f.active_at_end,
+            f.closed,
+            f.success_rate.map(|v| format!("{v:.0}%")).unwrap_or_else(|| "-".into()),
+            f.median_days_to_resolution
+                .map(|v| format!("{v:.0}"))
+                .unwrap_or_else(|| "-".into())
+        )?;
+    }
+    writeln!(out, "\ndeadlines by the quarter they fell due in (met on time / due)")?;
+    for d in &st.deadlines {
+        let cells: Vec<String> = d
+            .periods
+            .iter()
+            .filter(|p| p.due > 0)
+            .map(|p| format!("{}: {}/{}", p.label, p.met, p.due))
+            .collect();
+        if !cells.is_empty() {
+            writeln!(out, "  {:<20} {}", d.rule, cells.join("; "))?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

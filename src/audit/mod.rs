@@ -13,6 +13,7 @@
 mod cache;
 pub mod diff;
 mod gitlog;
+pub mod trail;
 mod tree;
 
 pub use diff::Change;

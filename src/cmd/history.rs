@@ -2,7 +2,6 @@
 
 use crate::cli::{Cli, Format};
 use cme::load::Repo;
-use std::io::Write;
 use std::process::ExitCode;
 
 /// `cme history CASE`: the case's audit trail from git.
@@ -34,62 +33,8 @@ pub fn run(cli: &Cli, repo: &Repo, format: Format, case: &str) -> std::io::Resul
     }
     let mut out = std::io::stdout().lock();
     match format {
-        Format::Json => {
-            #[derive(serde::Serialize)]
-            struct Item<'a> {
-                commit: &'a str,
-                author: &'a str,
-                email: &'a str,
-                date: &'a str,
-                message: &'a str,
-                changes: &'a [cme::audit::Change],
-            }
-            let items: Vec<Item<'_>> = entries
-                .iter()
-                .map(|(c, e)| Item {
-                    commit: &c.commit,
-                    author: &c.author,
-                    email: &c.email,
-                    date: &c.date,
-                    message: &c.message,
-                    changes: &e.changes,
-                })
-                .collect();
-            serde_json::to_writer_pretty(&mut out, &items)?;
-            writeln!(out)?;
-        }
-        Format::Human => {
-            writeln!(
-                out,
-                "{case}: {} commit{}, newest first",
-                entries.len(),
-                if entries.len() == 1 { "" } else { "s" }
-            )?;
-            if entries.is_empty() {
-                writeln!(out, "(the file has not been committed yet)")?;
-            }
-            // Authors, messages and old values come from git, where anyone could have written
-            // anything: control characters are shown escaped.
-            use cme::source::printable_line;
-            for (commit, e) in &entries {
-                let short = &commit.commit[..commit.commit.len().min(10)];
-                writeln!(
-                    out,
-                    "\n{}  {} <{}>  {short}",
-                    commit.date,
-                    printable_line(&commit.author),
-                    printable_line(&commit.email)
-                )?;
-                writeln!(
-                    out,
-                    "    {}",
-                    printable_line(commit.message.lines().next().unwrap_or(""))
-                )?;
-                for c in &e.changes {
-                    writeln!(out, "    - {}", printable_line(&c.to_string()))?;
-                }
-            }
-        }
+        Format::Json => cme::audit::trail::render_json(&entries, &mut out)?,
+        Format::Human => cme::audit::trail::render_human(case, &entries, &mut out)?,
     }
     Ok(ExitCode::SUCCESS)
 }

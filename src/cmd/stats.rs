@@ -48,46 +48,7 @@ pub fn run(
             serde_json::to_writer_pretty(&mut out, &st)?;
             writeln!(out)?;
         }
-        Format::Human => {
-            writeln!(
-                out,
-                "{} - report figures ({}) from {from} to {to}\n",
-                repo.config.authority.name, st.rule
-            )?;
-            writeln!(
-                out,
-                "{:<32} {:>6} {:>6} {:>8} {:>7} {:>7} {:>7} {:>8}",
-                "period", "reg", "known", "unknown", "active", "closed", "success", "med.days"
-            )?;
-            for f in st.quarters.iter().chain(std::iter::once(&st.total)) {
-                writeln!(
-                    out,
-                    "{:<32} {:>6} {:>6} {:>8} {:>7} {:>7} {:>7} {:>8}",
-                    f.label,
-                    f.registered,
-                    f.whereabouts_known,
-                    f.whereabouts_unknown,
-                    f.active_at_end,
-                    f.closed,
-                    f.success_rate.map(|v| format!("{v:.0}%")).unwrap_or_else(|| "-".into()),
-                    f.median_days_to_resolution
-                        .map(|v| format!("{v:.0}"))
-                        .unwrap_or_else(|| "-".into())
-                )?;
-            }
-            writeln!(out, "\ndeadlines by the quarter they fell due in (met on time / due)")?;
-            for d in &st.deadlines {
-                let cells: Vec<String> = d
-                    .periods
-                    .iter()
-                    .filter(|p| p.due > 0)
-                    .map(|p| format!("{}: {}/{}", p.label, p.met, p.due))
-                    .collect();
-                if !cells.is_empty() {
-                    writeln!(out, "  {:<20} {}", d.rule, cells.join("; "))?;
-                }
-            }
-        }
+        Format::Human => cme::stats::render_human(&st, &repo.config.authority.name, &mut out)?,
     }
     Ok(ExitCode::SUCCESS)
 }
