@@ -16,6 +16,7 @@ pub mod diagnostic;
 pub mod disclosure;
 pub mod duplicate;
 pub mod edit;
+pub mod error;
 pub mod generate;
 pub mod load;
 pub mod model;

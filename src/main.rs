@@ -19,11 +19,9 @@ fn main() -> ExitCode {
     let today = cli.today.unwrap_or_else(|| chrono::Local::now().date_naive());
     match cmd::run(&cli, today) {
         Ok(code) => code,
-        // A reader that stopped reading (`cme status | head`) is not an error.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
+            cmd::report(&e);
+            ExitCode::from(e.exit_code())
         }
     }
 }

@@ -1,7 +1,7 @@
 //! `cme build`: the site, from HEAD, the working tree or a past commit or day.
 
-use super::print_human_stderr;
 use crate::cli::Cli;
+use cme::error::Error;
 use cme::load::Repo;
 use std::process::ExitCode;
 
@@ -14,7 +14,7 @@ pub fn run(
     as_of: Option<&str>,
     working_tree: bool,
     audience: cme::site::Audience,
-) -> std::io::Result<ExitCode> {
+) -> Result<ExitCode, Error> {
     use cme::site::Trail;
     let root = &cli.repo;
     let out = out
@@ -24,10 +24,7 @@ pub fn run(
     let (commit, today) = match (as_of, head, working_tree) {
         (Some(spec), _, _) => match cme::audit::resolve_as_of(root, spec) {
             Ok((c, day)) => (Some(c), day),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return Ok(ExitCode::from(2));
-            }
+            Err(e) => return Err(Error::Usage(e)),
         },
         (None, Some(h), false) => (Some(h), today),
         _ => (None, today),
@@ -40,13 +37,7 @@ pub fn run(
         _ => Repo::open(root),
     };
     cme::site::timing("build: repository opened", t);
-    let repo = match opened {
-        Ok(r) => r,
-        Err(e) => {
-            print_human_stderr(&e.report)?;
-            return Ok(ExitCode::from(2));
-        }
-    };
+    let repo = opened?;
     match (commit, as_of) {
         (Some(c), Some(_)) => eprintln!("rendering the records as they stood at commit {c}, as of {today}"),
         (Some(_), None) => {
@@ -125,9 +116,6 @@ pub fn run(
             }
             Ok(ExitCode::SUCCESS)
         }
-        Err(e) => {
-            eprintln!("error: {e}");
-            Ok(ExitCode::from(2))
-        }
+        Err(e) => Err(e.into()),
     }
 }

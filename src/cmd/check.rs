@@ -5,12 +5,13 @@ use crate::cli::{CheckArgs, CheckFormat};
 use chrono::NaiveDate;
 use cme::check::{self, Selection};
 use cme::diagnostic;
+use cme::error::Error;
 use cme::load::Repo;
 use codespan_reporting::term::termcolor::StandardStream;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-pub fn run(a: &CheckArgs, repo: &Repo, today: NaiveDate) -> std::io::Result<ExitCode> {
+pub fn run(a: &CheckArgs, repo: &Repo, today: NaiveDate) -> Result<ExitCode, Error> {
     let selection = match &a.changed_since {
         Some(base) => match check::changed_since(&repo.root, base) {
             Ok(check::Changed::Everything(why)) => {
@@ -30,10 +31,7 @@ pub fn run(a: &CheckArgs, repo: &Repo, today: NaiveDate) -> std::io::Result<Exit
                 return Ok(ExitCode::SUCCESS);
             }
             Ok(check::Changed::Nothing) => Selection::Files(Vec::new()),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return Ok(ExitCode::from(2));
-            }
+            Err(e) => return Err(Error::Usage(e)),
         },
         None if a.files.is_empty() => Selection::All,
         None => Selection::Files(a.files.clone()),
@@ -46,10 +44,7 @@ pub fn run(a: &CheckArgs, repo: &Repo, today: NaiveDate) -> std::io::Result<Exit
                 report.diagnostics.extend(found);
                 report.sort();
             }
-            Err(e) => {
-                eprintln!("error: {e}");
-                return Ok(ExitCode::from(2));
-            }
+            Err(e) => return Err(Error::Usage(e)),
         }
     }
     for n in notes {

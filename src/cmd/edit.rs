@@ -1,14 +1,14 @@
 //! The editing commands: `new`, `assign`, `act`, `review`, `close`, `reopen`, `import-ctf`.
 //! Each runs through [`cme::edit::transaction`]: the editing lock, the command, `--commit`.
 
-use super::print_human_stderr;
 use crate::cli;
 use chrono::NaiveDate;
 use cme::edit::commands;
+use cme::error::Error;
 use cme::load::Repo;
 use std::process::ExitCode;
 
-pub fn new(a: &cli::NewArgs, repo: &Repo, today: NaiveDate) -> std::io::Result<ExitCode> {
+pub fn new(a: &cli::NewArgs, repo: &Repo, today: NaiveDate) -> Result<ExitCode, Error> {
     let args = commands::NewArgs {
         given_name: a.given_name.clone(),
         family_name: a.family_name.clone(),
@@ -29,13 +29,13 @@ pub fn new(a: &cli::NewArgs, repo: &Repo, today: NaiveDate) -> std::io::Result<E
     edited(repo, None, a.commit, true, || commands::new(repo, today, &args))
 }
 
-pub fn assign(a: &cli::AssignArgs, repo: &Repo, today: NaiveDate) -> std::io::Result<ExitCode> {
+pub fn assign(a: &cli::AssignArgs, repo: &Repo, today: NaiveDate) -> Result<ExitCode, Error> {
     edited(repo, Some(&a.case), a.commit, false, || {
         commands::assign(repo, today, &a.case, &a.officer, a.date)
     })
 }
 
-pub fn act(a: &cli::ActArgs, repo: &Repo, today: NaiveDate) -> std::io::Result<ExitCode> {
+pub fn act(a: &cli::ActArgs, repo: &Repo, today: NaiveDate) -> Result<ExitCode, Error> {
     let args = commands::ActArgs {
         kind: a.kind,
         by: a.by.clone(),
@@ -50,7 +50,7 @@ pub fn act(a: &cli::ActArgs, repo: &Repo, today: NaiveDate) -> std::io::Result<E
     })
 }
 
-pub fn review(a: &cli::ReviewArgs, repo: &Repo, today: NaiveDate) -> std::io::Result<ExitCode> {
+pub fn review(a: &cli::ReviewArgs, repo: &Repo, today: NaiveDate) -> Result<ExitCode, Error> {
     let args = commands::ReviewArgs {
         cme_score: a.cme_score,
         safeguarding_score: a.safeguarding_score,
@@ -64,7 +64,7 @@ pub fn review(a: &cli::ReviewArgs, repo: &Repo, today: NaiveDate) -> std::io::Re
     })
 }
 
-pub fn close(a: &cli::CloseArgs, repo: &Repo, today: NaiveDate) -> std::io::Result<ExitCode> {
+pub fn close(a: &cli::CloseArgs, repo: &Repo, today: NaiveDate) -> Result<ExitCode, Error> {
     let args = commands::CloseArgs {
         outcome: Some(a.outcome),
         date: a.date,
@@ -82,19 +82,16 @@ pub fn close(a: &cli::CloseArgs, repo: &Repo, today: NaiveDate) -> std::io::Resu
     })
 }
 
-pub fn reopen(a: &cli::ReopenArgs, repo: &Repo, today: NaiveDate) -> std::io::Result<ExitCode> {
+pub fn reopen(a: &cli::ReopenArgs, repo: &Repo, today: NaiveDate) -> Result<ExitCode, Error> {
     edited(repo, Some(&a.case), a.commit, false, || {
         commands::reopen(repo, today, &a.case, &a.reason, a.date, a.allow_duplicate.as_deref())
     })
 }
 
-pub fn import_ctf(a: &cli::ImportCtfArgs, repo: &Repo, today: NaiveDate) -> std::io::Result<ExitCode> {
-    let (done, committed) = match cme::edit::transaction(repo, None, a.commit.into(), || {
+pub fn import_ctf(a: &cli::ImportCtfArgs, repo: &Repo, today: NaiveDate) -> Result<ExitCode, Error> {
+    let (done, committed) = cme::edit::transaction(repo, None, a.commit.into(), || {
         cme::edit::ctf::import(repo, today, &a.file)
-    }) {
-        Ok(d) => d,
-        Err(e) => return edit_failed(e),
-    };
+    })?;
     for c in &done.created {
         println!("opened {c}");
     }
@@ -123,11 +120,8 @@ fn edited(
     commit: cli::CommitArgs,
     print_path: bool,
     command: impl FnOnce() -> cme::edit::Result<cme::edit::commands::Done>,
-) -> std::io::Result<ExitCode> {
-    let (done, committed) = match cme::edit::transaction(repo, case, commit.into(), command) {
-        Ok(d) => d,
-        Err(e) => return edit_failed(e),
-    };
+) -> Result<ExitCode, Error> {
+    let (done, committed) = cme::edit::transaction(repo, case, commit.into(), command)?;
     if print_path {
         println!("{}", done.path);
     } else {
@@ -136,36 +130,17 @@ fn edited(
     report_commit(&committed)
 }
 
-/// Says what became of `--commit`: exit 2 when the record was written but not committed.
-fn report_commit(committed: &cme::edit::Committed) -> std::io::Result<ExitCode> {
+/// Says what became of `--commit`: an error when the record was written but not committed.
+fn report_commit(committed: &cme::edit::Committed) -> Result<ExitCode, Error> {
     match committed {
         cme::edit::Committed::No => Ok(ExitCode::SUCCESS),
         cme::edit::Committed::Yes(c) => {
             eprintln!("committed {}", &c[..c.len().min(10)]);
             Ok(ExitCode::SUCCESS)
         }
-        cme::edit::Committed::Failed { why, how } => {
-            eprintln!("error: the record was written but not committed: {why}");
-            eprintln!("  commit it with: {how}");
-            Ok(ExitCode::from(2))
-        }
-    }
-}
-
-pub fn edit_failed(e: cme::edit::EditError) -> std::io::Result<ExitCode> {
-    match e {
-        cme::edit::EditError::Refused { message, report } => {
-            print_human_stderr(&report)?;
-            eprintln!("error: {message}");
-            Ok(ExitCode::from(1))
-        }
-        cme::edit::EditError::Duplicate(message) => {
-            eprintln!("error: {message}");
-            Ok(ExitCode::from(1))
-        }
-        other => {
-            eprintln!("error: {other}");
-            Ok(ExitCode::from(2))
-        }
+        cme::edit::Committed::Failed { why, how } => Err(Error::NotCommitted {
+            why: why.clone(),
+            how: how.clone(),
+        }),
     }
 }

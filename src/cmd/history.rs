@@ -1,25 +1,19 @@
 //! `cme history CASE`: the audit trail of one case.
 
 use crate::cli::{Cli, Format};
+use cme::error::Error;
 use cme::load::Repo;
 use std::process::ExitCode;
 
 /// `cme history CASE`: the case's audit trail from git.
-pub fn run(cli: &Cli, repo: &Repo, format: Format, case: &str) -> std::io::Result<ExitCode> {
+pub fn run(cli: &Cli, repo: &Repo, format: Format, case: &str) -> Result<ExitCode, Error> {
     let Some(head) = cme::audit::head(&cli.repo) else {
-        eprintln!(
-            "error: the audit trail comes from git, and {} is not a git repository with commits",
+        return Err(Error::Usage(format!(
+            "the audit trail comes from git, and {} is not a git repository with commits",
             cli.repo.display()
-        );
-        return Ok(ExitCode::from(2));
+        )));
     };
-    let h = match cme::audit::history(&cli.repo, head) {
-        Ok(h) => h,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Ok(ExitCode::from(2));
-        }
-    };
+    let h = cme::audit::history(&cli.repo, head)?;
     let entries = h.trail(case);
     let exists = repo
         .store
@@ -28,8 +22,9 @@ pub fn run(cli: &Cli, repo: &Repo, format: Format, case: &str) -> std::io::Resul
         .iter()
         .any(|p| p.ends_with(&format!("/{case}.toml")));
     if entries.is_empty() && !exists {
-        eprintln!("error: no case {case}: no file cases/*/{case}.toml and nothing in the git history");
-        return Ok(ExitCode::from(2));
+        return Err(Error::Usage(format!(
+            "no case {case}: no file cases/*/{case}.toml and nothing in the git history"
+        )));
     }
     let mut out = std::io::stdout().lock();
     match format {

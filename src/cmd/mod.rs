@@ -11,17 +11,19 @@ mod status;
 
 use crate::cli::{Cli, Command};
 use cme::diagnostic::{self, CheckReport};
+use cme::error::Error;
 use cme::load::Repo;
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 /// Runs the command the command line names.
-pub fn run(cli: &Cli, today: chrono::NaiveDate) -> std::io::Result<ExitCode> {
+pub fn run(cli: &Cli, today: chrono::NaiveDate) -> Result<ExitCode, Error> {
     // Commands that do not need a case repository, or open it themselves.
     match &cli.command {
         Command::Serve(a) => {
-            return cme::site::serve::serve(&cli.repo, a.port, cli.today).map(|_| ExitCode::SUCCESS);
+            cme::site::serve::serve(&cli.repo, a.port, cli.today)?;
+            return Ok(ExitCode::SUCCESS);
         }
         Command::Build(a) => {
             let audience = match a.audience {
@@ -43,13 +45,7 @@ pub fn run(cli: &Cli, today: chrono::NaiveDate) -> std::io::Result<ExitCode> {
         Command::Generate(a) => return generate(cli, a, today),
         _ => {}
     }
-    let repo = match Repo::open(&cli.repo) {
-        Ok(r) => r,
-        Err(e) => {
-            print_human_stderr(&e.report)?;
-            return Ok(ExitCode::from(2));
-        }
-    };
+    let repo = Repo::open(&cli.repo)?;
     match &cli.command {
         Command::Check(a) => check::run(a, &repo, today),
         Command::Status(a) => status::run(a, &repo, today),
@@ -57,7 +53,7 @@ pub fn run(cli: &Cli, today: chrono::NaiveDate) -> std::io::Result<ExitCode> {
         Command::Stats(a) => stats::run(&repo, today, a.format, a.from, a.to),
         Command::Schema => {
             let mut out = std::io::stdout().lock();
-            serde_json::to_writer_pretty(&mut out, &cme::schema::schema(&repo))?;
+            serde_json::to_writer_pretty(&mut out, &cme::schema::schema(&repo)).map_err(std::io::Error::from)?;
             writeln!(out)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -79,7 +75,7 @@ pub fn run(cli: &Cli, today: chrono::NaiveDate) -> std::io::Result<ExitCode> {
 }
 
 /// `cme init DIR`.
-fn init(a: &crate::cli::InitArgs) -> std::io::Result<ExitCode> {
+fn init(a: &crate::cli::InitArgs) -> Result<ExitCode, Error> {
     let args = cme::edit::init::InitArgs {
         pack: a.pack.clone(),
         authority: a.authority.clone(),
@@ -98,23 +94,23 @@ fn init(a: &crate::cli::InitArgs) -> std::io::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Err(e) => edit::edit_failed(e),
+        Err(e) => Err(e.into()),
     }
 }
 
 /// `cme configure-git`.
-fn configure_git(cli: &Cli) -> std::io::Result<ExitCode> {
+fn configure_git(cli: &Cli) -> Result<ExitCode, Error> {
     match cme::edit::init::configure_git(&cli.repo) {
         Ok(()) => {
             println!("merge driver and pre-commit hook set up in {}", cli.repo.display());
             Ok(ExitCode::SUCCESS)
         }
-        Err(e) => edit::edit_failed(e),
+        Err(e) => Err(e.into()),
     }
 }
 
 /// `cme generate DIR`.
-fn generate(cli: &Cli, a: &crate::cli::GenerateArgs, today: chrono::NaiveDate) -> std::io::Result<ExitCode> {
+fn generate(cli: &Cli, a: &crate::cli::GenerateArgs, today: chrono::NaiveDate) -> Result<ExitCode, Error> {
     let spec = cme::generate::Spec {
         cases: a.cases,
         commits: a.commits,
@@ -135,15 +131,12 @@ fn generate(cli: &Cli, a: &crate::cli::GenerateArgs, today: chrono::NaiveDate) -
             }
             Ok(ExitCode::SUCCESS)
         }
-        Err(e) => {
-            eprintln!("error: {e}");
-            Ok(ExitCode::from(2))
-        }
+        Err(e) => Err(e.into()),
     }
 }
 
 /// `cme merge-driver %O %A %B`: writes the merge into %A; exit 1 leaves a conflict for git.
-fn merge_driver(base: &std::path::Path, ours: &std::path::Path, theirs: &std::path::Path) -> std::io::Result<ExitCode> {
+fn merge_driver(base: &std::path::Path, ours: &std::path::Path, theirs: &std::path::Path) -> Result<ExitCode, Error> {
     let conflicts = cme::edit::merge::driver(base, ours, theirs)?;
     if conflicts.is_empty() {
         return Ok(ExitCode::SUCCESS);
@@ -160,6 +153,16 @@ pub(crate) fn colour(terminal: bool) -> ColorChoice {
         ColorChoice::Auto
     } else {
         ColorChoice::Never
+    }
+}
+
+/// Says what went wrong: the diagnostics that explain it, where it has some, then the error.
+pub(crate) fn report(e: &Error) {
+    if let Some(r) = e.report() {
+        let _ = print_human_stderr(r);
+    }
+    if e.exit_code() != 0 {
+        eprintln!("error: {e}");
     }
 }
 

@@ -2,6 +2,7 @@
 
 use crate::cli::Format;
 use cme::check;
+use cme::error::Error;
 use cme::load::Repo;
 use std::io::Write;
 use std::process::ExitCode;
@@ -12,7 +13,7 @@ pub fn run(
     format: Format,
     from: Option<chrono::NaiveDate>,
     to: Option<chrono::NaiveDate>,
-) -> std::io::Result<ExitCode> {
+) -> Result<ExitCode, Error> {
     let (paths, _) = repo.store.case_paths();
     let files = cme::load::read_many(repo, &paths);
     let report = check::check_files(repo, today, &files, &paths);
@@ -20,8 +21,7 @@ pub fn run(
     let to = to.unwrap_or(today);
     let from = from.unwrap_or_else(|| cases.iter().map(|c| c.referral.received).min().unwrap_or(to).min(to));
     if from > to {
-        eprintln!("error: --from {from} is after --to {to}");
-        return Ok(ExitCode::from(2));
+        return Err(Error::Usage(format!("--from {from} is after --to {to}")));
     }
     let mut st = cme::stats::Stats {
         left_out,
@@ -45,7 +45,7 @@ pub fn run(
     let mut out = std::io::stdout().lock();
     match format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &st)?;
+            serde_json::to_writer_pretty(&mut out, &st).map_err(std::io::Error::from)?;
             writeln!(out)?;
         }
         Format::Human => cme::stats::render_human(&st, &repo.config.authority.name, &mut out)?,

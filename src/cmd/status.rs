@@ -3,25 +3,20 @@
 use super::colour;
 use crate::cli::{Format, StatusArgs};
 use chrono::NaiveDate;
+use cme::error::Error;
 use cme::load::Repo;
 use codespan_reporting::term::termcolor::StandardStream;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-pub fn run(a: &StatusArgs, repo: &Repo, today: NaiveDate) -> std::io::Result<ExitCode> {
+pub fn run(a: &StatusArgs, repo: &Repo, today: NaiveDate) -> Result<ExitCode, Error> {
     let filter = cme::status::Filter {
         ids: a.ids.clone(),
         officer: a.officer.clone(),
         overdue_only: a.overdue,
         include_closed: a.all,
     };
-    let report = match cme::status::run(repo, today, &filter) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Ok(ExitCode::from(2));
-        }
-    };
+    let report = cme::status::run(repo, today, &filter)?;
     let stdout = std::io::stdout();
     match a.format {
         Format::Human => {
