@@ -411,9 +411,6 @@ struct Version {
 /// case at a time and in parallel: reading a file's versions one after another keeps git's
 /// delta chains in cache, where reading them in commit order would unpack each chain again.
 fn walk(git: &Repository, prefix: &str, head: Oid, hide: Option<Oid>) -> Result<History, AuditError> {
-    // Reading is what we do: re-hashing every object read (libgit2's default) is most of
-    // the cost of a walk, and git itself does not verify on read either.
-    git2::opts::strict_hash_verification(false);
     let started = std::time::Instant::now();
     // First pass: which case files each commit changed, by comparing trees only (as
     // `git log --name-only` does). For large folders git itself does it faster.
