@@ -13,6 +13,7 @@ mod robustness;
 mod rules;
 mod site;
 mod status;
+mod third_pack;
 mod workflow;
 
 use std::path::{Path, PathBuf};
@@ -64,7 +65,7 @@ pub fn check_json(repo: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
     (code, v)
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
         let e = e.unwrap();
