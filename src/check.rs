@@ -134,7 +134,7 @@ pub fn check_files_among(
             let mut found = file.problems.clone();
             if let Some(case) = &file.case {
                 found.extend(duplicate_ids(file, &by_stem));
-                found.extend(rules::check_case(repo, today, file.stem(), case, &file.spans));
+                found.extend(rules::check_case(repo.policy(), today, file.stem(), case, &file.spans));
             }
             (&file.source, file.case.as_ref().map(|c| c.id.as_str()), found)
         })

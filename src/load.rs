@@ -30,6 +30,27 @@ pub struct Repo {
     pub pack_source: Arc<SourceFile>,
 }
 
+/// What the rules and computations read of a repository, and nothing else: the authority
+/// (`cme.toml`), its pack and its calendar. A plain value (no files, no git), so each can be
+/// given one directly, as the unit tests do.
+#[derive(Clone, Copy, Debug)]
+pub struct Policy<'a> {
+    pub config: &'a Config,
+    pub pack: &'a Pack,
+    pub calendar: &'a Calendar,
+}
+
+impl Repo {
+    /// The authority, pack and calendar, for the rules and computations.
+    pub fn policy(&self) -> Policy<'_> {
+        Policy {
+            config: &self.config,
+            pack: &self.pack,
+            calendar: &self.calendar,
+        }
+    }
+}
+
 /// The repository could not be set up: `cme.toml`, the pack or the calendar is missing or
 /// broken. Holds the diagnostics to print.
 #[derive(Debug)]

@@ -4,7 +4,7 @@
 
 use crate::checklist::{self, Progress};
 use crate::deadline::{self, Deadline, State};
-use crate::load::Repo;
+use crate::load::Policy;
 use crate::model::{Case, Status, Whereabouts};
 use crate::{risk, school_age};
 use chrono::NaiveDate;
@@ -28,8 +28,8 @@ pub struct CaseState {
 }
 
 impl CaseState {
-    pub fn compute(repo: &Repo, case: &Case, today: NaiveDate) -> CaseState {
-        let rating = risk::rating(&repo.pack, case);
+    pub fn compute(policy: Policy<'_>, case: &Case, today: NaiveDate) -> CaseState {
+        let rating = risk::rating(policy.pack, case);
         CaseState {
             id: case.id.clone(),
             status: case.status,
@@ -39,29 +39,29 @@ impl CaseState {
             school_age_starts: school_age::starts(case.child.date_of_birth),
             school_age_ends: school_age::ends(case.child.date_of_birth),
             risk: rating.as_ref().map(|r| r.level.to_string()),
-            priority: risk::priority(&repo.pack, case),
+            priority: risk::priority(policy.pack, case),
             deadlines: deadline::deadlines(
-                &repo.pack,
-                &repo.calendar,
+                policy.pack,
+                policy.calendar,
                 case,
                 rating.as_ref(),
-                &|id, day| repo.config.officer(id).map(|o| o.role_on(day)),
+                &|id, day| policy.config.officer(id).map(|o| o.role_on(day)),
                 today,
             ),
-            checklists: checklist::progress(&repo.pack, case),
+            checklists: checklist::progress(policy.pack, case),
         }
     }
 
     /// Every occurrence of every deadline that fell due, for counting compliance
     /// ([`deadline::occurrences`]).
-    pub fn occurrences(repo: &Repo, case: &Case, today: NaiveDate) -> Vec<Deadline> {
-        let rating = risk::rating(&repo.pack, case);
+    pub fn occurrences(policy: Policy<'_>, case: &Case, today: NaiveDate) -> Vec<Deadline> {
+        let rating = risk::rating(policy.pack, case);
         deadline::occurrences(
-            &repo.pack,
-            &repo.calendar,
+            policy.pack,
+            policy.calendar,
             case,
             rating.as_ref(),
-            &|id, day| repo.config.officer(id).map(|o| o.role_on(day)),
+            &|id, day| policy.config.officer(id).map(|o| o.role_on(day)),
             today,
         )
     }

@@ -84,7 +84,7 @@ pub fn run(repo: &Repo, today: NaiveDate, filter: &Filter) -> Result<StatusRepor
         if filter.ids.is_empty() && !case.is_open() && !filter.include_closed {
             continue;
         }
-        let state = CaseState::compute(repo, case, today);
+        let state = CaseState::compute(repo.policy(), case, today);
         if filter
             .officer
             .as_ref()

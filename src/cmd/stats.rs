@@ -29,7 +29,7 @@ pub fn run(
     };
     let occurrences: Vec<cme::deadline::Deadline> = cases
         .iter()
-        .flat_map(|c| cme::state::CaseState::occurrences(repo, c, to))
+        .flat_map(|c| cme::state::CaseState::occurrences(repo.policy(), c, to))
         .collect();
     st.deadlines = cme::stats::deadline_compliance(&repo.pack, &st.quarters, occurrences.iter());
     if left_out > 0 {

@@ -107,7 +107,7 @@ fn check_text_bytes(repo: &Repo, rel: &str, bytes: Vec<u8>, today: NaiveDate, re
     let mut found = file.problems.clone();
     if let Some(case) = &file.case {
         found.extend(crate::rules::check_case_as(
-            repo,
+            repo.policy(),
             today,
             file.stem(),
             case,

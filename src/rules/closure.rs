@@ -15,7 +15,7 @@ pub fn check(c: &mut CaseCheck<'_>) {
 }
 
 fn requirements(c: &mut CaseCheck<'_>, cl: &Closure) {
-    for req in &c.repo.pack.closure_requirements {
+    for req in &c.policy.pack.closure_requirements {
         if req.outcome != cl.outcome || !c.on(&req.rule) {
             continue;
         }
@@ -68,7 +68,7 @@ fn requirements(c: &mut CaseCheck<'_>, cl: &Closure) {
 }
 
 fn checks(c: &mut CaseCheck<'_>, cl: &Closure) {
-    for rule in &c.repo.pack.closure_checks {
+    for rule in &c.policy.pack.closure_checks {
         if rule.outcome != cl.outcome || !c.on(&rule.rule) {
             continue;
         }
@@ -87,14 +87,14 @@ fn checks(c: &mut CaseCheck<'_>, cl: &Closure) {
                 rule.action_kinds.contains(&a.kind) && a.check.as_deref() == Some(id.as_str()) && before(a.date)
             });
             if !done {
-                missing.push(c.repo.pack.check(id).map_or(id.clone(), |ch| ch.label.clone()));
+                missing.push(c.policy.pack.check(id).map_or(id.clone(), |ch| ch.label.clone()));
                 ids.push(id);
             }
         }
         if let Some(list) = rule
             .checklist
             .as_deref()
-            .and_then(|id| c.repo.pack.checklists.iter().find(|l| l.rule == id))
+            .and_then(|id| c.policy.pack.checklists.iter().find(|l| l.rule == id))
         {
             for item in list.items.iter().filter(|i| i.closure_outcomes.is_empty()) {
                 let done = c.case.actions.iter().any(|a| {
@@ -178,11 +178,11 @@ fn checks(c: &mut CaseCheck<'_>, cl: &Closure) {
 }
 
 fn review(c: &mut CaseCheck<'_>, cl: &Closure) {
-    for rule in &c.repo.pack.closure_reviews {
+    for rule in &c.policy.pack.closure_reviews {
         if !rule.applies(cl.outcome, c.case.child.whereabouts) || !c.on(&rule.rule) {
             continue;
         }
-        let roles = &c.repo.pack.review.sign_off_roles;
+        let roles = &c.policy.pack.review.sign_off_roles;
         // The decision that stands is the latest review's on or before the closure: a later
         // "remain open" overrides an earlier "close".
         let latest = c
@@ -196,7 +196,7 @@ fn review(c: &mut CaseCheck<'_>, cl: &Closure) {
                 && r.safeguarding_score.is_some()
                 && r.signed_off_by
                     .as_deref()
-                    .and_then(|who| c.repo.config.officer(who))
+                    .and_then(|who| c.policy.config.officer(who))
                     .is_some_and(|o| roles.contains(&o.role_on(r.date)))
                 && rule.decision.is_none_or(|d| r.decision == Some(d))
         });
@@ -216,12 +216,12 @@ fn review(c: &mut CaseCheck<'_>, cl: &Closure) {
 }
 
 fn no_close(c: &mut CaseCheck<'_>, cl: &Closure) {
-    let Some(risk) = &c.repo.pack.risk else { return };
+    let Some(risk) = &c.policy.pack.risk else { return };
     let Some(rule) = &risk.no_close else { return };
     if !c.on(&rule.rule) || !rule.bars(cl.outcome, c.case.child.whereabouts) {
         return;
     }
-    if let Some(rating) = crate::risk::rating(&c.repo.pack, c.case)
+    if let Some(rating) = crate::risk::rating(c.policy.pack, c.case)
         && rating.date <= cl.date
         && rule.levels.iter().any(|l| l == rating.level)
     {

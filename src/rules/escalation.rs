@@ -14,7 +14,7 @@ pub fn check(c: &mut CaseCheck<'_>) {
         return;
     };
     let start = assigned.max(case.episode_start());
-    for e in &c.repo.pack.escalations_expected {
+    for e in &c.policy.pack.escalations_expected {
         let unknown = e.whereabouts.contains(&case.child.whereabouts);
         let not_engaging = (0..case.actions.len())
             .find(|i| e.or_action_kinds.contains(&case.actions[*i].kind) && case.actions[*i].date >= start);
@@ -33,7 +33,7 @@ pub fn check(c: &mut CaseCheck<'_>) {
             (false, Some(i)) => start.max(case.actions[i].date),
             _ => start,
         };
-        let due = match c.repo.calendar.add_working_days(from, e.after_working_days) {
+        let due = match c.policy.calendar.add_working_days(from, e.after_working_days) {
             Ok(d) => d,
             Err(err) => {
                 c.not_covered("referral.assigned_on", &err);
@@ -42,7 +42,7 @@ pub fn check(c: &mut CaseCheck<'_>) {
         };
         if c.today > due {
             let label = c
-                .repo
+                .policy
                 .pack
                 .escalations
                 .iter()

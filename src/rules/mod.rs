@@ -13,14 +13,15 @@ mod role;
 mod schema;
 
 use crate::diagnostic::Finding;
-use crate::load::Repo;
+use crate::load::Policy;
 use crate::model::{Case, Spans};
 use crate::pack::Severity;
 use chrono::NaiveDate;
 
 /// The checks of one case: what they read, and what they found.
 pub struct CaseCheck<'a> {
-    pub repo: &'a Repo,
+    /// The authority, its pack and calendar: nothing else of the repository.
+    pub policy: Policy<'a>,
     pub today: NaiveDate,
     pub case: &'a Case,
     pub spans: &'a Spans,
@@ -35,7 +36,7 @@ pub struct CaseCheck<'a> {
 impl<'a> CaseCheck<'a> {
     /// Whether the pack enforces a rule.
     pub fn on(&self, rule: &str) -> bool {
-        self.repo.pack.rule(rule).is_some()
+        self.policy.pack.rule(rule).is_some()
     }
 
     fn push(&mut self, rule: &str, severity: Severity, path: &str, message: String) -> &mut Finding {
@@ -60,7 +61,7 @@ impl<'a> CaseCheck<'a> {
 
     /// Whether `id` is an officer in `cme.toml`.
     pub fn is_officer(&self, id: &str) -> bool {
-        self.repo.config.officer(id).is_some()
+        self.policy.config.officer(id).is_some()
     }
 }
 
@@ -72,13 +73,13 @@ impl Finding {
 }
 
 /// Runs every rule the pack enforces on one decoded case.
-pub fn check_case(repo: &Repo, today: NaiveDate, stem: &str, case: &Case, spans: &Spans) -> Vec<Finding> {
-    check_case_as(repo, today, stem, case, spans, false)
+pub fn check_case(policy: Policy<'_>, today: NaiveDate, stem: &str, case: &Case, spans: &Spans) -> Vec<Finding> {
+    check_case_as(policy, today, stem, case, spans, false)
 }
 
 /// [`check_case`], saying whether the record is being written now (`recording`).
 pub fn check_case_as(
-    repo: &Repo,
+    policy: Policy<'_>,
     today: NaiveDate,
     stem: &str,
     case: &Case,
@@ -86,7 +87,7 @@ pub fn check_case_as(
     recording: bool,
 ) -> Vec<Finding> {
     let mut c = CaseCheck {
-        repo,
+        policy,
         today,
         case,
         spans,
@@ -107,7 +108,7 @@ pub fn check_case_as(
 
 /// Rules about the pack itself, reported once per run against `policy.toml`
 /// (WOR-POLICY-REVIEW: the policy text is past its review date).
-pub fn check_pack(repo: &Repo, today: NaiveDate) -> Vec<Finding> {
+pub fn check_pack(repo: &crate::load::Repo, today: NaiveDate) -> Vec<Finding> {
     let info = &repo.pack.pack;
     let mut out = Vec::new();
     if let (Some(rule), Some(due)) = (&info.review_rule, info.review_due)
@@ -147,7 +148,7 @@ impl CaseCheck<'_> {
 
     /// Says that school days were counted as working days where the terms ran out.
     pub(crate) fn fell_back(&mut self, path: &str, what: &str) {
-        let file = self.repo.calendar.terms_file.clone();
+        let file = self.policy.calendar.terms_file.clone();
         self.warn(
             CALENDAR,
             path,

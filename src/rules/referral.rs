@@ -8,7 +8,7 @@ use crate::school_age;
 const SOCIAL_CARE: &str = "COM-SOCIAL-CARE";
 
 pub fn check(c: &mut CaseCheck<'_>) {
-    let rule = c.repo.pack.school_age.rule.clone();
+    let rule = c.policy.pack.school_age.rule.clone();
     let case = c.case;
     let dob = case.child.date_of_birth;
     let received = case.referral.received;

@@ -12,10 +12,10 @@ pub fn check(c: &mut CaseCheck<'_>) {
     let Some(school) = &c.case.school else { return };
     notify(c, school);
     let Some(code) = &school.leaving_ground else { return };
-    let reg = &c.repo.pack.registration;
-    let Some(ground) = c.repo.pack.ground(code) else {
+    let reg = &c.policy.pack.registration;
+    let Some(ground) = c.policy.pack.ground(code) else {
         if c.on(&reg.rule) {
-            let codes: Vec<&str> = c.repo.pack.grounds.iter().map(|g| g.code.as_str()).collect();
+            let codes: Vec<&str> = c.policy.pack.grounds.iter().map(|g| g.code.as_str()).collect();
             let hint = match nearest(code, codes.iter().copied()) {
                 Some(n) => format!("did you mean \"{n}\"? Grounds are 2006 8(1)(a)-(n) or 2024 A-O"),
                 None => "write a 2006 ground like \"8(1)(h)\" or a 2024 ground letter like \"I\"".into(),
@@ -36,7 +36,7 @@ pub fn check(c: &mut CaseCheck<'_>) {
 }
 
 fn regulations(c: &mut CaseCheck<'_>, school: &School, ground: &Ground) {
-    let reg = &c.repo.pack.registration;
+    let reg = &c.policy.pack.registration;
     let (Some(removed), true) = (school.removed_from_roll, c.on(&reg.rule)) else {
         return;
     };
@@ -64,7 +64,7 @@ fn regulations(c: &mut CaseCheck<'_>, school: &School, ground: &Ground) {
 }
 
 fn absence(c: &mut CaseCheck<'_>, school: &School, ground: &Ground) {
-    let rule = c.repo.pack.registration.absence_rule.clone();
+    let rule = c.policy.pack.registration.absence_rule.clone();
     if !c.on(&rule) {
         return;
     }
@@ -77,7 +77,7 @@ fn absence(c: &mut CaseCheck<'_>, school: &School, ground: &Ground) {
                 ))
                 .with_hint("ask the school for the last day the pupil attended and add `last_attended`");
             }
-            Some(last) => match c.repo.calendar.add_school_days(last, n) {
+            Some(last) => match c.policy.calendar.add_school_days(last, n) {
                 Err(e) => c.not_covered("school.last_attended", &e),
                 Ok(earliest) => {
                     if earliest.fell_back {
@@ -104,7 +104,7 @@ fn absence(c: &mut CaseCheck<'_>, school: &School, ground: &Ground) {
 }
 
 fn documents(c: &mut CaseCheck<'_>, school: &School, ground: &Ground) {
-    let Some(rule) = c.repo.pack.registration.documents_rule.clone() else {
+    let Some(rule) = c.policy.pack.registration.documents_rule.clone() else {
         return;
     };
     if !c.on(&rule) {
@@ -115,7 +115,7 @@ fn documents(c: &mut CaseCheck<'_>, school: &School, ground: &Ground) {
         .iter()
         .filter(|d| !school.documents.contains(d))
         .map(|d| {
-            c.repo
+            c.policy
                 .pack
                 .documents
                 .iter()
@@ -151,8 +151,8 @@ fn conditions(c: &mut CaseCheck<'_>, school: &School, ground: &Ground) {
     // (naming the 2024 equivalent), and no 2006 alternative is advised for it.
     let under_2024 = school
         .removed_from_roll
-        .is_some_and(|d| d >= c.repo.pack.registration.regulations_2024_from);
-    for cond in &c.repo.pack.ground_conditions {
+        .is_some_and(|d| d >= c.policy.pack.registration.regulations_2024_from);
+    for cond in &c.policy.pack.ground_conditions {
         if !cond.grounds.contains(&ground.code) || !c.on(&cond.rule) || (under_2024 && ground.regulations == 2006) {
             continue;
         }
@@ -172,7 +172,7 @@ fn conditions(c: &mut CaseCheck<'_>, school: &School, ground: &Ground) {
 }
 
 fn notify(c: &mut CaseCheck<'_>, school: &School) {
-    let Some(rule) = c.repo.pack.registration.notify_rule.clone() else {
+    let Some(rule) = c.policy.pack.registration.notify_rule.clone() else {
         return;
     };
     if !c.on(&rule) {
@@ -190,7 +190,7 @@ fn notify(c: &mut CaseCheck<'_>, school: &School) {
 }
 
 fn joiner(c: &mut CaseCheck<'_>) {
-    let Some(j) = c.repo.pack.joiner.clone() else { return };
+    let Some(j) = c.policy.pack.joiner.clone() else { return };
     if !c.on(&j.rule) {
         return;
     }
@@ -199,7 +199,7 @@ fn joiner(c: &mut CaseCheck<'_>) {
         return;
     };
     let Some(period) = j.period() else { return };
-    match period.after(&c.repo.calendar, admitted) {
+    match period.after(c.policy.calendar, admitted) {
         Err(e) => c.not_covered("closure.admitted_on", &e),
         Ok(due) => {
             if due.fell_back {

@@ -3,14 +3,14 @@
 use super::{CaseCheck, at};
 
 pub fn check(c: &mut CaseCheck<'_>) {
-    let policy = &c.repo.pack.review;
+    let policy = &c.policy.pack.review;
     if !c.on(&policy.rule) {
         return;
     }
     let roles = &policy.sign_off_roles;
     for (i, r) in c.case.reviews.iter().enumerate() {
         let Some(who) = &r.signed_off_by else { continue };
-        let Some(officer) = c.repo.config.officer(who) else {
+        let Some(officer) = c.policy.config.officer(who) else {
             continue; // COM-SCHEMA reports unknown officers
         };
         let role = officer.role_on(r.date);

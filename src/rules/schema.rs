@@ -22,7 +22,7 @@ pub fn check(c: &mut CaseCheck<'_>) {
 
 fn id(c: &mut CaseCheck<'_>) {
     let id = c.case.id.clone();
-    let code = &c.repo.config.authority.code;
+    let code = &c.policy.config.authority.code;
     let mut parts = id.splitn(3, '-');
     let (p, y, n) = (parts.next(), parts.next(), parts.next());
     let shape_ok = p == Some(code.as_str())
@@ -48,7 +48,7 @@ fn id(c: &mut CaseCheck<'_>) {
 }
 
 fn officer_hint(c: &CaseCheck<'_>, who: &str) -> String {
-    let ids = c.repo.config.officers.iter().map(|o| o.id.as_str());
+    let ids = c.policy.config.officers.iter().map(|o| o.id.as_str());
     match nearest(who, ids) {
         Some(n) => format!("did you mean \"{n}\"? Officers are listed in cme.toml"),
         None => "add the officer to cme.toml as an [[officer]], or correct the id".into(),
@@ -88,9 +88,9 @@ fn officers(c: &mut CaseCheck<'_>) {
         _ => {}
     }
     for (i, a) in c.case.actions.iter().enumerate() {
-        if a.by_school() && !c.repo.pack.school_action_kinds.contains(&a.kind) {
+        if a.by_school() && !c.policy.pack.school_action_kinds.contains(&a.kind) {
             let kinds: Vec<&str> = c
-                .repo
+                .policy
                 .pack
                 .school_action_kinds
                 .iter()
@@ -158,13 +158,13 @@ fn unknown_id(c: &mut CaseCheck<'_>, path: &str, what: &str, id: &str, known: Ve
     c.error(
         SCHEMA,
         path,
-        format!("\"{id}\" is not a {what} in the {} pack", c.repo.pack.pack.id),
+        format!("\"{id}\" is not a {what} in the {} pack", c.policy.pack.pack.id),
     )
     .with_hint(hint);
 }
 
 fn pack_lists(c: &mut CaseCheck<'_>) {
-    let pack = &c.repo.pack;
+    let pack = c.policy.pack;
     let vulns: Vec<&str> = pack.vulnerabilities.iter().map(|v| v.id.as_str()).collect();
     for (i, v) in c.case.child.vulnerabilities.iter().enumerate() {
         let path = item("child.vulnerabilities", i);

@@ -16,7 +16,7 @@ pub fn render_case_page(repo: &Repo, file: &CaseFile, today: NaiveDate) -> Resul
     )
     .map_err(tera_error)?;
     tera.autoescape_on(vec![".html"]);
-    let s = CaseState::compute(repo, case, today);
+    let s = CaseState::compute(repo.policy(), case, today);
     let report = check::check_files(
         repo,
         today,

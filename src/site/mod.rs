@@ -231,7 +231,11 @@ impl Content {
             // A case whose id could not name a file (`../x`) gets no page; it is listed with
             // the records failing validation.
             .filter(|(_, f)| f.case.as_ref().is_some_and(|c| safe_id(&c.id)))
-            .filter_map(|(i, f)| f.case.as_ref().map(|c| (i, CaseState::compute(repo, c, today))))
+            .filter_map(|(i, f)| {
+                f.case
+                    .as_ref()
+                    .map(|c| (i, CaseState::compute(repo.policy(), c, today)))
+            })
             .collect();
         states.sort_by(|a, b| a.1.queue_key().cmp(&b.1.queue_key()));
         timing("build: states computed", t);
@@ -251,7 +255,7 @@ impl Content {
         let occurrences: Vec<crate::deadline::Deadline> = cases
             .iter()
             .filter(|c| counted.contains(c.id.as_str()))
-            .flat_map(|c| crate::state::CaseState::occurrences(repo, c, today))
+            .flat_map(|c| crate::state::CaseState::occurrences(repo.policy(), c, today))
             .collect();
         stats.deadlines = stats::deadline_compliance(&repo.pack, &stats.quarters, occurrences.iter());
         timing("build: stats computed", t);

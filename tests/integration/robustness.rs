@@ -26,7 +26,7 @@ fn check_bytes(bytes: Vec<u8>) -> usize {
     let file = load::parse_case("cases/2026/EXC-2026-0042.toml", bytes);
     let mut n = file.problems.len();
     if let Some(case) = &file.case {
-        n += cme::rules::check_case(repo(), today, file.stem(), case, &file.spans).len();
+        n += cme::rules::check_case(repo().policy(), today, file.stem(), case, &file.spans).len();
     }
     n
 }
