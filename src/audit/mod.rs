@@ -688,22 +688,25 @@ struct Audit {
     found: Vec<Tamper>,
 }
 
-/// Each entry of an array of tables (`action[3]`) as its whole content, for comparing.
-fn entries_of(f: &Flat, table: &str) -> Vec<String> {
-    let mut by: std::collections::BTreeMap<usize, Vec<String>> = std::collections::BTreeMap::new();
+/// One entry of an array of tables (`action[3]`) as its whole content: (field, value), sorted.
+type EntryContent = Vec<(String, String)>;
+
+/// Each entry of an array of tables, for comparing.
+fn entries_of(f: &Flat, table: &str) -> Vec<EntryContent> {
+    let mut by: std::collections::BTreeMap<usize, EntryContent> = std::collections::BTreeMap::new();
     let prefix = format!("{table}[");
     for (k, v) in &f.values {
         if let Some(rest) = k.strip_prefix(&prefix)
             && let Some((n, field)) = rest.split_once("].")
             && let Ok(n) = n.parse::<usize>()
         {
-            by.entry(n).or_default().push(format!("{field}={v}"));
+            by.entry(n).or_default().push((field.to_string(), v.clone()));
         }
     }
     by.into_values()
         .map(|mut v| {
             v.sort();
-            v.join("\u{1f}")
+            v
         })
         .collect()
 }
@@ -762,8 +765,9 @@ impl Audit {
                     }
                     None => {
                         let what = e
-                            .split('\u{1f}')
-                            .filter(|p| p.starts_with("date=") || p.starts_with("kind=") || p.starts_with("by="))
+                            .iter()
+                            .filter(|(field, _)| ["date", "kind", "by"].contains(&field.as_str()))
+                            .map(|(field, value)| format!("{field}={value}"))
                             .collect::<Vec<_>>()
                             .join(", ");
                         let entry = match table {

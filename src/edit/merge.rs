@@ -17,11 +17,17 @@ pub struct Merged {
     pub conflicts: Vec<String>,
 }
 
-fn entry_key(t: &Table) -> String {
+/// An entry's content: (key, value), sorted.
+type EntryKey = Vec<(String, String)>;
+
+fn entry_key(t: &Table) -> EntryKey {
     // An entry's identity is its content (without formatting).
-    let mut parts: Vec<String> = t.iter().map(|(k, v)| format!("{k}={}", v.to_string().trim())).collect();
+    let mut parts: Vec<(String, String)> = t
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string().trim().to_string()))
+        .collect();
     parts.sort();
-    parts.join("\u{1f}")
+    parts
 }
 
 fn date_of(t: &Table) -> String {
@@ -68,9 +74,9 @@ pub fn merge(base: &str, ours: &str, theirs: &str) -> Merged {
                 .unwrap_or_default()
         };
         let (lb, lo, lt) = (list(&b), list(&o), list(&t));
-        let base_keys: BTreeSet<String> = lb.iter().map(entry_key).collect();
-        let ours_keys: BTreeSet<String> = lo.iter().map(entry_key).collect();
-        let theirs_keys: BTreeSet<String> = lt.iter().map(entry_key).collect();
+        let base_keys: BTreeSet<EntryKey> = lb.iter().map(entry_key).collect();
+        let ours_keys: BTreeSet<EntryKey> = lo.iter().map(entry_key).collect();
+        let theirs_keys: BTreeSet<EntryKey> = lt.iter().map(entry_key).collect();
         // Kept: ours (minus what theirs removed from base), plus what theirs added.
         let mut kept: Vec<Table> = lo
             .iter()
