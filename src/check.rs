@@ -125,7 +125,7 @@ pub fn check_files_among(
     // Ids are file stems, so two files with one stem are two records with one id.
     let mut by_stem: HashMap<&str, Vec<&str>> = HashMap::new();
     for p in all {
-        let stem = p.rsplit('/').next().unwrap_or(p).trim_end_matches(".toml");
+        let stem = crate::model::id::stem(p);
         by_stem.entry(stem).or_default().push(p);
     }
     let checked: Vec<(&Arc<SourceFile>, Option<&str>, Vec<Finding>)> = files

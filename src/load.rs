@@ -554,8 +554,7 @@ pub struct CaseFile {
 impl CaseFile {
     /// The file name without `.toml`: what the case id must be.
     pub fn stem(&self) -> &str {
-        let name = self.source.path.rsplit('/').next().unwrap_or(&self.source.path);
-        name.strip_suffix(".toml").unwrap_or(name)
+        crate::model::id::stem(&self.source.path)
     }
 
     fn broken(path: &str, text: String, span: Option<std::ops::Range<usize>>, message: String, hint: &str) -> Self {

@@ -61,10 +61,7 @@ pub fn run(repo: &Repo, today: NaiveDate, filter: &Filter) -> Result<StatusRepor
     } else {
         let mut out = Vec::new();
         for id in &filter.ids {
-            match paths
-                .iter()
-                .find(|p| p.rsplit('/').next() == Some(&format!("{id}.toml")))
-            {
+            match paths.iter().find(|p| crate::model::id::CaseId::of_path(id).is_file(p)) {
                 Some(p) => out.push(p.clone()),
                 None => return Err(StatusError::UnknownCase(id.clone())),
             }

@@ -187,8 +187,7 @@ impl From<git2::Error> for AuditError {
 }
 
 fn stem(path: &str) -> String {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    name.strip_suffix(".toml").unwrap_or(name).to_string()
+    crate::model::id::stem(path).to_string()
 }
 
 /// Where `cases/` sits inside the git repository (the case repository may be a subfolder).

@@ -2,6 +2,7 @@
 
 use super::{EditError, Result, find_case, new_table, open_for_edit, save, toml_date};
 use crate::load::Repo;
+use crate::model::id::CaseId;
 use crate::model::*;
 use chrono::NaiveDate;
 use toml_edit::{DocumentMut, Item, Table, value};
@@ -350,7 +351,7 @@ pub struct NewArgs {
 }
 
 /// The next free id of a year: one more than the highest number used in the repository.
-pub fn next_id(repo: &Repo, year: i32) -> String {
+pub fn next_id(repo: &Repo, year: i32) -> CaseId {
     case_id(repo, year, next_number(repo, year))
 }
 
@@ -360,22 +361,15 @@ pub fn next_number(repo: &Repo, year: i32) -> u32 {
     let (paths, _) = repo.store.case_paths();
     let max = paths
         .iter()
-        .filter_map(|p| {
-            p.rsplit('/')
-                .next()?
-                .strip_suffix(".toml")?
-                .strip_prefix(&prefix)?
-                .parse::<u32>()
-                .ok()
-        })
+        .filter_map(|p| CaseId::of_path(p).number_after(&prefix))
         .max()
         .unwrap_or(0);
     max + 1
 }
 
 /// `EXC-2026-0042`.
-pub fn case_id(repo: &Repo, year: i32, number: u32) -> String {
-    format!("{}-{year}-{number:04}", repo.config.authority.code)
+pub fn case_id(repo: &Repo, year: i32, number: u32) -> CaseId {
+    CaseId::new(&repo.config.authority.code, year, number)
 }
 
 /// `cme new ...`: allocates the next id of the referral's year and writes the file.
@@ -385,9 +379,9 @@ pub fn new(repo: &Repo, today: NaiveDate, a: &NewArgs) -> Result<Done> {
     if let Some(who) = &a.assign {
         officer(repo, who)?;
     }
-    let id = next_id(repo, chrono::Datelike::year(&received));
-    let year = &id[id.len() - 9..id.len() - 5];
-    let rel = format!("cases/{year}/{id}.toml");
+    let case_id = next_id(repo, chrono::Datelike::year(&received));
+    let rel = case_id.path();
+    let id = case_id.to_string();
     let case = Case {
         format: FORMAT_VERSION,
         id: id.clone(),

@@ -247,7 +247,9 @@ pub fn import(repo: &Repo, today: NaiveDate, path: &std::path::Path) -> Result<I
             }
             continue;
         }
-        let id = super::commands::case_id(repo, year, number);
+        let case_id = super::commands::case_id(repo, year, number);
+        let rel = case_id.path();
+        let id = case_id.to_string();
         number += 1;
         planned.insert(id.clone());
         open.push(Identity { id: id.clone(), ..me });
@@ -292,7 +294,7 @@ pub fn import(repo: &Repo, today: NaiveDate, path: &std::path::Path) -> Result<I
             closure: None,
             reopened: Vec::new(),
         };
-        let report = super::check_text(repo, &format!("cases/{year}/{id}.toml"), &write::to_toml(&case), today);
+        let report = super::check_text(repo, &rel, &write::to_toml(&case), today);
         if report.errors() > 0 {
             return Err(EditError::Refused {
                 message: format!(
@@ -304,7 +306,7 @@ pub fn import(repo: &Repo, today: NaiveDate, path: &std::path::Path) -> Result<I
                 report: Box::new(report),
             });
         }
-        plans.push((format!("cases/{year}/{id}.toml"), case));
+        plans.push((rel, case));
     }
     for (rel, case) in plans {
         write_new(repo, today, &rel, &case)?;

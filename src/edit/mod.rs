@@ -66,11 +66,9 @@ pub fn toml_date(d: NaiveDate) -> toml_edit::Value {
 
 /// The path of a case file, relative to the repository, from its id.
 pub fn find_case(repo: &Repo, id: &str) -> Result<String> {
-    let name = format!("{id}.toml");
+    let wanted = crate::model::id::CaseId::of_path(id);
     let (paths, _) = repo.store.case_paths();
-    let mut found = paths
-        .into_iter()
-        .filter(|p| p.rsplit('/').next() == Some(name.as_str()));
+    let mut found = paths.into_iter().filter(|p| wanted.is_file(p));
     match (found.next(), found.next()) {
         (Some(p), None) => Ok(p),
         (Some(a), Some(b)) => Err(EditError::Usage(format!(

@@ -5,6 +5,7 @@
 //! rules can point at a line without the model carrying positions around.
 
 mod decode;
+pub mod id;
 pub mod upn;
 pub mod vocab;
 pub mod write;
