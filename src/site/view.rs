@@ -304,11 +304,51 @@ pub fn case_view(
     today: NaiveDate,
 ) -> CaseView {
     let pack = &repo.pack;
-    let officer = |id: &str| {
-        repo.config
-            .officer(id)
-            .map_or(id.to_string(), |o| format!("{} ({id})", o.name))
-    };
+    CaseView {
+        id: case.id.clone(),
+        file: file.to_string(),
+        child: s.child.clone(),
+        status: words(case.status.as_str()),
+        status_tag: if case.is_open() { "blue" } else { "grey" },
+        risk: s.risk.clone().unwrap_or_default(),
+        risk_tag: risk_tag(&repo.pack, s.risk.as_deref()),
+        risk_meaning: s
+            .risk
+            .as_ref()
+            .and_then(|l| pack.risk.as_ref().and_then(|m| m.meaning.get(l)).cloned())
+            .unwrap_or_default(),
+        priority: s.priority,
+        officer: s
+            .assigned_to
+            .as_deref()
+            .map(|id| officer_name(repo, id))
+            .unwrap_or_else(|| "Unassigned".into()),
+        whereabouts: words(case.child.whereabouts.as_str()),
+        child_rows: child_rows(repo, case, s, today),
+        referral_rows: referral_rows(repo, case),
+        school_rows: school_rows(repo, case),
+        social_care_rows: social_care_rows(case),
+        closure_rows: closure_rows(case),
+        reopened: reopened_rows(case),
+        deadlines: s.deadlines.iter().map(|d| deadline_view(repo, d, today)).collect(),
+        checklists: checklist_views(repo, s),
+        actions: action_views(repo, case),
+        reviews: review_views(repo, case),
+        diagnostics: diags.iter().map(|d| diagnostic_view(d)).collect(),
+        has_errors: diags.iter().any(|d| d.severity == Severity::Error),
+    }
+}
+
+/// An officer as the case page names them: "Name (id)", or the id (a school, someone who
+/// has left the list).
+fn officer_name(repo: &Repo, id: &str) -> String {
+    repo.config
+        .officer(id)
+        .map_or(id.to_string(), |o| format!("{} ({id})", o.name))
+}
+
+fn child_rows(repo: &Repo, case: &Case, s: &CaseState, today: NaiveDate) -> Vec<Row> {
+    let pack = &repo.pack;
     let c = &case.child;
     let age_years = {
         let mut y = today.years_since(c.date_of_birth).unwrap_or(0);
@@ -348,6 +388,10 @@ pub fn case_view(
             vulns.join("; ")
         },
     ));
+    child_rows
+}
+
+fn referral_rows(repo: &Repo, case: &Case) -> Vec<Row> {
     let r = &case.referral;
     let mut referral_rows = vec![
         row("Received", date(r.received)),
@@ -360,14 +404,19 @@ pub fn case_view(
     referral_rows.push(row(
         "Assigned to",
         match (&r.assigned_to, r.assigned_on) {
-            (Some(who), Some(on)) => format!("{} on {}", officer(who), date(on)),
-            (Some(who), None) => officer(who),
+            (Some(who), Some(on)) => format!("{} on {}", officer_name(repo, who), date(on)),
+            (Some(who), None) => officer_name(repo, who),
             _ => "Not yet assigned".into(),
         },
     ));
     if let Some(x) = &r.duplicate_reason {
         referral_rows.push(row("Open beside another case for this child because", x.clone()));
     }
+    referral_rows
+}
+
+fn school_rows(repo: &Repo, case: &Case) -> Vec<Row> {
+    let pack = &repo.pack;
     let mut school_rows = Vec::new();
     if let Some(sc) = &case.school {
         school_rows.push(row("School", sc.name.clone()));
@@ -408,6 +457,10 @@ pub fn case_view(
             school_rows.push(row("Documents received", docs.join("; ")));
         }
     }
+    school_rows
+}
+
+fn social_care_rows(case: &Case) -> Vec<Row> {
     let mut social_care_rows = Vec::new();
     if let Some(sc) = &case.social_care {
         social_care_rows.push(row("Open to social care", if sc.open { "Yes" } else { "No" }));
@@ -418,6 +471,10 @@ pub fn case_view(
             social_care_rows.push(row("Contacted on", date(d)));
         }
     }
+    social_care_rows
+}
+
+fn closure_rows(case: &Case) -> Vec<Row> {
     let mut closure_rows = Vec::new();
     if let Some(cl) = &case.closure {
         closure_rows.push(row("Closed on", date(cl.date)));
@@ -442,8 +499,11 @@ pub fn case_view(
             closure_rows.push(row("Note", n.clone()));
         }
     }
-    let reopened = case
-        .reopened
+    closure_rows
+}
+
+fn reopened_rows(case: &Case) -> Vec<Vec<Row>> {
+    case.reopened
         .iter()
         .map(|r| {
             vec![
@@ -455,9 +515,12 @@ pub fn case_view(
                 ),
             ]
         })
-        .collect();
-    let actions = case
-        .actions
+        .collect()
+}
+
+fn action_views(repo: &Repo, case: &Case) -> Vec<ActionView> {
+    let pack = &repo.pack;
+    case.actions
         .iter()
         .enumerate()
         .map(|(i, a)| {
@@ -478,13 +541,17 @@ pub fn case_view(
                 number: i + 1,
                 date: date(a.date),
                 kind: words(a.kind.as_str()),
-                by: officer(&a.by),
+                by: officer_name(repo, &a.by),
                 detail: detail.join("; "),
                 outcome: a.outcome.clone().unwrap_or_default(),
                 note_html: a.note.as_deref().map(markdown::note).unwrap_or_default(),
             }
         })
-        .collect();
+        .collect()
+}
+
+fn review_views(repo: &Repo, case: &Case) -> Vec<ReviewView> {
+    let pack = &repo.pack;
     let scale = |v: &[String], n: Option<i64>| {
         n.map(|n| match v.get(usize::try_from(n - 1).unwrap_or(usize::MAX)) {
             Some(m) => format!("{n}: {m}"),
@@ -492,8 +559,7 @@ pub fn case_view(
         })
         .unwrap_or_default()
     };
-    let reviews = case
-        .reviews
+    case.reviews
         .iter()
         .enumerate()
         .map(|(i, rv)| {
@@ -513,13 +579,19 @@ pub fn case_view(
                     .unwrap_or_default(),
                 level: level.unwrap_or_default(),
                 decision: rv.decision.map(|d| words(d.as_str())).unwrap_or_default(),
-                signed_off_by: rv.signed_off_by.as_deref().map(officer).unwrap_or_default(),
+                signed_off_by: rv
+                    .signed_off_by
+                    .as_deref()
+                    .map(|id| officer_name(repo, id))
+                    .unwrap_or_default(),
                 comments: rv.comments.clone().unwrap_or_default(),
             }
         })
-        .collect();
-    let checklists = s
-        .checklists
+        .collect()
+}
+
+fn checklist_views(repo: &Repo, s: &CaseState) -> Vec<ChecklistView> {
+    s.checklists
         .iter()
         .map(|p| {
             let mut groups: Vec<ChecklistGroup> = Vec::new();
@@ -532,7 +604,7 @@ pub fn case_view(
                     });
                 }
                 let when = match (it.date, &it.by) {
-                    (Some(d), Some(by)) => format!("{} by {}", date(d), officer(by)),
+                    (Some(d), Some(by)) => format!("{} by {}", date(d), officer_name(repo, by)),
                     (Some(d), None) => date(d),
                     _ => String::new(),
                 };
@@ -550,40 +622,7 @@ pub fn case_view(
                 groups,
             }
         })
-        .collect();
-    CaseView {
-        id: case.id.clone(),
-        file: file.to_string(),
-        child: s.child.clone(),
-        status: words(case.status.as_str()),
-        status_tag: if case.is_open() { "blue" } else { "grey" },
-        risk: s.risk.clone().unwrap_or_default(),
-        risk_tag: risk_tag(&repo.pack, s.risk.as_deref()),
-        risk_meaning: s
-            .risk
-            .as_ref()
-            .and_then(|l| pack.risk.as_ref().and_then(|m| m.meaning.get(l)).cloned())
-            .unwrap_or_default(),
-        priority: s.priority,
-        officer: s
-            .assigned_to
-            .as_deref()
-            .map(officer)
-            .unwrap_or_else(|| "Unassigned".into()),
-        whereabouts: words(c.whereabouts.as_str()),
-        child_rows,
-        referral_rows,
-        school_rows,
-        social_care_rows,
-        closure_rows,
-        reopened,
-        deadlines: s.deadlines.iter().map(|d| deadline_view(repo, d, today)).collect(),
-        checklists,
-        actions,
-        reviews,
-        diagnostics: diags.iter().map(|d| diagnostic_view(d)).collect(),
-        has_errors: diags.iter().any(|d| d.severity == Severity::Error),
-    }
+        .collect()
 }
 
 /// One commit of a case's audit trail.
