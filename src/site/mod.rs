@@ -637,7 +637,49 @@ fn render_front(
         context: c,
     });
 
-    // Diagnostics by file.
+    let (page, failing_count) = failing_page(info, content);
+    pages.push(page);
+
+    pages.push(dashboard_page(
+        info,
+        pack,
+        content,
+        &open_states,
+        &queue_links,
+        &officer_rows,
+        failing_count,
+    ));
+
+    let (page, list) = cases_page(info, content);
+    pages.push(page);
+    written += flush(tera, dir, &mut pages, progress)?;
+
+    let (page, index_js) = search_page(info, &list);
+    pages.push(page);
+
+    // Policy text and rule catalogue.
+    pages.push(policy_page(info, repo));
+    pages.push(rules_page(info, pack, content));
+
+    let (page, csvs) = team_stats_page(info, content);
+    pages.push(page);
+
+    timing("build: pages prepared", t0);
+    // Render and write what is left, in parallel.
+    written += flush(tera, dir, &mut pages, progress)?;
+    timing("build: pages rendered", t0);
+    for (name, bytes) in &theme.assets {
+        write_file(dir, name, bytes)?;
+    }
+    write_file(dir, "assets/search-index.js", index_js.as_bytes())?;
+    for (name, text) in csvs {
+        write_file(dir, &format!("stats/{name}"), text.as_bytes())?;
+    }
+    Ok(written)
+}
+
+/// Records failing validation, with their diagnostics; and how many.
+fn failing_page(info: &SiteInfo, content: &Content) -> (Page, usize) {
     let by_file = diagnostics_by_file(&content.report);
     let failing: Vec<FailingFile> = by_file
         .iter()
@@ -651,13 +693,27 @@ fn render_front(
     let mut c = base_context(info, "queues/failing.html", "queues", "Records failing validation");
     c.insert("failing", &failing);
     let failing_count = failing.len();
-    pages.push(Page {
-        path: "queues/failing.html".into(),
-        template: "failing.html",
-        context: c,
-    });
 
-    // Dashboard.
+    (
+        Page {
+            path: "queues/failing.html".into(),
+            template: "failing.html",
+            context: c,
+        },
+        failing_count,
+    )
+}
+
+/// The dashboard: the counts of the day, the queues, the officers, risk by level.
+fn dashboard_page(
+    info: &SiteInfo,
+    pack: &crate::pack::Pack,
+    content: &Content,
+    open_states: &[&(usize, CaseState)],
+    queue_links: &[QueueLink],
+    officer_rows: &[OfficerRow],
+    failing_count: usize,
+) -> Page {
     let risk_counts: Vec<RiskCount> = pack
         .risk
         .as_ref()
@@ -698,13 +754,16 @@ fn render_front(
             .collect::<Vec<_>>(),
     );
     c.insert("cases_total", &content.states.len());
-    pages.push(Page {
+
+    Page {
         path: "index.html".into(),
         template: "index.html",
         context: c,
-    });
+    }
+}
 
-    // The list of all cases (case pages are rendered last, one at a time).
+/// The list of all cases (case pages are rendered last, one at a time); and its rows.
+fn cases_page(info: &SiteInfo, content: &Content) -> (Page, Vec<CaseListRow>) {
     let mut list = Vec::new();
     for (i, s) in &content.states {
         let case = content.case(*i);
@@ -723,14 +782,18 @@ fn render_front(
     list.sort_by(|a, b| b.received_iso.cmp(&a.received_iso).then(a.id.cmp(&b.id)));
     let mut c = base_context(info, "cases/index.html", "cases", "All cases");
     c.insert("cases", &list);
-    pages.push(Page {
-        path: "cases/index.html".into(),
-        template: "cases.html",
-        context: c,
-    });
-    written += flush(tera, dir, &mut pages, progress)?;
+    (
+        Page {
+            path: "cases/index.html".into(),
+            template: "cases.html",
+            context: c,
+        },
+        list,
+    )
+}
 
-    // Search: a small index the page's script filters, built from the case list.
+/// Search: the page, and the small index its script filters, built from the case list.
+fn search_page(info: &SiteInfo, list: &[CaseListRow]) -> (Page, String) {
     let index: Vec<[&str; 5]> = list
         .iter()
         .map(|r| {
@@ -751,14 +814,19 @@ fn render_front(
     );
     let mut c = base_context(info, "search.html", "search", "Search");
     c.insert("total", &list.len());
-    pages.push(Page {
-        path: "search.html".into(),
-        template: "search.html",
-        context: c,
-    });
 
-    // Policy text and rule catalogue.
-    pages.push(policy_page(info, repo));
+    (
+        Page {
+            path: "search.html".into(),
+            template: "search.html",
+            context: c,
+        },
+        index_js,
+    )
+}
+
+/// The rule catalogue, with how many records break each rule and its deadlines' state.
+fn rules_page(info: &SiteInfo, pack: &crate::pack::Pack, content: &Content) -> Page {
     let mut breaking: HashMap<&str, usize> = HashMap::new();
     for d in &content.report.diagnostics {
         *breaking.entry(d.rule.as_str()).or_default() += 1;
@@ -791,36 +859,30 @@ fn render_front(
         .collect();
     let mut c = base_context(info, "policy/rules.html", "rules", "Rule catalogue");
     c.insert("rules", &rules);
-    pages.push(Page {
+
+    Page {
         path: "policy/rules.html".into(),
         template: "rules.html",
         context: c,
-    });
+    }
+}
 
-    // Statistics.
+/// The team's statistics page (exact figures), and its CSV files.
+fn team_stats_page(info: &SiteInfo, content: &Content) -> (Page, Vec<(String, String)>) {
     let (stats_context, csvs) = stats_page(&content.stats, 0);
     let mut c = base_context(info, "stats/index.html", "stats", "Statistics");
     c.extend(stats_context);
     // The team's page only: exact counts of how each deadline was kept.
     c.insert("deadline_rows", &statistics::deadline_rows(&content.stats));
-    pages.push(Page {
-        path: "stats/index.html".into(),
-        template: "stats.html",
-        context: c,
-    });
 
-    timing("build: pages prepared", t0);
-    // Render and write what is left, in parallel.
-    written += flush(tera, dir, &mut pages, progress)?;
-    timing("build: pages rendered", t0);
-    for (name, bytes) in &theme.assets {
-        write_file(dir, name, bytes)?;
-    }
-    write_file(dir, "assets/search-index.js", index_js.as_bytes())?;
-    for (name, text) in csvs {
-        write_file(dir, &format!("stats/{name}"), text.as_bytes())?;
-    }
-    Ok(written)
+    (
+        Page {
+            path: "stats/index.html".into(),
+            template: "stats.html",
+            context: c,
+        },
+        csvs,
+    )
 }
 
 fn diagnostics_by_file(report: &CheckReport) -> BTreeMap<&str, Vec<&Diagnostic>> {
