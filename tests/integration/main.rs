@@ -12,6 +12,7 @@ mod readings;
 mod robustness;
 mod rules;
 mod site;
+mod snapshots;
 mod status;
 mod third_pack;
 mod workflow;

@@ -138,3 +138,8 @@ fn every_validation_rule_has_a_failing_and_a_passing_fixture() {
     missing.dedup();
     assert!(missing.is_empty(), "rules without fixtures: {missing:?}");
 }
+
+/// Every fixture of a pack as (where it goes in a repository, its bytes).
+pub(crate) fn fixture_files(pack: &str) -> Vec<(String, Vec<u8>)> {
+    fixtures(pack).into_iter().map(|(f, b)| (f.dest, b)).collect()
+}
