@@ -248,3 +248,63 @@ fn no_close(c: &mut CaseCheck<'_>, cl: &Closure) {
         .with_hint("keep the case open with checks continuing, and review it again; a child who is found is closed as that (on-roll, home-educated, confirmed-other-la), once [child] whereabouts says where they are");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{check, manchester_case};
+
+    const CHECKS: &[&str] = &[
+        "revenue-benefits",
+        "border-force",
+        "other-la-cme",
+        "key-to-success",
+        "social-media",
+        "social-care-housing",
+        "lost-pupils-database",
+    ];
+
+    fn untraceable(contacts: &[&str], closed_on: &str) -> String {
+        let mut rest = String::new();
+        for k in contacts {
+            rest.push_str(&format!(
+                "\n[[action]]\ndate = 2026-06-05\nkind = \"{k}\"\nby = \"ofc\"\nnote = \"Why.\"\n"
+            ));
+        }
+        for c in CHECKS {
+            rest.push_str(&format!(
+                "\n[[action]]\ndate = 2026-06-10\nkind = \"database-check\"\nby = \"ofc\"\ncheck = \"{c}\"\n"
+            ));
+        }
+        rest.push_str(&format!(
+            "\n[closure]\ndate = {closed_on}\noutcome = \"untraceable\"\nlost_pupils_uploaded = {closed_on}\nmash_referral = {closed_on}\n"
+        ));
+        manchester_case(&rest)
+            .replace("status = \"open\"", "status = \"closed\"")
+            .replace("received = 2026-09-01", "received = 2026-06-01")
+            .replace("assigned_on = 2026-09-01", "assigned_on = 2026-06-01")
+    }
+
+    fn checks(found: &[(String, String)]) -> Vec<&str> {
+        found
+            .iter()
+            .filter(|(r, _)| r == "MAN-CHECKS")
+            .map(|(_, s)| s.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn an_untraceable_closure_needs_the_minimum_contacts() {
+        let all = untraceable(&["home-visit", "letter", "phone"], "2026-10-01");
+        assert!(checks(&check("manchester", &all)).is_empty());
+        let not_safe = untraceable(&["visit-not-safe", "letter", "phone"], "2026-10-01");
+        assert!(
+            checks(&check("manchester", &not_safe)).is_empty(),
+            "a visit not safe, said why"
+        );
+        let one = untraceable(&["home-visit"], "2026-10-01");
+        assert_eq!(checks(&check("manchester", &one)), ["error"]);
+        // Closed before the reading took effect: said, not refused.
+        let old = untraceable(&["home-visit"], "2026-08-20");
+        assert_eq!(checks(&check("manchester", &old)), ["warning"]);
+    }
+}

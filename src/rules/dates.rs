@@ -233,3 +233,36 @@ fn reopen(c: &mut CaseCheck<'_>) {
         .with_hint("a closure after a reopening is dated on or after the reopening");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{check, manchester_case};
+
+    #[test]
+    fn nothing_is_dated_after_the_closure() {
+        let closed = |action: &str| {
+            manchester_case(&format!(
+                "\n[[action]]\ndate = {action}\nkind = \"home-visit\"\nby = \"ofc\"\n\n[closure]\ndate = 2026-10-01\noutcome = \"on-roll\"\nschool = \"Q\"\n"
+            ))
+            .replace("status = \"open\"", "status = \"closed\"")
+        };
+        let dates = |found: Vec<(String, String)>| found.into_iter().filter(|(r, _)| r == "COM-DATES").count();
+        assert_eq!(dates(check("manchester", &closed("2026-09-10"))), 0);
+        assert_eq!(
+            dates(check("manchester", &closed("2026-10-10"))),
+            1,
+            "an enquiry after the closure"
+        );
+    }
+
+    #[test]
+    fn the_schools_attempt_may_come_before_the_referral() {
+        let at = |by: &str| {
+            manchester_case(&format!(
+                "\n[[action]]\ndate = 2026-07-10\nkind = \"phone\"\nby = \"{by}\"\n"
+            ))
+        };
+        assert!(check("manchester", &at("school")).iter().all(|(r, _)| r != "COM-DATES"));
+        assert!(check("manchester", &at("ofc")).iter().any(|(r, _)| r == "COM-DATES"));
+    }
+}

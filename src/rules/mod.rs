@@ -157,3 +157,57 @@ impl CaseCheck<'_> {
         .with_hint(format!("add the school terms for these dates to {file}"));
     }
 }
+
+/// What the rule families' unit tests share: a built-in pack and calendar, a small team, and
+/// a check of one record's text, all as plain values.
+#[cfg(test)]
+pub(crate) mod testing {
+    use crate::calendar::Calendar;
+    use crate::config::Config;
+    use crate::load::Policy;
+    use crate::model::decode_case;
+    use crate::pack::Pack;
+
+    fn built_in(path: &str) -> &'static str {
+        crate::packs::FILES
+            .iter()
+            .find(|(p, _)| *p == path)
+            .map(|(_, t)| *t)
+            .expect("a built-in file")
+    }
+
+    /// (rule, severity) of each finding of `text` under the built-in `pack`, as of 22 November 2026.
+    pub fn check(pack: &str, text: &str) -> Vec<(String, String)> {
+        let pack: Pack = toml::from_str(built_in(&format!("policy/{pack}/policy.toml"))).expect("the pack");
+        let calendar = Calendar::from_texts(
+            "bank-holidays.json",
+            built_in("policy/calendar/bank-holidays.json"),
+            "terms.toml",
+            Some(built_in("policy/calendar/terms.toml")),
+        )
+        .expect("the calendar");
+        let config: Config = toml::from_str(
+            "[authority]\nname = \"Test\"\ncode = \"TST\"\npolicy = \"manchester\"\n\n[[officer]]\nid = \"ofc\"\nname = \"O\"\nrole = \"cme-officer\"\n\n[[officer]]\nid = \"lead\"\nname = \"L\"\nrole = \"lead-officer\"\n\n[[officer]]\nid = \"sen\"\nname = \"S\"\nrole = \"senior-officer\"\n",
+        )
+        .expect("the team");
+        let policy = Policy {
+            config: &config,
+            pack: &pack,
+            calendar: &calendar,
+        };
+        let (case, spans, problems) = decode_case(text);
+        assert!(problems.is_empty(), "{problems:?}");
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).expect("a day");
+        super::check_case(policy, today, "TST-2026-0001", &case.expect("decoded"), &spans)
+            .into_iter()
+            .map(|f| (f.rule, f.severity.as_str().to_string()))
+            .collect()
+    }
+
+    /// An open case referred on 1 September, assigned to `ofc`, with `rest` appended.
+    pub fn manchester_case(rest: &str) -> String {
+        format!(
+            "format = 1\nid = \"TST-2026-0001\"\nstatus = \"open\"\n\n[child]\ngiven_name = \"A\"\nfamily_name = \"B\"\ndate_of_birth = 2014-05-14\nwhereabouts = \"known-in-area\"\n\n[referral]\nreceived = 2026-09-01\nsource = \"school\"\nreason = \"other\"\nassigned_to = \"ofc\"\nassigned_on = 2026-09-01\n{rest}"
+        )
+    }
+}

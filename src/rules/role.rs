@@ -63,53 +63,21 @@ pub fn check(c: &mut CaseCheck<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::calendar::Calendar;
-    use crate::config::Config;
-    use crate::load::Policy;
-    use crate::model::decode_case;
-    use crate::pack::Pack;
-
-    fn built_in(path: &str) -> &'static str {
-        crate::packs::FILES
-            .iter()
-            .find(|(p, _)| *p == path)
-            .map(|(_, t)| *t)
-            .unwrap()
-    }
+    use crate::rules::testing::{check, manchester_case};
 
     /// A rule family tested on a plain value: no repository, no files, no git.
     #[test]
     fn only_the_roles_the_pack_names_may_audit() {
-        let pack: Pack = toml::from_str(built_in("policy/manchester/policy.toml")).unwrap();
-        let calendar = Calendar::from_texts(
-            "bank-holidays.json",
-            built_in("policy/calendar/bank-holidays.json"),
-            "terms.toml",
-            Some(built_in("policy/calendar/terms.toml")),
-        )
-        .unwrap();
-        let config: Config = toml::from_str(
-            "[authority]\nname = \"Test\"\ncode = \"TST\"\npolicy = \"manchester\"\n\n[[officer]]\nid = \"ofc\"\nname = \"O\"\nrole = \"cme-officer\"\n\n[[officer]]\nid = \"lead\"\nname = \"L\"\nrole = \"lead-officer\"\n",
-        )
-        .unwrap();
-        let policy = Policy {
-            config: &config,
-            pack: &pack,
-            calendar: &calendar,
-        };
-        let case = |by: &str| {
-            format!(
-                "format = 1\nid = \"TST-2026-0001\"\nstatus = \"open\"\n\n[child]\ngiven_name = \"A\"\nfamily_name = \"B\"\ndate_of_birth = 2014-05-14\nwhereabouts = \"known-in-area\"\n\n[referral]\nreceived = 2026-09-01\nsource = \"school\"\nreason = \"other\"\nassigned_to = \"ofc\"\nassigned_on = 2026-09-01\n\n[[action]]\ndate = 2026-10-20\nkind = \"audit\"\nby = \"{by}\"\n"
-            )
-        };
-        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
         for (by, expect) in [("ofc", 1), ("lead", 0)] {
-            let text = case(by);
-            let (decoded, spans, problems) = decode_case(&text);
-            assert!(problems.is_empty());
-            let found = crate::rules::check_case(policy, today, "TST-2026-0001", &decoded.unwrap(), &spans);
-            let roles: Vec<&crate::diagnostic::Finding> = found.iter().filter(|f| f.rule == "COM-ROLE").collect();
-            assert_eq!(roles.len(), expect, "{by}: {found:?}");
+            let text = manchester_case(&format!(
+                "\n[[action]]\ndate = 2026-10-20\nkind = \"audit\"\nby = \"{by}\"\n"
+            ));
+            let found = check("manchester", &text);
+            assert_eq!(
+                found.iter().filter(|(r, _)| r == "COM-ROLE").count(),
+                expect,
+                "{by}: {found:?}"
+            );
         }
     }
 }
