@@ -11,8 +11,9 @@
 //! from its reopening.
 
 use crate::calendar::Calendar;
+use crate::load::Policy;
 use crate::model::{Case, item};
-use crate::pack::{DeadlineFrom, DeadlineKind, DeadlineRule, Pack};
+use crate::pack::{DeadlineFrom, DeadlineKind, DeadlineRule};
 use crate::risk::Rating;
 use crate::school_age;
 use chrono::{Duration, NaiveDate};
@@ -84,18 +85,13 @@ struct Done {
 }
 
 /// The role of an officer (by id, from `cme.toml`) on a day.
-pub type RoleOf<'a> = &'a dyn Fn(&str, NaiveDate) -> Option<crate::model::Role>;
+type RoleOf<'a> = &'a dyn Fn(&str, NaiveDate) -> Option<crate::model::Role>;
 
 /// Every deadline of the pack that applies to the case today (for a closed case, as it
 /// stood when it closed).
-pub fn deadlines(
-    pack: &Pack,
-    cal: &Calendar,
-    case: &Case,
-    rating: Option<&Rating<'_>>,
-    role_of: RoleOf<'_>,
-    today: NaiveDate,
-) -> Vec<Deadline> {
+pub fn deadlines(policy: Policy<'_>, case: &Case, rating: Option<&Rating<'_>>, today: NaiveDate) -> Vec<Deadline> {
+    let (pack, cal) = (policy.pack, policy.calendar);
+    let role_of = &|id: &str, day: NaiveDate| policy.config.officer(id).map(|o| o.role_on(day));
     let rules = pack.deadlines.iter().filter(|r| pack.rule(&r.rule).is_some());
     let Some(closure) = case.closure.as_ref().filter(|_| !case.is_open()) else {
         return rules
@@ -273,15 +269,10 @@ fn one(
 /// Every deadline that fell due for the case, for counting compliance: a recurring deadline
 /// (an audit every 8 weeks, a periodic check) as each of its occurrences, not only the one
 /// pending now; the others as [`deadlines`] gives them.
-pub fn occurrences(
-    pack: &Pack,
-    cal: &Calendar,
-    case: &Case,
-    rating: Option<&Rating<'_>>,
-    role_of: RoleOf<'_>,
-    today: NaiveDate,
-) -> Vec<Deadline> {
-    let mut out: Vec<Deadline> = deadlines(pack, cal, case, rating, role_of, today)
+pub fn occurrences(policy: Policy<'_>, case: &Case, rating: Option<&Rating<'_>>, today: NaiveDate) -> Vec<Deadline> {
+    let (pack, cal) = (policy.pack, policy.calendar);
+    let role_of = |id: &str, day: NaiveDate| policy.config.officer(id).map(|o| o.role_on(day));
+    let mut out: Vec<Deadline> = deadlines(policy, case, rating, today)
         .into_iter()
         .filter(|d| {
             pack.deadlines

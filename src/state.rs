@@ -40,14 +40,7 @@ impl CaseState {
             school_age_ends: school_age::ends(case.child.date_of_birth),
             risk: rating.as_ref().map(|r| r.level.to_string()),
             priority: risk::priority(policy.pack, case),
-            deadlines: deadline::deadlines(
-                policy.pack,
-                policy.calendar,
-                case,
-                rating.as_ref(),
-                &|id, day| policy.config.officer(id).map(|o| o.role_on(day)),
-                today,
-            ),
+            deadlines: deadline::deadlines(policy, case, rating.as_ref(), today),
             checklists: checklist::progress(policy.pack, case),
         }
     }
@@ -56,14 +49,7 @@ impl CaseState {
     /// ([`deadline::occurrences`]).
     pub fn occurrences(policy: Policy<'_>, case: &Case, today: NaiveDate) -> Vec<Deadline> {
         let rating = risk::rating(policy.pack, case);
-        deadline::occurrences(
-            policy.pack,
-            policy.calendar,
-            case,
-            rating.as_ref(),
-            &|id, day| policy.config.officer(id).map(|o| o.role_on(day)),
-            today,
-        )
+        deadline::occurrences(policy, case, rating.as_ref(), today)
     }
 
     pub fn overdue(&self) -> impl Iterator<Item = &Deadline> {
