@@ -26,7 +26,7 @@ pub fn run(repo: &Repo, today: NaiveDate, selection: &Selection, notes: &mut Vec
     let mut extra: Vec<(String, Finding)> = Vec::new();
     let selected: Vec<String> = match selection {
         Selection::All => {
-            extra.extend(listing_problems);
+            extra.extend(listing(&listing_problems));
             all.clone()
         }
         Selection::Files(files) => {
@@ -68,7 +68,7 @@ pub fn run(repo: &Repo, today: NaiveDate, selection: &Selection, notes: &mut Vec
                     continue;
                 }
                 if meta.is_ok_and(|m| m.file_type().is_symlink()) {
-                    extra.extend(listing_problems.iter().filter(|(p, _)| *p == rel).cloned());
+                    extra.extend(listing(&listing_problems).into_iter().filter(|(p, _)| *p == rel));
                     continue;
                 }
                 if !out.contains(&rel) {
@@ -131,7 +131,7 @@ pub fn check_files_among(
     let checked: Vec<(&Arc<SourceFile>, Option<&str>, Vec<Finding>)> = files
         .par_iter()
         .map(|file| {
-            let mut found = file.problems.clone();
+            let mut found = rules::read_problems(&file.problems);
             if let Some(case) = &file.case {
                 found.extend(duplicate_ids(file, &by_stem));
                 found.extend(rules::check_case(repo.policy(), today, file.stem(), case, &file.spans));
@@ -323,4 +323,16 @@ pub fn changed_since(root: &std::path::Path, base: &str) -> Result<Changed, Stri
     } else {
         Changed::Files(files)
     })
+}
+
+/// Entries of cases/ that cannot be case files (links, unreadable folders), as findings.
+fn listing(problems: &[(String, crate::load::ReadProblem)]) -> Vec<(String, Finding)> {
+    problems
+        .iter()
+        .flat_map(|(path, p)| {
+            rules::read_problems(std::slice::from_ref(p))
+                .into_iter()
+                .map(move |f| (path.clone(), f))
+        })
+        .collect()
 }

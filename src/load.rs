@@ -193,7 +193,7 @@ impl Store {
     }
 
     /// Every case file under `cases/`, sorted, and a finding for each entry that cannot be one.
-    pub fn case_paths(&self) -> (Vec<String>, Vec<(String, Finding)>) {
+    pub fn case_paths(&self) -> (Vec<String>, Vec<(String, ReadProblem)>) {
         match self {
             Store::Dir(root) => case_paths(root),
             Store::Commit { files, .. } => {
@@ -548,7 +548,26 @@ pub struct CaseFile {
     pub source: Arc<SourceFile>,
     pub case: Option<Case>,
     pub spans: Spans,
-    pub problems: Vec<Finding>,
+    /// Why the file could not be read or decoded (the rules report each as COM-SCHEMA).
+    pub problems: Vec<ReadProblem>,
+}
+
+/// Something that stops a case file being read or decoded: where, what, and what to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadProblem {
+    pub span: Option<std::ops::Range<usize>>,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl ReadProblem {
+    fn new(span: Option<std::ops::Range<usize>>, message: impl Into<String>, hint: Option<&str>) -> Self {
+        ReadProblem {
+            span,
+            message: message.into(),
+            hint: hint.map(str::to_string),
+        }
+    }
 }
 
 impl CaseFile {
@@ -562,7 +581,7 @@ impl CaseFile {
             source: Arc::new(SourceFile::new(path, text)),
             case: None,
             spans: Spans::default(),
-            problems: vec![Finding::new("COM-SCHEMA", Severity::Error, span, message).hint(hint)],
+            problems: vec![ReadProblem::new(span, message, Some(hint))],
         }
     }
 }
@@ -623,10 +642,10 @@ pub fn parse_case(rel: &str, bytes: Vec<u8>) -> CaseFile {
     let (case, spans, problems) = decode_case(&text);
     let problems = problems
         .into_iter()
-        .map(|p| {
-            let mut f = Finding::new("COM-SCHEMA", Severity::Error, Some(p.span), p.message);
-            f.hint = p.hint;
-            f
+        .map(|p| ReadProblem {
+            span: Some(p.span),
+            message: p.message,
+            hint: p.hint,
         })
         .collect();
     CaseFile {
@@ -656,7 +675,7 @@ fn conflict_marker(text: &str) -> Option<(usize, usize)> {
 
 /// Every case file under `cases/` (paths relative to the root, sorted), and a finding for
 /// each entry that cannot be a case file (symbolic links are not followed).
-pub fn case_paths(root: &Path) -> (Vec<String>, Vec<(String, Finding)>) {
+pub fn case_paths(root: &Path) -> (Vec<String>, Vec<(String, ReadProblem)>) {
     let mut paths = Vec::new();
     let mut problems = Vec::new();
     let dir = root.join("cases");
@@ -672,10 +691,7 @@ pub fn case_paths(root: &Path) -> (Vec<String>, Vec<(String, Finding)>) {
             Ok(e) => e,
             Err(e) => {
                 let p = e.path().map(|p| rel_string(root, p)).unwrap_or_else(|| "cases".into());
-                problems.push((
-                    p,
-                    Finding::new("COM-SCHEMA", Severity::Error, None, format!("cannot be read: {e}")),
-                ));
+                problems.push((p, ReadProblem::new(None, format!("cannot be read: {e}"), None)));
                 continue;
             }
         };
@@ -697,14 +713,12 @@ pub fn read_many(repo: &Repo, paths: &[String]) -> Vec<CaseFile> {
     paths.par_iter().map(|p| read_case(&repo.store, p, max)).collect()
 }
 
-fn symlink_finding() -> Finding {
-    Finding::new(
-        "COM-SCHEMA",
-        Severity::Error,
+fn symlink_finding() -> ReadProblem {
+    ReadProblem::new(
         None,
         "a symbolic link under cases/ is not followed: case files must be real files in the repository",
+        Some("replace the link with the file itself, or remove it"),
     )
-    .hint("replace the link with the file itself, or remove it")
 }
 
 fn rel_string(root: &Path, p: &Path) -> String {

@@ -72,6 +72,18 @@ impl Finding {
     }
 }
 
+/// What stopped files being read or decoded, as COM-SCHEMA findings.
+pub fn read_problems(problems: &[crate::load::ReadProblem]) -> Vec<Finding> {
+    problems
+        .iter()
+        .map(|p| {
+            let mut f = Finding::new(schema::SCHEMA, Severity::Error, p.span.clone(), p.message.clone());
+            f.hint = p.hint.clone();
+            f
+        })
+        .collect()
+}
+
 /// Runs every rule the pack enforces on one decoded case.
 pub fn check_case(policy: Policy<'_>, today: NaiveDate, stem: &str, case: &Case, spans: &Spans) -> Vec<Finding> {
     check_case_as(policy, today, stem, case, spans, false)

@@ -4,7 +4,7 @@
 use super::{CaseCheck, at};
 use crate::model::{ActionKind, item, nearest, upn};
 
-const SCHEMA: &str = "COM-SCHEMA";
+pub(crate) const SCHEMA: &str = "COM-SCHEMA";
 const UPN: &str = "COM-UPN";
 
 pub fn check(c: &mut CaseCheck<'_>) {
