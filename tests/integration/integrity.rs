@@ -839,7 +839,24 @@ fn an_edit_waits_for_the_lock_and_a_killed_holder_releases_it() {
         .args(["sleep", "60"])
         .spawn()
         .expect("flock (util-linux) runs");
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    // Wait until flock holds the lock (however slow the machine is to start it).
+    let probe = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&lock)
+        .unwrap();
+    for _ in 0..500 {
+        match probe.try_lock() {
+            Ok(()) => {
+                probe.unlock().unwrap();
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(_) => break,
+        }
+    }
+    assert!(probe.try_lock().is_err(), "flock holds the lock");
     let mut waiting = std::process::Command::new(assert_cmd::cargo::cargo_bin("cme"))
         .current_dir(g.path())
         .env("HOME", g.home.path())
