@@ -268,18 +268,19 @@ fn one(
 
 /// Every deadline that fell due for the case, for counting compliance: a recurring deadline
 /// (an audit every 8 weeks, a periodic check) as each of its occurrences, not only the one
-/// pending now; the others as [`deadlines`] gives them.
-pub fn occurrences(policy: Policy<'_>, case: &Case, rating: Option<&Rating<'_>>, today: NaiveDate) -> Vec<Deadline> {
+/// pending now; the others as [`deadlines`] gave them (`current`, not worked out again).
+pub fn occurrences(policy: Policy<'_>, case: &Case, current: &[Deadline], today: NaiveDate) -> Vec<Deadline> {
     let (pack, cal) = (policy.pack, policy.calendar);
     let role_of = |id: &str, day: NaiveDate| policy.config.officer(id).map(|o| o.role_on(day));
-    let mut out: Vec<Deadline> = deadlines(policy, case, rating, today)
-        .into_iter()
+    let mut out: Vec<Deadline> = current
+        .iter()
         .filter(|d| {
             pack.deadlines
                 .iter()
                 .find(|r| r.rule == d.rule)
                 .is_none_or(|r| r.kind != DeadlineKind::RecurringAction)
         })
+        .cloned()
         .collect();
     let closed = case.closure.as_ref().filter(|_| !case.is_open()).map(|c| c.date);
     let end = closed.unwrap_or(today);

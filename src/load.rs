@@ -427,7 +427,8 @@ fn is_plain_relative(p: &str) -> bool {
     !p.as_os_str().is_empty() && p.components().all(|c| matches!(c, Component::Normal(_)))
 }
 
-fn normalise(p: &Path) -> PathBuf {
+/// A path with `.` and `..` taken away lexically (no file system access).
+pub(crate) fn normalise(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in p.components() {
         match c {

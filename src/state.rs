@@ -46,10 +46,9 @@ impl CaseState {
     }
 
     /// Every occurrence of every deadline that fell due, for counting compliance
-    /// ([`deadline::occurrences`]).
-    pub fn occurrences(policy: Policy<'_>, case: &Case, today: NaiveDate) -> Vec<Deadline> {
-        let rating = risk::rating(policy.pack, case);
-        deadline::occurrences(policy, case, rating.as_ref(), today)
+    /// ([`deadline::occurrences`], from the deadlines this state already holds).
+    pub fn occurrences(&self, policy: Policy<'_>, case: &Case, today: NaiveDate) -> Vec<Deadline> {
+        deadline::occurrences(policy, case, &self.deadlines, today)
     }
 
     pub fn overdue(&self) -> impl Iterator<Item = &Deadline> {

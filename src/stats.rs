@@ -331,6 +331,27 @@ pub fn deadline_compliance<'a>(
     out
 }
 
+/// The figures for the records that pass validation (those failing it are counted in
+/// `left_out`), from `from` (default: the earliest referral) to `to`, with how each deadline
+/// was kept. `occurrences` gives a case's deadline occurrences (a caller that has the case's
+/// state already passes them from it rather than working them out again).
+pub fn for_records(
+    policy: crate::load::Policy<'_>,
+    files: &[crate::load::CaseFile],
+    report: &crate::diagnostic::CheckReport,
+    from: Option<NaiveDate>,
+    to: NaiveDate,
+    occurrences: impl Fn(&Case) -> Vec<crate::deadline::Deadline>,
+) -> Stats {
+    let (cases, left_out) = countable(files, report);
+    let from = from.unwrap_or_else(|| cases.iter().map(|c| c.referral.received).min().unwrap_or(to).min(to));
+    let mut st = compute(policy.pack, policy.calendar, &cases, from, to);
+    let all: Vec<crate::deadline::Deadline> = cases.iter().flat_map(|c| occurrences(c)).collect();
+    st.deadlines = deadline_compliance(policy.pack, &st.quarters, all.iter());
+    st.left_out = left_out;
+    st
+}
+
 /// The cases the figures count: those whose files decode and pass validation (no errors in
 /// `report`), and how many files were left out.
 pub fn countable<'a>(

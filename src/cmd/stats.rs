@@ -17,21 +17,17 @@ pub fn run(
     let (paths, _) = repo.store.case_paths();
     let files = cme::load::read_many(repo, &paths);
     let report = check::check_files(repo, today, &files, &paths);
-    let (cases, left_out) = cme::stats::countable(&files, &report);
     let to = to.unwrap_or(today);
-    let from = from.unwrap_or_else(|| cases.iter().map(|c| c.referral.received).min().unwrap_or(to).min(to));
-    if from > to {
+    if let Some(from) = from
+        && from > to
+    {
         return Err(Error::Usage(format!("--from {from} is after --to {to}")));
     }
-    let mut st = cme::stats::Stats {
-        left_out,
-        ..cme::stats::compute(&repo.pack, &repo.calendar, &cases, from, to)
-    };
-    let occurrences: Vec<cme::deadline::Deadline> = cases
-        .iter()
-        .flat_map(|c| cme::state::CaseState::occurrences(repo.policy(), c, to))
-        .collect();
-    st.deadlines = cme::stats::deadline_compliance(&repo.pack, &st.quarters, occurrences.iter());
+    let policy = repo.policy();
+    let st = cme::stats::for_records(policy, &files, &report, from, to, |c| {
+        cme::state::CaseState::compute(policy, c, to).occurrences(policy, c, to)
+    });
+    let left_out = st.left_out;
     if left_out > 0 {
         let (files, are) = if left_out == 1 {
             ("file", "is")

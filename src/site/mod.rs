@@ -239,25 +239,15 @@ impl Content {
             .collect();
         states.sort_by(|a, b| a.1.queue_key().cmp(&b.1.queue_key()));
         timing("build: states computed", t);
-        let (cases, left_out) = stats::countable(&files, &report);
-        let from = cases
-            .iter()
-            .map(|c| c.referral.received)
-            .min()
-            .unwrap_or(today)
-            .min(today);
-        let mut stats = stats::Stats {
-            left_out,
-            ..stats::compute(&repo.pack, &repo.calendar, &cases, from, today)
-        };
-        // Only the records the figures count: those that pass validation.
-        let counted: std::collections::HashSet<&str> = cases.iter().map(|c| c.id.as_str()).collect();
-        let occurrences: Vec<crate::deadline::Deadline> = cases
-            .iter()
-            .filter(|c| counted.contains(c.id.as_str()))
-            .flat_map(|c| crate::state::CaseState::occurrences(repo.policy(), c, today))
-            .collect();
-        stats.deadlines = stats::deadline_compliance(&repo.pack, &stats.quarters, occurrences.iter());
+        // Deadline occurrences from the states just computed (a case without one, its id
+        // unfit for a page, has them worked out).
+        let by_id: HashMap<&str, &CaseState> = states.iter().map(|(_, s)| (s.id.as_str(), s)).collect();
+        let stats = stats::for_records(repo.policy(), &files, &report, None, today, |c| {
+            match by_id.get(c.id.as_str()) {
+                Some(s) => s.occurrences(repo.policy(), c, today),
+                None => CaseState::compute(repo.policy(), c, today).occurrences(repo.policy(), c, today),
+            }
+        });
         timing("build: stats computed", t);
         let p = &repo.pack.pack;
         let review_warning = match (p.review_due, &p.review_rule) {

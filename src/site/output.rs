@@ -14,7 +14,7 @@
 
 use std::fs;
 use std::io;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// The file that marks a folder as a `cme` build.
 pub const MARKER: &str = ".cme-site";
@@ -54,16 +54,7 @@ fn resolve(p: &Path) -> io::Result<PathBuf> {
     } else {
         std::env::current_dir()?.join(p)
     };
-    let mut lexical = PathBuf::new();
-    for c in abs.components() {
-        match c {
-            Component::ParentDir => {
-                lexical.pop();
-            }
-            Component::CurDir => {}
-            other => lexical.push(other),
-        }
-    }
+    let lexical = crate::load::normalise(&abs);
     // Canonicalise the longest existing ancestor, then add the rest.
     let mut existing = lexical.clone();
     let mut rest: Vec<std::ffi::OsString> = Vec::new();

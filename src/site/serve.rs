@@ -267,7 +267,8 @@ pub fn serve(root: &Path, port: u16, today: Option<NaiveDate>) -> io::Result<()>
         let tmp_path = tmp_path.clone();
         ctrlc::set_handler(move || {
             let _ = std::fs::remove_dir_all(&tmp_path);
-            eprintln!("\nstopped; the temporary site was removed");
+            // Never a panic here (stderr may be closed): the process must exit.
+            let _ = writeln!(io::stderr(), "\nstopped; the temporary site was removed");
             std::process::exit(130);
         })
         .map_err(|e| io::Error::other(format!("cannot watch for Ctrl-C: {e}")))?;

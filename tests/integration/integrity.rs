@@ -622,17 +622,14 @@ fn the_ci_init_writes_checks_the_setup_and_audits_the_protected_branch() {
 
 // 8. Hardening.
 
-#[test]
-fn serve_answers_only_its_own_host_caps_requests_and_cleans_up_on_sigterm() {
-    use std::io::{BufRead, Read, Write};
-    let repo = empty_repo("manchester");
-    write(repo.path(), "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001"));
-    let tmp = tempfile::tempdir().unwrap();
+/// `cme serve --port 0` on `repo`, its temporary folder in `tmp`; the port it serves on.
+fn start_serve(repo: &Path, tmp: &Path) -> (std::process::Child, u16) {
+    use std::io::BufRead;
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("cme"))
         .arg("--repo")
-        .arg(repo.path())
+        .arg(repo)
         .args(["--today", TODAY, "serve", "--port", "0"])
-        .env("TMPDIR", tmp.path())
+        .env("TMPDIR", tmp)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -648,6 +645,37 @@ fn serve_answers_only_its_own_host_caps_requests_and_cleans_up_on_sigterm() {
         line.clear();
     }
     assert_ne!(port, 0, "serve said where it serves");
+    // Keep reading what it says, so that it never writes into a closed pipe.
+    std::thread::spawn(move || std::io::copy(&mut err, &mut std::io::sink()));
+    (child, port)
+}
+
+#[test]
+fn serve_removes_its_site_on_ctrl_c() {
+    let repo = empty_repo("manchester");
+    write(repo.path(), "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001"));
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut child, _) = start_serve(repo.path(), tmp.path());
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    child.wait().unwrap();
+    assert_eq!(
+        std::fs::read_dir(tmp.path()).unwrap().count(),
+        0,
+        "the temporary site is removed"
+    );
+}
+
+#[test]
+fn serve_answers_only_its_own_host_caps_requests_and_cleans_up_on_sigterm() {
+    use std::io::{Read, Write};
+    let repo = empty_repo("manchester");
+    write(repo.path(), "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001"));
+    let tmp = tempfile::tempdir().unwrap();
+    let (mut child, port) = start_serve(repo.path(), tmp.path());
     let site: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().flatten().collect();
     assert_eq!(site.len(), 1);
     use std::os::unix::fs::PermissionsExt;
