@@ -1,11 +1,13 @@
-//! `cme schema`: a JSON Schema of the case format, generated from the Rust types, with the
+//! `cme schema`: a JSON Schema of the case format, generated from the record's description
+//! (`model/mod.rs`), with the
 //! repository's own lists (officers, vulnerabilities, checks, escalations, documents,
 //! grounds) filled in, so editors that understand TOML schemas (Even Better TOML, taplo)
 //! complete keys and values and underline mistakes as officers type.
 
 use crate::load::Repo;
-use crate::model::Case;
-use serde_json::{Value, json};
+use crate::model::field::{Shape, description};
+use crate::model::{Case, FORMAT_VERSION, Field, Ids, Kind, Record};
+use serde_json::{Map, Value, json};
 
 /// Where `cme init` puts the schema, and the directive case files point at it with.
 pub const FILE: &str = "schema/case.schema.json";
@@ -16,74 +18,83 @@ pub fn directive() -> String {
 }
 
 pub fn schema(repo: &Repo) -> Value {
-    let mut s = serde_json::to_value(schemars::schema_for!(Case)).unwrap_or(Value::Null);
+    let pack = &repo.pack;
+    let ids = |which: Ids| -> Vec<&str> {
+        match which {
+            Ids::Officers => repo.config.officers.iter().map(|o| o.id.as_str()).collect(),
+            Ids::Vulnerabilities => pack.vulnerabilities.iter().map(|v| v.id.as_str()).collect(),
+            Ids::Checks => pack.checks.iter().map(|c| c.id.as_str()).collect(),
+            Ids::Escalations => pack.escalations.iter().map(|c| c.id.as_str()).collect(),
+            Ids::Documents => pack.documents.iter().map(|c| c.id.as_str()).collect(),
+            Ids::Grounds => pack.grounds.iter().map(|g| g.code.as_str()).collect(),
+        }
+    };
+    let mut defs = Map::new();
+    let mut s = table(&Case::SHAPE, &ids, &mut defs);
+    s["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");
     s["title"] = json!(format!(
         "A CME case record for {} ({} policy pack)",
         repo.config.authority.name, repo.pack.pack.id
     ));
     s["description"] = json!("Format version 1. One file per child per episode, under cases/<year>/<id>.toml.");
-    let list = |ids: Vec<&str>| json!({ "type": "string", "enum": ids });
-    let pack = &repo.pack;
-    let officers = list(repo.config.officers.iter().map(|o| o.id.as_str()).collect());
-    let defs = &mut s["$defs"];
-    let set = |defs: &mut Value, def: &str, prop: &str, v: Value| {
-        if let Some(p) = defs
-            .get_mut(def)
-            .and_then(|d| d.get_mut("properties"))
-            .and_then(|p| p.get_mut(prop))
-        {
-            let description = p.get("description").cloned();
-            *p = v;
-            if let Some(d) = description {
-                p["description"] = d;
-            }
-        }
-    };
-    let vulns = list(pack.vulnerabilities.iter().map(|v| v.id.as_str()).collect());
-    set(
-        defs,
-        "Child",
-        "vulnerabilities",
-        json!({ "type": "array", "items": vulns, "uniqueItems": true }),
-    );
-    set(defs, "Referral", "assigned_to", officers.clone());
-    set(defs, "Action", "by", officers.clone());
-    set(defs, "Review", "signed_off_by", officers);
-    set(
-        defs,
-        "Action",
-        "check",
-        list(pack.checks.iter().map(|c| c.id.as_str()).collect()),
-    );
-    set(
-        defs,
-        "Action",
-        "to",
-        list(pack.escalations.iter().map(|c| c.id.as_str()).collect()),
-    );
-    let docs = list(pack.documents.iter().map(|c| c.id.as_str()).collect());
-    set(defs, "School", "documents", json!({ "type": "array", "items": docs }));
-    set(
-        defs,
-        "School",
-        "leaving_ground",
-        list(pack.grounds.iter().map(|g| g.code.as_str()).collect()),
-    );
-    for score in ["cme_score", "safeguarding_score"] {
-        if let Some(p) = defs
-            .get_mut("Review")
-            .and_then(|d| d.get_mut("properties"))
-            .and_then(|p| p.get_mut(score))
-        {
-            p["minimum"] = json!(1);
-            p["maximum"] = json!(5);
-        }
-    }
+    s["$defs"] = Value::Object(defs);
     if let Some(p) = s.get_mut("properties") {
-        p["format"] = json!({ "const": 1, "description": "The format version: 1." });
+        p["format"] = json!({ "const": FORMAT_VERSION, "description": "The format version: 1." });
         p["id"]["pattern"] = json!(format!("^{}-[0-9]{{4}}-[0-9]{{4,6}}$", repo.config.authority.code));
     }
     s
+}
+
+/// A table of the record as a JSON Schema object; its sub-tables go into `defs`.
+fn table<'a>(shape: &Shape, ids: &dyn Fn(Ids) -> Vec<&'a str>, defs: &mut Map<String, Value>) -> Value {
+    let mut properties = Map::new();
+    for f in shape.fields {
+        properties.insert(f.name.to_string(), field(f, ids, defs));
+    }
+    let required: Vec<&str> = shape.fields.iter().filter(|f| f.required).map(|f| f.name).collect();
+    json!({
+        "type": "object",
+        "description": description(shape.doc),
+        "properties": properties,
+        "required": required,
+        "additionalProperties": false,
+    })
+}
+
+fn field<'a>(f: &Field, ids: &dyn Fn(Ids) -> Vec<&'a str>, defs: &mut Map<String, Value>) -> Value {
+    let reference = |shape: &Shape, defs: &mut Map<String, Value>| {
+        if !defs.contains_key(shape.name) {
+            let t = table(shape, ids, defs);
+            defs.insert(shape.name.to_string(), t);
+        }
+        json!({ "$ref": format!("#/$defs/{}", shape.name) })
+    };
+    let one = match f.lookup() {
+        Some(which) => json!({ "type": "string", "enum": ids(which) }),
+        None => json!({ "type": "string" }),
+    };
+    let mut v = match f.kind {
+        Kind::Text => one,
+        Kind::Date => json!({ "type": "string", "format": "date" }),
+        Kind::Bool => json!({ "type": "boolean" }),
+        Kind::Int => json!({ "type": "integer", "format": "int64" }),
+        Kind::Word { names, .. } => json!({ "type": "string", "enum": names }),
+        Kind::Texts => json!({ "type": "array", "items": one, "uniqueItems": true }),
+        Kind::Table(shape) => reference(shape, defs),
+        Kind::Tables(shape) => json!({ "type": "array", "items": reference(shape, defs) }),
+    };
+    if let Some((lo, hi)) = f.scale() {
+        v["minimum"] = json!(lo);
+        v["maximum"] = json!(hi);
+    }
+    v["title"] = json!(f.label);
+    let d = f.description();
+    v["description"] = json!(match f.kind {
+        Kind::Word { what, .. } if d.is_empty() => format!("A {what}."),
+        _ if d.is_empty() => format!("{}.", f.label),
+        _ => d,
+    });
+    v
 }
 
 #[cfg(test)]

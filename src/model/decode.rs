@@ -1,20 +1,11 @@
 //! Reading a case file's TOML into a [`Case`], keeping the span of every value and
 //! reporting every structural problem of the file at once (COM-SCHEMA).
 
+use super::field::{Field, Record};
 use super::vocab::{Vocabulary, nearest};
 use super::*;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
-
-/// The text fields that may run over several lines; every other one is one line.
-const MULTILINE: &[&str] = &[
-    "note",
-    "comments",
-    "outcome",
-    "reason",
-    "duplicate_reason",
-    "last_known_address",
-];
 
 /// A structural problem in a case file: always rule COM-SCHEMA.
 #[derive(Clone, Debug, PartialEq)]
@@ -53,28 +44,35 @@ pub fn decode_case(text: &str) -> (Option<Case>, Spans, Vec<Problem>) {
         entries: doc.get_ref(),
         known: Vec::new(),
     };
-    let case = d.case(&mut root);
+    let case = Case::decode_fields(&mut d, &mut root);
     d.finish(root);
     let case = if d.problems.is_empty() { case } else { None };
     (case, d.spans, d.problems)
 }
 
+/// Reads a file's tables, keeping every value's span and every problem found.
 #[derive(Default)]
-struct Decoder {
+pub struct Decoder {
     problems: Vec<Problem>,
     spans: Spans,
 }
 
-struct Table<'t, 'i> {
+/// One table of the file being read.
+pub struct Table<'t, 'i> {
     path: String,
     /// How messages name the table: "[child]", "[[action]] 3", "the file".
     name: String,
     span: Range<usize>,
     entries: &'t DeTable<'i>,
-    known: Vec<&'static str>,
+    /// The keys the description knows, as they are read.
+    pub(super) known: Vec<&'static str>,
 }
 
 impl<'t, 'i> Table<'t, 'i> {
+    pub(super) fn has(&self, key: &str) -> bool {
+        self.entries.contains_key(key)
+    }
+
     fn child_path(&self, key: &str) -> String {
         if self.path.is_empty() {
             key.to_string()
@@ -145,14 +143,22 @@ impl Decoder {
         );
     }
 
-    fn string(&mut self, t: &mut Table<'_, '_>, key: &'static str, required: bool) -> Option<String> {
+    /// A value read that the description's own check refuses.
+    pub(super) fn invalid(&mut self, t: &Table<'_, '_>, key: &str, message: String, hint: String) {
+        let path = t.child_path(key);
+        let span = self.spans.get(&path).unwrap_or(t.span.clone());
+        self.problem(path, span, message, Some(hint));
+    }
+
+    pub(super) fn string(&mut self, t: &mut Table<'_, '_>, f: &'static Field, required: bool) -> Option<String> {
+        let key = f.name;
         let (v, path) = self.take(t, key, required)?;
         match v.get_ref() {
             DeValue::String(s) if required && s.trim().is_empty() => {
                 self.problem(path, v.span(), format!("`{key}` must not be empty"), None);
                 None
             }
-            DeValue::String(s) if !MULTILINE.contains(&key) && s.contains(['\n', '\r']) => {
+            DeValue::String(s) if !f.multiline() && s.contains(['\n', '\r']) => {
                 self.problem(
                     path,
                     v.span(),
@@ -182,7 +188,8 @@ impl Decoder {
         }
     }
 
-    fn date(&mut self, t: &mut Table<'_, '_>, key: &'static str, required: bool) -> Option<NaiveDate> {
+    pub(super) fn date(&mut self, t: &mut Table<'_, '_>, f: &'static Field, required: bool) -> Option<NaiveDate> {
+        let key = f.name;
         let (v, path) = self.take(t, key, required)?;
         match v.get_ref() {
             DeValue::Datetime(dt) => match (dt.date, dt.time, dt.offset) {
@@ -224,8 +231,8 @@ impl Decoder {
         }
     }
 
-    fn boolean(&mut self, t: &mut Table<'_, '_>, key: &'static str, required: bool) -> Option<bool> {
-        let (v, path) = self.take(t, key, required)?;
+    pub(super) fn boolean(&mut self, t: &mut Table<'_, '_>, f: &'static Field, required: bool) -> Option<bool> {
+        let (v, path) = self.take(t, f.name, required)?;
         match v.get_ref() {
             DeValue::Boolean(b) => Some(*b),
             _ => {
@@ -235,7 +242,8 @@ impl Decoder {
         }
     }
 
-    fn integer(&mut self, t: &mut Table<'_, '_>, key: &'static str, required: bool) -> Option<i64> {
+    pub(super) fn integer(&mut self, t: &mut Table<'_, '_>, f: &'static Field, required: bool) -> Option<i64> {
+        let key = f.name;
         let (v, path) = self.take(t, key, required)?;
         match v.get_ref() {
             DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
@@ -252,7 +260,12 @@ impl Decoder {
         }
     }
 
-    fn word<V: Vocabulary>(&mut self, t: &mut Table<'_, '_>, key: &'static str, required: bool) -> Option<V> {
+    pub(super) fn word<V: Vocabulary>(
+        &mut self,
+        t: &mut Table<'_, '_>,
+        key: &'static str,
+        required: bool,
+    ) -> Option<V> {
         let (v, path) = self.take(t, key, required)?;
         match v.get_ref() {
             DeValue::String(s) => match V::parse(s) {
@@ -288,7 +301,7 @@ impl Decoder {
     }
 
     /// A list of strings; absent means empty.
-    fn strings(&mut self, t: &mut Table<'_, '_>, key: &'static str) -> Option<Vec<String>> {
+    pub(super) fn strings(&mut self, t: &mut Table<'_, '_>, key: &'static str) -> Option<Vec<String>> {
         let Some((v, path)) = self.take(t, key, false) else {
             return Some(Vec::new());
         };
@@ -312,7 +325,12 @@ impl Decoder {
         ok.then_some(out)
     }
 
-    fn table<'t, 'i>(&mut self, t: &mut Table<'t, 'i>, key: &'static str, required: bool) -> Option<Table<'t, 'i>> {
+    pub(super) fn table<'t, 'i>(
+        &mut self,
+        t: &mut Table<'t, 'i>,
+        key: &'static str,
+        required: bool,
+    ) -> Option<Table<'t, 'i>> {
         let (v, path) = self.take(t, key, required)?;
         match v.get_ref() {
             DeValue::Table(entries) => Some(Table {
@@ -339,7 +357,7 @@ impl Decoder {
     }
 
     /// An array of tables (`[[action]]`); absent means empty.
-    fn tables<'t, 'i>(&mut self, t: &mut Table<'t, 'i>, key: &'static str) -> Option<Vec<Table<'t, 'i>>> {
+    pub(super) fn tables<'t, 'i>(&mut self, t: &mut Table<'t, 'i>, key: &'static str) -> Option<Vec<Table<'t, 'i>>> {
         let Some((v, path)) = self.take(t, key, false) else {
             return Some(Vec::new());
         };
@@ -383,7 +401,7 @@ impl Decoder {
     }
 
     /// Reports every key of the table that the format does not know.
-    fn finish(&mut self, t: Table<'_, '_>) {
+    pub(super) fn finish(&mut self, t: Table<'_, '_>) {
         for (k, _) in t.entries.iter() {
             let key: &str = k.get_ref();
             if t.known.contains(&key) {
@@ -400,266 +418,6 @@ impl Decoder {
                 Some(hint),
             );
         }
-    }
-
-    fn case(&mut self, root: &mut Table<'_, '_>) -> Option<Case> {
-        let format = self.integer(root, "format", true);
-        if let Some(f) = format
-            && f != FORMAT_VERSION
-        {
-            let span = self.spans.get("format").unwrap_or(0..0);
-            self.problem(
-                "format".into(),
-                span,
-                format!("format {f} is not one this version of cme reads (it reads format {FORMAT_VERSION})"),
-                Some("write `format = 1`, or upgrade cme".into()),
-            );
-        }
-        let id = self.string(root, "id", true);
-        let status = self.word::<Status>(root, "status", true);
-        let child = self.table(root, "child", true).and_then(|mut t| {
-            let c = self.child(&mut t);
-            self.finish(t);
-            c
-        });
-        let referral = self.table(root, "referral", true).and_then(|mut t| {
-            let r = self.referral(&mut t);
-            self.finish(t);
-            r
-        });
-        let school = self.optional_table(root, "school", Self::school);
-        let social_care = self.optional_table(root, "social_care", Self::social_care);
-        let actions = self.table_list(root, "action", Self::action);
-        let reviews = self.table_list(root, "review", Self::review);
-        let closure = self.optional_table(root, "closure", Self::closure);
-        let reopened = self.table_list(root, "reopened", Self::reopening);
-        Some(Case {
-            format: format?,
-            id: id?,
-            status: status?,
-            child: child?,
-            referral: referral?,
-            school: school?,
-            social_care: social_care?,
-            actions: actions?,
-            reviews: reviews?,
-            closure: closure?,
-            reopened: reopened?,
-        })
-    }
-
-    /// Decodes an optional section: `Some(None)` when absent, `None` when broken.
-    fn optional_table<T>(
-        &mut self,
-        root: &mut Table<'_, '_>,
-        key: &'static str,
-        f: fn(&mut Self, &mut Table<'_, '_>) -> Option<T>,
-    ) -> Option<Option<T>> {
-        if !root.entries.contains_key(key) {
-            root.known.push(key);
-            return Some(None);
-        }
-        let mut t = self.table(root, key, false)?;
-        let v = f(self, &mut t);
-        self.finish(t);
-        v.map(Some)
-    }
-
-    fn table_list<T>(
-        &mut self,
-        root: &mut Table<'_, '_>,
-        key: &'static str,
-        f: fn(&mut Self, &mut Table<'_, '_>) -> Option<T>,
-    ) -> Option<Vec<T>> {
-        let tables = self.tables(root, key)?;
-        let mut out = Vec::with_capacity(tables.len());
-        let mut ok = true;
-        for mut t in tables {
-            match f(self, &mut t) {
-                Some(v) => out.push(v),
-                None => ok = false,
-            }
-            self.finish(t);
-        }
-        ok.then_some(out)
-    }
-
-    fn child(&mut self, t: &mut Table<'_, '_>) -> Option<Child> {
-        let given_name = self.string(t, "given_name", true);
-        let family_name = self.string(t, "family_name", true);
-        let date_of_birth = self.date(t, "date_of_birth", true);
-        let upn = self.string(t, "upn", false);
-        let gender = self.word(t, "gender", false);
-        let last_known_address = self.string(t, "last_known_address", false);
-        let whereabouts = self.word(t, "whereabouts", true);
-        let vulnerabilities = self.strings(t, "vulnerabilities");
-        Some(Child {
-            given_name: given_name?,
-            family_name: family_name?,
-            date_of_birth: date_of_birth?,
-            upn,
-            gender,
-            last_known_address,
-            whereabouts: whereabouts?,
-            vulnerabilities: vulnerabilities?,
-        })
-    }
-
-    fn referral(&mut self, t: &mut Table<'_, '_>) -> Option<Referral> {
-        let received = self.date(t, "received", true);
-        let source = self.word(t, "source", true);
-        let referrer = self.string(t, "referrer", false);
-        let reason = self.word(t, "reason", true);
-        let assigned_to = self.string(t, "assigned_to", false);
-        let assigned_on = self.date(t, "assigned_on", false);
-        let duplicate_reason = self.string(t, "duplicate_reason", false);
-        Some(Referral {
-            received: received?,
-            source: source?,
-            referrer,
-            reason: reason?,
-            assigned_to,
-            assigned_on,
-            duplicate_reason,
-        })
-    }
-
-    fn school(&mut self, t: &mut Table<'_, '_>) -> Option<School> {
-        let name = self.string(t, "name", true);
-        let urn = self.string(t, "urn", false);
-        if let Some(u) = &urn
-            && !(u.len() == 6 && u.bytes().all(|b| b.is_ascii_digit()))
-        {
-            let span = self.spans.get("school.urn").unwrap_or(t.span.clone());
-            self.problem(
-                "school.urn".into(),
-                span,
-                format!("a school URN is 6 digits; \"{u}\" is not"),
-                Some("copy the URN from Get Information about Schools, or leave `urn` out".into()),
-            );
-        }
-        let in_area = self.boolean(t, "in_area", false);
-        let last_attended = self.date(t, "last_attended", false);
-        let removed_from_roll = self.date(t, "removed_from_roll", false);
-        let leaving_ground = self.string(t, "leaving_ground", false);
-        let destination = self.string(t, "destination", false);
-        let destination_in_area = self.boolean(t, "destination_in_area", false);
-        let notified_la = self.date(t, "notified_la", false);
-        let documents = self.strings(t, "documents");
-        let missing_ctf_uploaded = self.date(t, "missing_ctf_uploaded", false);
-        Some(School {
-            name: name?,
-            urn,
-            in_area,
-            last_attended,
-            removed_from_roll,
-            leaving_ground,
-            destination,
-            destination_in_area,
-            notified_la,
-            documents: documents?,
-            missing_ctf_uploaded,
-        })
-    }
-
-    fn social_care(&mut self, t: &mut Table<'_, '_>) -> Option<SocialCare> {
-        let open = self.boolean(t, "open", true);
-        let social_worker = self.string(t, "social_worker", false);
-        let contacted_on = self.date(t, "contacted_on", false);
-        Some(SocialCare {
-            open: open?,
-            social_worker,
-            contacted_on,
-        })
-    }
-
-    fn action(&mut self, t: &mut Table<'_, '_>) -> Option<Action> {
-        let date = self.date(t, "date", true);
-        let kind = self.word(t, "kind", true);
-        let by = self.string(t, "by", true);
-        let check = self.string(t, "check", false);
-        let to = self.string(t, "to", false);
-        let outcome = self.string(t, "outcome", false);
-        let note = self.string(t, "note", false);
-        Some(Action {
-            date: date?,
-            kind: kind?,
-            by: by?,
-            check,
-            to,
-            outcome,
-            note,
-        })
-    }
-
-    fn score(&mut self, t: &mut Table<'_, '_>, key: &'static str) -> Option<i64> {
-        let n = self.integer(t, key, false)?;
-        if !(1..=5).contains(&n) {
-            let path = t.child_path(key);
-            let span = self.spans.get(&path).unwrap_or(t.span.clone());
-            self.problem(
-                path,
-                span,
-                format!("`{key}` is {n}, but scores run from 1 to 5"),
-                Some("use the scale on the review form: 1 (lowest) to 5 (highest)".into()),
-            );
-        }
-        Some(n)
-    }
-
-    fn review(&mut self, t: &mut Table<'_, '_>) -> Option<Review> {
-        let date = self.date(t, "date", true);
-        let cme_score = self.score(t, "cme_score");
-        let safeguarding_score = self.score(t, "safeguarding_score");
-        let decision = self.word(t, "decision", false);
-        let signed_off_by = self.string(t, "signed_off_by", false);
-        let comments = self.string(t, "comments", false);
-        Some(Review {
-            date: date?,
-            cme_score,
-            safeguarding_score,
-            decision,
-            signed_off_by,
-            comments,
-        })
-    }
-
-    fn closure(&mut self, t: &mut Table<'_, '_>) -> Option<Closure> {
-        let date = self.date(t, "date", true);
-        let outcome = self.word(t, "outcome", true);
-        let school = self.string(t, "school", false);
-        let admitted_on = self.date(t, "admitted_on", false);
-        let joiner_notified = self.date(t, "joiner_notified", false);
-        let authority = self.string(t, "authority", false);
-        let confirmation_received = self.date(t, "confirmation_received", false);
-        let lost_pupils_uploaded = self.date(t, "lost_pupils_uploaded", false);
-        let mash_referral = self.date(t, "mash_referral", false);
-        let note = self.string(t, "note", false);
-        Some(Closure {
-            date: date?,
-            outcome: outcome?,
-            school,
-            admitted_on,
-            joiner_notified,
-            authority,
-            confirmation_received,
-            lost_pupils_uploaded,
-            mash_referral,
-            note,
-        })
-    }
-
-    fn reopening(&mut self, t: &mut Table<'_, '_>) -> Option<Reopening> {
-        let date = self.date(t, "date", true);
-        let reason = self.string(t, "reason", true);
-        let closed_on = self.date(t, "closed_on", true);
-        let closed_outcome = self.word(t, "closed_outcome", true);
-        Some(Reopening {
-            date: date?,
-            reason: reason?,
-            closed_on: closed_on?,
-            closed_outcome: closed_outcome?,
-        })
     }
 }
 

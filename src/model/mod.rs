@@ -4,107 +4,105 @@
 //! them in [`Spans`], keyed by the value's path (`child.date_of_birth`, `action[3].by`), so
 //! rules can point at a line without the model carrying positions around.
 
-mod decode;
+pub mod decode;
+pub mod field;
 pub mod id;
 pub mod upn;
 pub mod vocab;
 pub mod write;
 
 pub use decode::{Problem, decode_case};
+pub use field::{Field, Ids, Kind, Record, Value};
 pub use vocab::*;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use field::Opt::*;
+use field::record;
 use std::collections::HashMap;
 use std::ops::Range;
 
 /// The only format version this tool reads.
 pub const FORMAT_VERSION: i64 = 1;
 
-#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct Case {
-    pub format: i64,
-    pub id: String,
-    pub status: Status,
-    pub child: Child,
-    pub referral: Referral,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub school: Option<School>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub social_care: Option<SocialCare>,
-    #[serde(rename = "action", default, skip_serializing_if = "Vec::is_empty")]
-    pub actions: Vec<Action>,
-    #[serde(rename = "review", default, skip_serializing_if = "Vec::is_empty")]
-    pub reviews: Vec<Review>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub closure: Option<Closure>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub reopened: Vec<Reopening>,
+// The record, described once: each table's fields, their keys, their words for people and
+// what the tool does with them (see `field.rs`). Everything else is generated from this.
+
+record! {
+    /// A CME case record: one file per child per episode, under cases/<year>/<id>.toml.
+    Case {
+        /// The format version: 1.
+        format: i64 = "Format version" [Check(format_version)],
+        /// The case id: the authority's code, the year and a number (EXC-2026-0042).
+        id: String = "Case id",
+        /// Whether the case is being worked.
+        status: Status = "Status",
+        child: Child = "Child",
+        referral: Referral = "Referral",
+        school: Option<School> = "Last known school",
+        social_care: Option<SocialCare> = "Social care",
+        /// The enquiry log, oldest first.
+        actions as "action": Vec<Action> = "Enquiry log",
+        /// Whereabouts-unknown reviews (Worcestershire's Missing Mondays, App F).
+        reviews as "review": Vec<Review> = "Reviews",
+        closure: Option<Closure> = "Closure",
+        /// Each time new information reactivated the case after it was closed.
+        reopened: Vec<Reopening> = "Reopened",
+    }
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct Child {
-    pub given_name: String,
-    pub family_name: String,
-    pub date_of_birth: NaiveDate,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub upn: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gender: Option<Gender>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_known_address: Option<String>,
-    pub whereabouts: Whereabouts,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub vulnerabilities: Vec<String>,
+record! {
+    /// The child.
+    Child {
+        given_name: String = "Given name",
+        family_name: String = "Family name",
+        date_of_birth: NaiveDate = "Date of birth",
+        /// The Unique Pupil Number, where the child has one.
+        upn: Option<String> = "UPN",
+        gender: Option<Gender> = "Gender",
+        last_known_address: Option<String> = "Last known address" [Multiline],
+        /// What the team knows of where the child is.
+        whereabouts: Whereabouts = "Whereabouts",
+        /// Vulnerability ids from the policy pack.
+        vulnerabilities: Vec<String> = "Vulnerabilities" [Lookup(Ids::Vulnerabilities)],
+    }
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct Referral {
-    pub received: NaiveDate,
-    pub source: Source,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub referrer: Option<String>,
-    pub reason: Reason,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub assigned_to: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub assigned_on: Option<NaiveDate>,
-    /// Why this case is open beside another open case for the same child (COM-DUPLICATE).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub duplicate_reason: Option<String>,
+record! {
+    /// How the child came to the team.
+    Referral {
+        received: NaiveDate = "Received",
+        source: Source = "Source",
+        referrer: Option<String> = "Referrer",
+        reason: Reason = "Reason",
+        /// The officer the case is assigned to (an id from cme.toml).
+        assigned_to: Option<String> = "Assigned to" [Lookup(Ids::Officers)],
+        assigned_on: Option<NaiveDate> = "Assigned on",
+        /// Why this case is open beside another open case for the same child (COM-DUPLICATE).
+        duplicate_reason: Option<String> = "Open beside another case for this child because" [Multiline],
+    }
 }
 
-/// The last known school.
-#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct School {
-    pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub urn: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub in_area: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_attended: Option<NaiveDate>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub removed_from_roll: Option<NaiveDate>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub leaving_ground: Option<String>,
-    /// The school the leaving school named as the pupil's next school, where it named one
-    /// (an addition to the spec, needed by rules such as WOR-GROUND-B).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub destination: Option<String>,
-    /// Whether that next school is in this authority's area.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub destination_in_area: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub notified_la: Option<NaiveDate>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub documents: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub missing_ctf_uploaded: Option<NaiveDate>,
+record! {
+    /// The last known school.
+    School {
+        name: String = "School",
+        /// The school's 6-digit URN (Get Information about Schools).
+        urn: Option<String> = "URN" [Check(six_digit_urn)],
+        in_area: Option<bool> = "In this authority's area",
+        last_attended: Option<NaiveDate> = "Last attended",
+        removed_from_roll: Option<NaiveDate> = "Removed from roll",
+        /// The regulation 9 ground the school removed the pupil on (a code from the pack).
+        leaving_ground: Option<String> = "Leaving ground" [Lookup(Ids::Grounds)],
+        /// The school the leaving school named as the pupil's next school, where it named one
+        /// (an addition to the spec, needed by rules such as WOR-GROUND-B).
+        destination: Option<String> = "Next school named",
+        /// Whether that next school is in this authority's area.
+        destination_in_area: Option<bool> = "Next school in this authority's area",
+        notified_la: Option<NaiveDate> = "School notified the LA",
+        /// Documents the school sent (ids from the pack).
+        documents: Vec<String> = "Documents received" [Lookup(Ids::Documents)],
+        missing_ctf_uploaded: Option<NaiveDate> = "Missing CTF uploaded",
+    }
 }
 
 impl School {
@@ -112,46 +110,38 @@ impl School {
     pub fn named(name: impl Into<String>) -> School {
         School {
             name: name.into(),
-            urn: None,
-            in_area: None,
-            last_attended: None,
-            removed_from_roll: None,
-            leaving_ground: None,
-            destination: None,
-            destination_in_area: None,
-            notified_la: None,
-            documents: Vec::new(),
-            missing_ctf_uploaded: None,
+            ..School::default()
         }
     }
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct SocialCare {
-    pub open: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub social_worker: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub contacted_on: Option<NaiveDate>,
+record! {
+    /// Children's social care's involvement.
+    SocialCare {
+        open: bool = "Open to social care",
+        social_worker: Option<String> = "Social worker",
+        contacted_on: Option<NaiveDate> = "Contacted on",
+    }
 }
 
-/// One entry of the enquiry log.
-#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct Action {
-    pub date: NaiveDate,
-    pub kind: ActionKind,
-    /// An officer's id, or [`SCHOOL`] for what the child's school did.
-    pub by: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub check: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub outcome: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+record! {
+    /// One entry of the enquiry log.
+    Action {
+        /// When it was done (default: today).
+        date: NaiveDate = "Date" [Flag],
+        /// What was done.
+        kind: ActionKind = "Kind" [FlagRequired],
+        /// An officer's id, or "school" for what the child's school did.
+        by: String = "By" [FlagRequired, Lookup(Ids::Officers)],
+        /// For database-check / agency-enquiry: a check id from the pack.
+        check: Option<String> = "Check" [Flag, Lookup(Ids::Checks)],
+        /// For escalation: an escalation id from the pack.
+        to: Option<String> = "Escalated to" [Flag, Lookup(Ids::Escalations)],
+        /// What came of it.
+        outcome: Option<String> = "Outcome" [Flag, Multiline],
+        /// Markdown.
+        note: Option<String> = "Note" [Flag, Multiline],
+    }
 }
 
 /// `by = "school"`: an action the child's last (or referring) school took, not an officer
@@ -165,100 +155,87 @@ impl Action {
     }
 }
 
-/// A whereabouts-unknown review (Worcestershire's Missing Mondays, App F).
-#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct Review {
-    pub date: NaiveDate,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cme_score: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub safeguarding_score: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub decision: Option<Decision>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub signed_off_by: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub comments: Option<String>,
+record! {
+    /// A whereabouts-unknown review (Worcestershire's Missing Mondays, App F).
+    Review {
+        /// When the review met (default: today).
+        date: NaiveDate = "Date" [Flag],
+        /// How likely the child is missing education, 1 (lowest) to 5.
+        cme_score: Option<i64> = "CME score" [FlagRequired, Scale(1, 5)],
+        /// How serious the safeguarding concern is, 1 (lowest) to 5.
+        safeguarding_score: Option<i64> = "Safeguarding score" [FlagRequired, Scale(1, 5)],
+        decision: Option<Decision> = "Decision" [FlagRequired],
+        /// The officer who signed the review off (an id from cme.toml).
+        signed_off_by: Option<String> = "Signed off by" [FlagRequired, Lookup(Ids::Officers)],
+        comments: Option<String> = "Comments" [Flag, Multiline],
+    }
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct Closure {
-    pub date: NaiveDate,
-    pub outcome: Outcome,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub school: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub admitted_on: Option<NaiveDate>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub joiner_notified: Option<NaiveDate>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub authority: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub confirmation_received: Option<NaiveDate>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lost_pupils_uploaded: Option<NaiveDate>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mash_referral: Option<NaiveDate>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+record! {
+    /// How the case ended.
+    Closure {
+        /// The day the case closed (default: today).
+        date: NaiveDate = "Closed on" [Flag],
+        outcome: Outcome = "Outcome" [FlagRequired],
+        /// The school the child is on the roll of.
+        school: Option<String> = "School" [Flag],
+        admitted_on: Option<NaiveDate> = "Admitted on" [Flag],
+        /// When the joining school confirmed the child joined.
+        joiner_notified: Option<NaiveDate> = "Joiner notified" [Flag],
+        /// The other local authority that confirmed the child.
+        authority: Option<String> = "Authority" [Flag],
+        /// When that authority's written confirmation arrived.
+        confirmation_received: Option<NaiveDate> = "Written confirmation received" [Flag],
+        /// When the child was uploaded to the Lost Pupils database (School2School).
+        lost_pupils_uploaded: Option<NaiveDate> = "Lost Pupils database upload" [Flag],
+        /// When the child was referred to the MASH.
+        mash_referral: Option<NaiveDate> = "MASH referral" [Flag],
+        note: Option<String> = "Note" [Flag, Multiline],
+    }
 }
 
 impl Closure {
     /// Whether a closure field named as in the file (`authority`, `mash_referral`) is filled.
     pub fn has_field(&self, field: &str) -> Option<bool> {
-        let filled = |s: &Option<String>| s.as_deref().is_some_and(|s| !s.trim().is_empty());
-        Some(match field {
-            "date" | "outcome" => true,
-            "school" => filled(&self.school),
-            "admitted_on" => self.admitted_on.is_some(),
-            "joiner_notified" => self.joiner_notified.is_some(),
-            "authority" => filled(&self.authority),
-            "confirmation_received" => self.confirmation_received.is_some(),
-            "lost_pupils_uploaded" => self.lost_pupils_uploaded.is_some(),
-            "mash_referral" => self.mash_referral.is_some(),
-            "note" => filled(&self.note),
-            _ => return None,
-        })
+        self.value(field).map(|v| v.is_filled())
     }
 
     /// A closure date field named as in the file, where it is one and is filled.
     pub fn date_field(&self, field: &str) -> Option<NaiveDate> {
-        match field {
-            "date" => Some(self.date),
-            "admitted_on" => self.admitted_on,
-            "joiner_notified" => self.joiner_notified,
-            "confirmation_received" => self.confirmation_received,
-            "lost_pupils_uploaded" => self.lost_pupils_uploaded,
-            "mash_referral" => self.mash_referral,
-            _ => None,
-        }
+        self.value(field)?.date()
     }
-
-    /// The keys a `[closure]` table may hold.
-    pub const FIELDS: &'static [&'static str] = &[
-        "date",
-        "outcome",
-        "school",
-        "admitted_on",
-        "joiner_notified",
-        "authority",
-        "confirmation_received",
-        "lost_pupils_uploaded",
-        "mash_referral",
-        "note",
-    ];
 }
 
-/// New information reactivated a closed case.
-#[derive(Clone, Debug, Serialize, PartialEq, schemars::JsonSchema)]
-#[schemars(deny_unknown_fields)]
-pub struct Reopening {
-    pub date: NaiveDate,
-    pub reason: String,
-    pub closed_on: NaiveDate,
-    pub closed_outcome: Outcome,
+/// `format` must be the version this tool reads.
+fn format_version(_: &str, v: &Value<'_>) -> Option<(String, String)> {
+    match v {
+        Value::Int(f) if *f != FORMAT_VERSION => Some((
+            format!("format {f} is not one this version of cme reads (it reads format {FORMAT_VERSION})"),
+            "write `format = 1`, or upgrade cme".into(),
+        )),
+        _ => None,
+    }
+}
+
+/// A school URN is six digits.
+fn six_digit_urn(_: &str, v: &Value<'_>) -> Option<(String, String)> {
+    match v {
+        Value::Text(u) if !(u.len() == 6 && u.bytes().all(|b| b.is_ascii_digit())) => Some((
+            format!("a school URN is 6 digits; \"{u}\" is not"),
+            "copy the URN from Get Information about Schools, or leave `urn` out".into(),
+        )),
+        _ => None,
+    }
+}
+
+record! {
+    /// New information reactivated a closed case.
+    Reopening {
+        date: NaiveDate = "Reopened on",
+        reason: String = "Reason" [Multiline],
+        closed_on: NaiveDate = "Closed on",
+        closed_outcome: Outcome = "Closure undone",
+    }
 }
 
 impl Case {

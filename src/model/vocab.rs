@@ -26,6 +26,15 @@ macro_rules! vocabulary {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
         }
 
+        /// The first word of the list (for a record being filled in).
+        impl Default for $name {
+            fn default() -> Self {
+                $name::ALL[0]
+            }
+        }
+
+        $crate::model::field::word_field!($name);
+
         impl Vocabulary for $name {
             const WHAT: &'static str = $what;
             const NAMES: &'static [&'static str] = &[$($word),+];
@@ -46,19 +55,6 @@ macro_rules! vocabulary {
         impl Serialize for $name {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
-            }
-        }
-
-        impl schemars::JsonSchema for $name {
-            fn schema_name() -> std::borrow::Cow<'static, str> {
-                stringify!($name).into()
-            }
-            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-                schemars::json_schema!({
-                    "type": "string",
-                    "description": format!("A {}.", $what),
-                    "enum": [$($word),+],
-                })
             }
         }
 

@@ -25,134 +25,34 @@ fn q(s: &str) -> String {
     o
 }
 
-struct Out(String);
+/// A TOML document being written, a line at a time.
+pub struct Out(String);
 
 impl Out {
-    fn s(&mut self, k: &str, v: &str) {
+    /// A text value, quoted and escaped.
+    pub fn text(&mut self, k: &str, v: &str) {
         let _ = writeln!(self.0, "{k} = {}", q(v));
     }
-    fn os(&mut self, k: &str, v: &Option<String>) {
-        if let Some(v) = v {
-            self.s(k, v);
-        }
-    }
-    fn d(&mut self, k: &str, v: NaiveDate) {
+    /// A date, number or true/false, as TOML writes it bare.
+    pub fn raw(&mut self, k: &str, v: impl std::fmt::Display) {
         let _ = writeln!(self.0, "{k} = {v}");
     }
-    fn od(&mut self, k: &str, v: Option<NaiveDate>) {
-        if let Some(v) = v {
-            self.d(k, v);
-        }
-    }
-    fn w(&mut self, k: &str, v: impl Vocabulary) {
-        self.s(k, v.as_str());
-    }
-    fn list(&mut self, k: &str, v: &[String]) {
+    pub fn list(&mut self, k: &str, v: &[String]) {
         if !v.is_empty() {
             let items: Vec<String> = v.iter().map(|x| q(x)).collect();
             let _ = writeln!(self.0, "{k} = [{}]", items.join(", "));
         }
     }
-    fn header(&mut self, h: &str) {
+    /// A table's header, after a blank line.
+    pub fn header(&mut self, h: &str) {
         let _ = writeln!(self.0, "\n{h}");
     }
 }
 
-/// The case as a TOML document.
+/// The case as a TOML document, in the order the record's description gives.
 pub fn to_toml(c: &Case) -> String {
     let mut o = Out(String::with_capacity(2048));
-    let _ = writeln!(o.0, "format = {}", c.format);
-    o.s("id", &c.id);
-    o.w("status", c.status);
-    o.header("[child]");
-    o.s("given_name", &c.child.given_name);
-    o.s("family_name", &c.child.family_name);
-    o.d("date_of_birth", c.child.date_of_birth);
-    o.os("upn", &c.child.upn);
-    if let Some(g) = c.child.gender {
-        o.w("gender", g);
-    }
-    o.os("last_known_address", &c.child.last_known_address);
-    o.w("whereabouts", c.child.whereabouts);
-    o.list("vulnerabilities", &c.child.vulnerabilities);
-    let r = &c.referral;
-    o.header("[referral]");
-    o.d("received", r.received);
-    o.w("source", r.source);
-    o.os("referrer", &r.referrer);
-    o.w("reason", r.reason);
-    o.os("assigned_to", &r.assigned_to);
-    o.od("assigned_on", r.assigned_on);
-    o.os("duplicate_reason", &r.duplicate_reason);
-    if let Some(s) = &c.school {
-        o.header("[school]");
-        o.s("name", &s.name);
-        o.os("urn", &s.urn);
-        if let Some(b) = s.in_area {
-            let _ = writeln!(o.0, "in_area = {b}");
-        }
-        o.od("last_attended", s.last_attended);
-        o.od("removed_from_roll", s.removed_from_roll);
-        o.os("leaving_ground", &s.leaving_ground);
-        o.os("destination", &s.destination);
-        if let Some(b) = s.destination_in_area {
-            let _ = writeln!(o.0, "destination_in_area = {b}");
-        }
-        o.od("notified_la", s.notified_la);
-        o.list("documents", &s.documents);
-        o.od("missing_ctf_uploaded", s.missing_ctf_uploaded);
-    }
-    if let Some(s) = &c.social_care {
-        o.header("[social_care]");
-        let _ = writeln!(o.0, "open = {}", s.open);
-        o.os("social_worker", &s.social_worker);
-        o.od("contacted_on", s.contacted_on);
-    }
-    for a in &c.actions {
-        o.header("[[action]]");
-        o.d("date", a.date);
-        o.w("kind", a.kind);
-        o.s("by", &a.by);
-        o.os("check", &a.check);
-        o.os("to", &a.to);
-        o.os("outcome", &a.outcome);
-        o.os("note", &a.note);
-    }
-    for rv in &c.reviews {
-        o.header("[[review]]");
-        o.d("date", rv.date);
-        if let Some(n) = rv.cme_score {
-            let _ = writeln!(o.0, "cme_score = {n}");
-        }
-        if let Some(n) = rv.safeguarding_score {
-            let _ = writeln!(o.0, "safeguarding_score = {n}");
-        }
-        if let Some(d) = rv.decision {
-            o.w("decision", d);
-        }
-        o.os("signed_off_by", &rv.signed_off_by);
-        o.os("comments", &rv.comments);
-    }
-    if let Some(cl) = &c.closure {
-        o.header("[closure]");
-        o.d("date", cl.date);
-        o.w("outcome", cl.outcome);
-        o.os("school", &cl.school);
-        o.od("admitted_on", cl.admitted_on);
-        o.od("joiner_notified", cl.joiner_notified);
-        o.os("authority", &cl.authority);
-        o.od("confirmation_received", cl.confirmation_received);
-        o.od("lost_pupils_uploaded", cl.lost_pupils_uploaded);
-        o.od("mash_referral", cl.mash_referral);
-        o.os("note", &cl.note);
-    }
-    for ro in &c.reopened {
-        o.header("[[reopened]]");
-        o.d("date", ro.date);
-        o.s("reason", &ro.reason);
-        o.d("closed_on", ro.closed_on);
-        o.w("closed_outcome", ro.closed_outcome);
-    }
+    c.write_fields(&mut o);
     o.0
 }
 

@@ -884,7 +884,10 @@ impl Pack {
         }
         for c in &self.closure_requirements {
             for f in &c.fields {
-                if !crate::model::Closure::FIELDS.contains(&f.as_str()) {
+                if !<crate::model::Closure as crate::model::Record>::fields()
+                    .iter()
+                    .any(|x| x.name == f)
+                {
                     out.push(format!(
                         "[[closure_requirement]] {} names \"{f}\", which is not a [closure] field",
                         c.rule
