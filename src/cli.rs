@@ -2,7 +2,8 @@
 
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
-use cme::model::{ActionKind, Decision, Gender, Outcome, Reason, Source, Vocabulary, Whereabouts};
+use cme::edit::Given;
+use cme::model::{Action, Closure, Gender, Ids, Kind, Reason, Record, Review, Source, Vocabulary, Whereabouts};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
@@ -202,24 +203,8 @@ pub struct AssignArgs {
 #[derive(clap::Args, Debug)]
 pub struct ActArgs {
     pub case: String,
-    #[arg(long, value_parser = word::<ActionKind>)]
-    pub kind: ActionKind,
-    #[arg(long, value_name = "ID")]
-    pub by: String,
-    /// For database-check / agency-enquiry: a check id from the pack.
-    #[arg(long)]
-    pub check: Option<String>,
-    /// For escalation: an escalation id from the pack.
-    #[arg(long)]
-    pub to: Option<String>,
-    #[arg(long)]
-    pub outcome: Option<String>,
-    /// Markdown.
-    #[arg(long)]
-    pub note: Option<String>,
-    /// When it was done (default: today).
-    #[arg(long, value_parser = parse_date)]
-    pub date: Option<NaiveDate>,
+    #[command(flatten)]
+    pub fields: Flags<Action>,
     #[command(flatten)]
     pub commit: CommitArgs,
 }
@@ -227,18 +212,8 @@ pub struct ActArgs {
 #[derive(clap::Args, Debug)]
 pub struct ReviewArgs {
     pub case: String,
-    #[arg(long)]
-    pub cme_score: i64,
-    #[arg(long)]
-    pub safeguarding_score: i64,
-    #[arg(long, value_parser = word::<Decision>)]
-    pub decision: Decision,
-    #[arg(long, value_name = "ID")]
-    pub signed_off_by: String,
-    #[arg(long)]
-    pub comments: Option<String>,
-    #[arg(long, value_parser = parse_date)]
-    pub date: Option<NaiveDate>,
+    #[command(flatten)]
+    pub fields: Flags<Review>,
     #[command(flatten)]
     pub commit: CommitArgs,
 }
@@ -246,28 +221,83 @@ pub struct ReviewArgs {
 #[derive(clap::Args, Debug)]
 pub struct CloseArgs {
     pub case: String,
-    #[arg(long, value_parser = word::<Outcome>)]
-    pub outcome: Outcome,
-    #[arg(long, value_parser = parse_date)]
-    pub date: Option<NaiveDate>,
-    #[arg(long)]
-    pub school: Option<String>,
-    #[arg(long, value_parser = parse_date)]
-    pub admitted_on: Option<NaiveDate>,
-    #[arg(long, value_parser = parse_date)]
-    pub joiner_notified: Option<NaiveDate>,
-    #[arg(long)]
-    pub authority: Option<String>,
-    #[arg(long, value_parser = parse_date)]
-    pub confirmation_received: Option<NaiveDate>,
-    #[arg(long, value_parser = parse_date)]
-    pub lost_pupils_uploaded: Option<NaiveDate>,
-    #[arg(long, value_parser = parse_date)]
-    pub mash_referral: Option<NaiveDate>,
-    #[arg(long)]
-    pub note: Option<String>,
+    #[command(flatten)]
+    pub fields: Flags<Closure>,
     #[command(flatten)]
     pub commit: CommitArgs,
+}
+
+/// The flags of a command that writes one table of the record: one per field its
+/// description marks `Flag` (`model/mod.rs`), named as the field with dashes.
+pub struct Flags<T> {
+    pub given: Given,
+    table: std::marker::PhantomData<T>,
+}
+
+impl<T> std::fmt::Debug for Flags<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.given.fmt(f)
+    }
+}
+
+impl<T: Record> clap::FromArgMatches for Flags<T> {
+    fn from_arg_matches(m: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let mut given = Given::default();
+        for f in T::fields() {
+            if f.flag().is_some()
+                && let Some(v) = m.get_one::<toml_edit::Value>(f.name)
+            {
+                given.set(f.name, v.clone());
+            }
+        }
+        Ok(Flags {
+            given,
+            table: std::marker::PhantomData,
+        })
+    }
+
+    fn update_from_arg_matches(&mut self, m: &clap::ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(m)?;
+        Ok(())
+    }
+}
+
+impl<T: Record> clap::Args for Flags<T> {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        T::fields().iter().fold(cmd, |cmd, f| {
+            let Some(required) = f.flag() else {
+                return cmd;
+            };
+            let mut help = f.description();
+            if help.is_empty() {
+                help = format!("{}.", f.label);
+            }
+            if let Kind::Word { names, .. } = f.kind {
+                help.push_str(&format!(" One of: {}.", names.join(", ")));
+            }
+            let value_name = match (f.kind, f.lookup()) {
+                (Kind::Date, _) => "YYYY-MM-DD",
+                (_, Some(Ids::Officers)) => "ID",
+                (Kind::Word { .. }, _) => "WORD",
+                (Kind::Int, _) => "N",
+                _ => "TEXT",
+            };
+            cmd.arg(
+                clap::Arg::new(f.name)
+                    .long(f.flag_name())
+                    .required(required)
+                    .value_name(value_name)
+                    .help(help)
+                    .value_parser(clap::builder::ValueParser::new(move |s: &str| {
+                        cme::edit::given::parse(f, s)
+                    })),
+            )
+        })
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
 }
 
 #[derive(clap::Args, Debug)]

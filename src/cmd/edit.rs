@@ -36,49 +36,20 @@ pub fn assign(a: &cli::AssignArgs, repo: &Repo, today: NaiveDate) -> Result<Exit
 }
 
 pub fn act(a: &cli::ActArgs, repo: &Repo, today: NaiveDate) -> Result<ExitCode, Error> {
-    let args = commands::ActArgs {
-        kind: a.kind,
-        by: a.by.clone(),
-        check: a.check.clone(),
-        to: a.to.clone(),
-        outcome: a.outcome.clone(),
-        note: a.note.clone(),
-        date: a.date,
-    };
     edited(repo, Some(&a.case), a.commit, false, || {
-        commands::act(repo, today, &a.case, &args)
+        commands::act(repo, today, &a.case, &a.fields.given)
     })
 }
 
 pub fn review(a: &cli::ReviewArgs, repo: &Repo, today: NaiveDate) -> Result<ExitCode, Error> {
-    let args = commands::ReviewArgs {
-        cme_score: a.cme_score,
-        safeguarding_score: a.safeguarding_score,
-        decision: a.decision,
-        signed_off_by: a.signed_off_by.clone(),
-        comments: a.comments.clone(),
-        date: a.date,
-    };
     edited(repo, Some(&a.case), a.commit, false, || {
-        commands::review(repo, today, &a.case, &args)
+        commands::review(repo, today, &a.case, &a.fields.given)
     })
 }
 
 pub fn close(a: &cli::CloseArgs, repo: &Repo, today: NaiveDate) -> Result<ExitCode, Error> {
-    let args = commands::CloseArgs {
-        outcome: Some(a.outcome),
-        date: a.date,
-        school: a.school.clone(),
-        admitted_on: a.admitted_on,
-        joiner_notified: a.joiner_notified,
-        authority: a.authority.clone(),
-        confirmation_received: a.confirmation_received,
-        lost_pupils_uploaded: a.lost_pupils_uploaded,
-        mash_referral: a.mash_referral,
-        note: a.note.clone(),
-    };
     edited(repo, Some(&a.case), a.commit, false, || {
-        commands::close(repo, today, &a.case, &args)
+        commands::close(repo, today, &a.case, &a.fields.given)
     })
 }
 

@@ -1,6 +1,6 @@
 //! `cme new`, `assign`, `act`, `review`, `close` and `reopen`.
 
-use super::{EditError, Result, find_case, new_table, open_for_edit, save, toml_date};
+use super::{EditError, Given, Result, find_case, new_table, open_for_edit, save, toml_date};
 use crate::load::Repo;
 use crate::model::id::CaseId;
 use crate::model::*;
@@ -44,14 +44,6 @@ fn set(t: &mut Table, key: &str, v: Option<toml_edit::Value>) {
     if let Some(v) = v {
         t.insert(key, Item::Value(v));
     }
-}
-
-fn s(v: &Option<String>) -> Option<toml_edit::Value> {
-    v.as_ref().map(|x| toml_edit::Value::from(x.as_str()))
-}
-
-fn d(v: Option<NaiveDate>) -> Option<toml_edit::Value> {
-    v.map(toml_date)
 }
 
 /// Appends a table to an array of tables, keeping it in date order.
@@ -134,115 +126,82 @@ pub fn assign(repo: &Repo, today: NaiveDate, id: &str, who: &str, date: Option<N
     })
 }
 
-/// One action to log.
-pub struct ActArgs {
-    pub kind: ActionKind,
-    pub by: String,
-    pub check: Option<String>,
-    pub to: Option<String>,
-    pub outcome: Option<String>,
-    pub note: Option<String>,
-    pub date: Option<NaiveDate>,
+/// Says which flag a command cannot run without.
+fn needed<'a, T>(v: Option<T>, flag: &str, what: &str) -> Result<T> {
+    v.ok_or_else(|| EditError::Usage(format!("say {what}: --{flag}")))
 }
 
-/// `cme act CASE --kind ... --by ...`.
-pub fn act(repo: &Repo, today: NaiveDate, id: &str, a: &ActArgs) -> Result<Done> {
-    if a.by != SCHOOL {
-        officer(repo, &a.by)?;
+/// `cme act CASE --kind ... --by ...`: the flags are the `[[action]]` fields.
+pub fn act(repo: &Repo, today: NaiveDate, id: &str, g: &Given) -> Result<Done> {
+    let kind = needed(g.text("kind").and_then(ActionKind::parse), "kind", "what was done")?;
+    let by = needed(g.text("by"), "by", "who did it")?;
+    if by != SCHOOL {
+        officer(repo, by)?;
     }
-    let date = a.date.unwrap_or(today);
+    let date = g.date("date").unwrap_or(today);
     not_future(date, today, "the action's date")?;
     let (rel, mut doc) = open_case(repo, id, today)?;
     require_open(&doc, id, "log more enquiries")?;
     let mut t = new_table(&mut doc, "action");
-    t.insert("date", Item::Value(toml_date(date)));
-    t.insert("kind", value(a.kind.as_str()));
-    t.insert("by", value(a.by.as_str()));
-    set(&mut t, "check", s(&a.check));
-    set(&mut t, "to", s(&a.to));
-    set(&mut t, "outcome", s(&a.outcome));
-    set(&mut t, "note", s(&a.note));
+    let mut g = g.clone();
+    g.set("date", toml_date(date));
+    g.fill::<Action>(&mut t);
     push_dated(&mut doc, "action", t, date);
     save(repo, &rel, &doc.to_string(), today, "the action")?;
-    let detail = a
-        .check
-        .as_deref()
-        .or(a.to.as_deref())
+    let detail = g
+        .text("check")
+        .or(g.text("to"))
         .map(|x| format!(" ({x})"))
         .unwrap_or_default();
     Ok(Done {
         path: rel,
-        message: format!("{id}: {}{detail} by {}", a.kind, a.by),
+        message: format!("{id}: {kind}{detail} by {by}"),
     })
 }
 
-pub struct ReviewArgs {
-    pub cme_score: i64,
-    pub safeguarding_score: i64,
-    pub decision: Decision,
-    pub signed_off_by: String,
-    pub comments: Option<String>,
-    pub date: Option<NaiveDate>,
-}
-
-/// `cme review CASE --cme-score N --safeguarding-score N --decision ... --signed-off-by ID`.
-pub fn review(repo: &Repo, today: NaiveDate, id: &str, a: &ReviewArgs) -> Result<Done> {
-    officer(repo, &a.signed_off_by)?;
-    for (name, v) in [
-        ("--cme-score", a.cme_score),
-        ("--safeguarding-score", a.safeguarding_score),
-    ] {
-        if !(1..=5).contains(&v) {
-            return Err(EditError::Usage(format!("{name} is {v}; scores run from 1 to 5")));
+/// `cme review CASE --cme-score N --safeguarding-score N --decision ... --signed-off-by ID`:
+/// the flags are the `[[review]]` fields.
+pub fn review(repo: &Repo, today: NaiveDate, id: &str, g: &Given) -> Result<Done> {
+    let signed_off_by = needed(g.text("signed_off_by"), "signed-off-by", "who signed the review off")?;
+    officer(repo, signed_off_by)?;
+    let decision = needed(g.text("decision").and_then(Decision::parse), "decision", "what the review decided")?;
+    for f in Review::fields() {
+        if let Some(n) = g.int(f.name)
+            && let Some((lo, hi)) = f.off_scale(n)
+        {
+            return Err(EditError::Usage(format!(
+                "--{} is {n}; scores run from {lo} to {hi}",
+                f.flag_name()
+            )));
         }
     }
-    let date = a.date.unwrap_or(today);
+    let scores = (g.int("cme_score"), g.int("safeguarding_score"));
+    let date = g.date("date").unwrap_or(today);
     not_future(date, today, "the review's date")?;
     let (rel, mut doc) = open_case(repo, id, today)?;
     require_open(&doc, id, "review it")?;
     let mut t = new_table(&mut doc, "review");
-    t.insert("date", Item::Value(toml_date(date)));
-    t.insert("cme_score", value(a.cme_score));
-    t.insert("safeguarding_score", value(a.safeguarding_score));
-    t.insert("decision", value(a.decision.as_str()));
-    t.insert("signed_off_by", value(a.signed_off_by.as_str()));
-    set(&mut t, "comments", s(&a.comments));
+    let mut g = g.clone();
+    g.set("date", toml_date(date));
+    g.fill::<Review>(&mut t);
     push_dated(&mut doc, "review", t, date);
     save(repo, &rel, &doc.to_string(), today, "the review")?;
-    let level = repo
-        .pack
-        .risk
-        .as_ref()
-        .and_then(|m| m.level(a.cme_score, a.safeguarding_score))
-        .map(|l| format!(", risk {l}"))
-        .unwrap_or_default();
+    let level = match (&repo.pack.risk, scores) {
+        (Some(m), (Some(c), Some(s))) => m.level(c, s).map(|l| format!(", risk {l}")),
+        _ => None,
+    }
+    .unwrap_or_default();
     Ok(Done {
         path: rel,
-        message: format!("{id}: review, decision {}{level}", a.decision),
+        message: format!("{id}: review, decision {decision}{level}"),
     })
 }
 
-#[derive(Default)]
-pub struct CloseArgs {
-    pub outcome: Option<Outcome>,
-    pub date: Option<NaiveDate>,
-    pub school: Option<String>,
-    pub admitted_on: Option<NaiveDate>,
-    pub joiner_notified: Option<NaiveDate>,
-    pub authority: Option<String>,
-    pub confirmation_received: Option<NaiveDate>,
-    pub lost_pupils_uploaded: Option<NaiveDate>,
-    pub mash_referral: Option<NaiveDate>,
-    pub note: Option<String>,
-}
-
-/// `cme close CASE --outcome ...`: refused with the rule and what is missing when the
-/// closure would break the policy.
-pub fn close(repo: &Repo, today: NaiveDate, id: &str, a: &CloseArgs) -> Result<Done> {
-    let outcome = a
-        .outcome
-        .ok_or_else(|| EditError::Usage("say how the case ends: --outcome".into()))?;
-    let date = a.date.unwrap_or(today);
+/// `cme close CASE --outcome ...`: the flags are the `[closure]` fields. Refused with the
+/// rule and what is missing when the closure would break the policy.
+pub fn close(repo: &Repo, today: NaiveDate, id: &str, g: &Given) -> Result<Done> {
+    let outcome = needed(g.text("outcome").and_then(Outcome::parse), "outcome", "how the case ends")?;
+    let date = g.date("date").unwrap_or(today);
     not_future(date, today, "the closure date")?;
     let (rel, mut doc) = open_case(repo, id, today)?;
     if status_of(&doc) == Some("closed") {
@@ -250,16 +209,9 @@ pub fn close(repo: &Repo, today: NaiveDate, id: &str, a: &CloseArgs) -> Result<D
     }
     doc.insert("status", value("closed"));
     let mut t = new_table(&mut doc, "closure");
-    t.insert("date", Item::Value(toml_date(date)));
-    t.insert("outcome", value(outcome.as_str()));
-    set(&mut t, "school", s(&a.school));
-    set(&mut t, "admitted_on", d(a.admitted_on));
-    set(&mut t, "joiner_notified", d(a.joiner_notified));
-    set(&mut t, "authority", s(&a.authority));
-    set(&mut t, "confirmation_received", d(a.confirmation_received));
-    set(&mut t, "lost_pupils_uploaded", d(a.lost_pupils_uploaded));
-    set(&mut t, "mash_referral", d(a.mash_referral));
-    set(&mut t, "note", s(&a.note));
+    let mut g = g.clone();
+    g.set("date", toml_date(date));
+    g.fill::<Closure>(&mut t);
     doc.insert("closure", Item::Table(t));
     save(repo, &rel, &doc.to_string(), today, "the closure")?;
     Ok(Done {

@@ -5,9 +5,12 @@
 
 pub mod commands;
 pub mod ctf;
+pub mod given;
 pub mod init;
 pub mod lock;
 pub mod merge;
+
+pub use given::Given;
 
 use crate::diagnostic::{CheckReport, Diagnostic};
 use crate::load::{self, Repo};
