@@ -324,7 +324,6 @@ fn new_case(rng: &mut Rng, id: &str, today: NaiveDate, spec: &Spec) -> Case {
             given_name: rng.pick(GIVEN).to_string(),
             family_name: rng.pick(FAMILY).to_string(),
             date_of_birth: dob,
-            upn: None,
             gender: Some(*rng.pick(Gender::ALL)),
             last_known_address: Some(format!(
                 "{} {}, Synthetown, SY{} {}AA",
@@ -335,22 +334,17 @@ fn new_case(rng: &mut Rng, id: &str, today: NaiveDate, spec: &Spec) -> Case {
             )),
             whereabouts: Whereabouts::Unknown,
             vulnerabilities,
+            ..Default::default()
         },
         referral: Referral {
             received: today,
             source: *rng.pick(Source::ALL),
             referrer: Some("Synthetic referrer".into()),
             reason: *rng.pick(Reason::ALL),
-            assigned_to: None,
-            assigned_on: None,
-            duplicate_reason: None,
+            ..Default::default()
         },
         school,
-        social_care: None,
-        actions: Vec::new(),
-        reviews: Vec::new(),
-        closure: None,
-        reopened: Vec::new(),
+        ..Default::default()
     }
 }
 
@@ -390,13 +384,9 @@ fn advance(rng: &mut Rng, c: &mut Case, today: NaiveDate, officer: &Officer, spe
             date: today,
             outcome,
             school: (outcome == Outcome::OnRoll).then(|| rng.pick(SCHOOLS).to_string()),
-            admitted_on: None,
-            joiner_notified: None,
             authority: (outcome == Outcome::ConfirmedOtherLa).then(|| "Elsewhere Borough Council".to_string()),
             confirmation_received: (outcome == Outcome::ConfirmedOtherLa).then_some(today),
-            lost_pupils_uploaded: None,
-            mash_referral: None,
-            note: None,
+            ..Default::default()
         });
         return format!("closed: {outcome}");
     }
@@ -431,10 +421,8 @@ fn advance(rng: &mut Rng, c: &mut Case, today: NaiveDate, officer: &Officer, spe
         date: today,
         kind,
         by: by.clone(),
-        check: None,
-        to: None,
         outcome: Some(rng.pick(OUTCOMES).to_string()),
-        note: None,
+        ..Default::default()
     });
     format!("{kind} by {by}")
 }

@@ -21,8 +21,17 @@ pub struct Flat {
     pub values: Vec<(String, String)>,
 }
 
-/// The arrays of tables whose entries are reported as added or removed whole.
-const ENTRY_TABLES: &[&str] = &["action", "review", "reopened"];
+/// Whether `key` is one of the record's arrays of tables, whose entries are reported as
+/// added or removed whole.
+fn entry_table(key: &str) -> bool {
+    crate::model::entry_tables().any(|t| t == key)
+}
+
+/// Whether a path is a whole entry of one (`action[3]`, not `action[3].note`).
+fn an_entry(path: &str) -> bool {
+    path.split_once('[')
+        .is_some_and(|(t, rest)| entry_table(t) && !rest.contains('.'))
+}
 
 pub fn flatten(bytes: &[u8]) -> Flat {
     let Ok(text) = std::str::from_utf8(bytes) else {
@@ -70,7 +79,7 @@ fn table(out: &mut Vec<(String, String)>, prefix: &str, t: &DeTable<'_>) {
                 for (i, item) in items.iter().enumerate() {
                     let item_path = format!("{path}[{}]", i + 1);
                     if let DeValue::Table(inner) = item.get_ref() {
-                        if prefix.is_empty() && ENTRY_TABLES.contains(&k.get_ref().as_ref()) {
+                        if prefix.is_empty() && entry_table(k.get_ref()) {
                             out.push((item_path.clone(), summary(k.get_ref(), inner)));
                         }
                         table(out, &item_path, inner);
@@ -118,7 +127,7 @@ pub fn diff(old: Option<&Flat>, new: Option<&Flat>) -> Vec<Change> {
     let new_map: HashMap<&str, &str> = new.values.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     // An entry added or removed whole is one change; its fields are not listed.
     let whole = |path: &str, other: &HashMap<&str, &str>| -> bool {
-        ENTRY_TABLES.iter().any(|t| path.starts_with(&format!("{t}["))) && {
+        path.split_once('[').is_some_and(|(t, _)| entry_table(t)) && {
             let entry = path.split(']').next().map(|p| format!("{p}]")).unwrap_or_default();
             !other.contains_key(entry.as_str())
         }
@@ -161,7 +170,7 @@ pub fn diff(old: Option<&Flat>, new: Option<&Flat>) -> Vec<Change> {
 
 impl std::fmt::Display for Change {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let entry = ENTRY_TABLES.iter().any(|t| self.field.starts_with(&format!("{t}["))) && !self.field.contains("].");
+        let entry = an_entry(&self.field);
         match (&self.old, &self.new) {
             (None, Some(n)) if entry => write!(f, "{} added: {n}", self.field),
             (Some(o), None) if entry => write!(f, "{} removed: {o}", self.field),

@@ -127,7 +127,7 @@ pub fn assign(repo: &Repo, today: NaiveDate, id: &str, who: &str, date: Option<N
 }
 
 /// Says which flag a command cannot run without.
-fn needed<'a, T>(v: Option<T>, flag: &str, what: &str) -> Result<T> {
+fn needed<T>(v: Option<T>, flag: &str, what: &str) -> Result<T> {
     v.ok_or_else(|| EditError::Usage(format!("say {what}: --{flag}")))
 }
 
@@ -164,7 +164,11 @@ pub fn act(repo: &Repo, today: NaiveDate, id: &str, g: &Given) -> Result<Done> {
 pub fn review(repo: &Repo, today: NaiveDate, id: &str, g: &Given) -> Result<Done> {
     let signed_off_by = needed(g.text("signed_off_by"), "signed-off-by", "who signed the review off")?;
     officer(repo, signed_off_by)?;
-    let decision = needed(g.text("decision").and_then(Decision::parse), "decision", "what the review decided")?;
+    let decision = needed(
+        g.text("decision").and_then(Decision::parse),
+        "decision",
+        "what the review decided",
+    )?;
     for f in Review::fields() {
         if let Some(n) = g.int(f.name)
             && let Some((lo, hi)) = f.off_scale(n)
@@ -200,7 +204,11 @@ pub fn review(repo: &Repo, today: NaiveDate, id: &str, g: &Given) -> Result<Done
 /// `cme close CASE --outcome ...`: the flags are the `[closure]` fields. Refused with the
 /// rule and what is missing when the closure would break the policy.
 pub fn close(repo: &Repo, today: NaiveDate, id: &str, g: &Given) -> Result<Done> {
-    let outcome = needed(g.text("outcome").and_then(Outcome::parse), "outcome", "how the case ends")?;
+    let outcome = needed(
+        g.text("outcome").and_then(Outcome::parse),
+        "outcome",
+        "how the case ends",
+    )?;
     let date = g.date("date").unwrap_or(today);
     not_future(date, today, "the closure date")?;
     let (rel, mut doc) = open_case(repo, id, today)?;
@@ -358,11 +366,7 @@ pub fn new(repo: &Repo, today: NaiveDate, a: &NewArgs) -> Result<Done> {
             duplicate_reason: a.allow_duplicate.clone(),
         },
         school: a.school.as_ref().map(School::named),
-        social_care: None,
-        actions: Vec::new(),
-        reviews: Vec::new(),
-        closure: None,
-        reopened: Vec::new(),
+        ..Default::default()
     };
     if case
         .referral

@@ -276,9 +276,7 @@ pub fn import(repo: &Repo, today: NaiveDate, path: &std::path::Path) -> Result<I
                 source: Source::School,
                 referrer: ctf.school_name.clone().map(|s| format!("{s} (missing CTF)")),
                 reason: Reason::MovedUnknownSchool,
-                assigned_to: None,
-                assigned_on: None,
-                duplicate_reason: None,
+                ..Default::default()
             },
             school: ctf.school_name.clone().map(|name| School {
                 urn: ctf
@@ -288,11 +286,7 @@ pub fn import(repo: &Repo, today: NaiveDate, path: &std::path::Path) -> Result<I
                 missing_ctf_uploaded: ctf.made.filter(|d| *d <= today),
                 ..School::named(name)
             }),
-            social_care: None,
-            actions: Vec::new(),
-            reviews: Vec::new(),
-            closure: None,
-            reopened: Vec::new(),
+            ..Default::default()
         };
         let report = super::check_text(repo, &rel, &write::to_toml(&case), today);
         if report.errors() > 0 {

@@ -233,8 +233,8 @@ record! {
     Reopening {
         date: NaiveDate = "Reopened on",
         reason: String = "Reason" [Multiline],
-        closed_on: NaiveDate = "Closed on",
-        closed_outcome: Outcome = "Closure undone",
+        closed_on: NaiveDate = "Closure undone",
+        closed_outcome: Outcome = "Outcome of the closure undone",
     }
 }
 
@@ -256,6 +256,48 @@ impl Case {
     pub fn is_open(&self) -> bool {
         self.status == Status::Open
     }
+}
+
+/// A path into a case file (`closure.lost_pupils_uploaded`, `action[3].note`) in the
+/// record's words: "Closure: Lost Pupils database upload", "Enquiry log 3: Note". `None`
+/// for a path the description does not know.
+pub fn label_of(path: &str) -> Option<String> {
+    let mut shape = &Case::SHAPE;
+    let mut words = Vec::new();
+    for (i, part) in path.split('.').enumerate() {
+        let (key, index) = match part.split_once('[') {
+            Some((k, n)) => (k, Some(n.trim_end_matches(']'))),
+            None => (part, None),
+        };
+        if i > 0 && words.is_empty() {
+            return None;
+        }
+        let f = shape.fields.iter().find(|f| f.name == key)?;
+        words.push(match index {
+            Some(n) => format!("{} {n}", f.label),
+            None => f.label.to_string(),
+        });
+        match f.kind {
+            Kind::Table(inner) | Kind::Tables(inner) => shape = inner,
+            _ => shape = &EMPTY,
+        }
+    }
+    Some(words.join(": "))
+}
+
+const EMPTY: field::Shape = field::Shape {
+    name: "",
+    doc: "",
+    fields: &[],
+};
+
+/// The arrays of tables of the record (`action`, `review`, `reopened`): entries are added
+/// and removed whole.
+pub fn entry_tables() -> impl Iterator<Item = &'static str> {
+    Case::fields()
+        .iter()
+        .filter(|f| matches!(f.kind, Kind::Tables(_)))
+        .map(|f| f.name)
 }
 
 /// Where each value of one case file was written: path -> byte span.
@@ -301,4 +343,56 @@ impl Spans {
 /// The path of the `n`th (0-based) entry of an array of tables, as written in [`Spans`].
 pub fn item(table: &str, index: usize) -> String {
     format!("{table}[{}]", index + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_named_in_the_records_words() {
+        assert_eq!(
+            label_of("closure.lost_pupils_uploaded").as_deref(),
+            Some("Closure: Lost Pupils database upload")
+        );
+        assert_eq!(label_of("action[3].note").as_deref(), Some("Enquiry log 3: Note"));
+        assert_eq!(label_of("action[3]").as_deref(), Some("Enquiry log 3"));
+        assert_eq!(label_of("status").as_deref(), Some("Status"));
+        assert_eq!(label_of("closure.nonsense"), None);
+        assert_eq!(label_of("status.deeper"), None);
+        assert_eq!(entry_tables().collect::<Vec<_>>(), ["action", "review", "reopened"]);
+    }
+
+    #[test]
+    fn every_field_is_described_once_with_words() {
+        fn walk(shape: &field::Shape, seen: &mut Vec<String>) {
+            for f in shape.fields {
+                assert!(!f.label.is_empty(), "{}.{} has a label", shape.name, f.name);
+                let path = format!("{}.{}", shape.name, f.name);
+                assert!(!seen.contains(&path), "{path} is described twice");
+                seen.push(path);
+                if let Kind::Table(inner) | Kind::Tables(inner) = f.kind
+                    && !seen.iter().any(|s| s == inner.name)
+                {
+                    seen.push(inner.name.to_string());
+                    walk(inner, seen);
+                }
+            }
+        }
+        let mut seen = Vec::new();
+        walk(&Case::SHAPE, &mut seen);
+        assert!(seen.iter().any(|p| p == "Closure.lost_pupils_uploaded"));
+        // A closure field is found, filled or not, by its key alone.
+        let cl = Closure {
+            lost_pupils_uploaded: NaiveDate::from_ymd_opt(2026, 10, 1),
+            ..Closure::default()
+        };
+        assert_eq!(cl.has_field("lost_pupils_uploaded"), Some(true));
+        assert_eq!(cl.has_field("mash_referral"), Some(false));
+        assert_eq!(cl.has_field("nonsense"), None);
+        assert_eq!(
+            cl.date_field("lost_pupils_uploaded"),
+            NaiveDate::from_ymd_opt(2026, 10, 1)
+        );
+    }
 }

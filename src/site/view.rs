@@ -5,7 +5,7 @@ use super::markdown;
 use crate::deadline::{Deadline, State};
 use crate::diagnostic::Diagnostic;
 use crate::load::Repo;
-use crate::model::{Case, Vocabulary};
+use crate::model::{Case, Field, Ids, Record, Value, Vocabulary};
 use crate::pack::Severity;
 use crate::state::CaseState;
 use chrono::NaiveDate;
@@ -327,9 +327,9 @@ pub fn case_view(
         child_rows: child_rows(repo, case, s, today),
         referral_rows: referral_rows(repo, case),
         school_rows: school_rows(repo, case),
-        social_care_rows: social_care_rows(case),
-        closure_rows: closure_rows(case),
-        reopened: reopened_rows(case),
+        social_care_rows: social_care_rows(repo, case),
+        closure_rows: closure_rows(repo, case),
+        reopened: reopened_rows(repo, case),
         deadlines: s.deadlines.iter().map(|d| deadline_view(repo, d, today)).collect(),
         checklists: checklist_views(repo, s),
         actions: action_views(repo, case),
@@ -347,8 +347,56 @@ fn officer_name(repo: &Repo, id: &str) -> String {
         .map_or(id.to_string(), |o| format!("{} ({id})", o.name))
 }
 
-fn child_rows(repo: &Repo, case: &Case, s: &CaseState, today: NaiveDate) -> Vec<Row> {
+/// One row per field of a table that is filled, labelled and shown as its description
+/// says (dates as GOV.UK writes them, words from the vocabularies, ids from the pack by
+/// their labels). `custom` may show a field its own way (`Some(row)`) or leave it out
+/// (`Some(None)`).
+fn described_rows<T: Record>(
+    repo: &Repo,
+    table: &T,
+    custom: impl Fn(&Field, &Value<'_>) -> Option<Option<Row>>,
+) -> Vec<Row> {
     let pack = &repo.pack;
+    let label = |ids: Option<Ids>, id: &str| -> String {
+        let found = match ids {
+            Some(Ids::Officers) => return officer_name(repo, id),
+            Some(Ids::Vulnerabilities) => pack.vulnerability(id).map(|x| x.label.clone()),
+            Some(Ids::Checks) => pack.check(id).map(|x| x.label.clone()),
+            Some(Ids::Escalations) => pack.escalations.iter().find(|x| x.id == id).map(|x| x.label.clone()),
+            Some(Ids::Documents) => pack.documents.iter().find(|x| x.id == id).map(|x| x.label.clone()),
+            Some(Ids::Grounds) => pack.ground(id).map(|x| format!("{id} - {}", x.title)),
+            None => None,
+        };
+        found.unwrap_or_else(|| id.to_string())
+    };
+    table
+        .values()
+        .into_iter()
+        .filter_map(|(f, v)| {
+            if let Some(shown) = custom(f, &v) {
+                return shown;
+            }
+            let text = match v {
+                Value::Absent | Value::Tables(_) => return None,
+                Value::Text(t) if t.trim().is_empty() => return None,
+                Value::Text(t) => label(f.lookup(), t),
+                Value::Date(d) => date(d),
+                Value::Bool(b) => (if b { "Yes" } else { "No" }).to_string(),
+                Value::Int(n) => n.to_string(),
+                Value::Word(w) => words(w),
+                Value::Texts([]) => return None,
+                Value::Texts(items) => items
+                    .iter()
+                    .map(|i| label(f.lookup(), i))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            };
+            Some(row(f.label, text))
+        })
+        .collect()
+}
+
+fn child_rows(repo: &Repo, case: &Case, s: &CaseState, today: NaiveDate) -> Vec<Row> {
     let c = &case.child;
     let age_years = {
         let mut y = today.years_since(c.date_of_birth).unwrap_or(0);
@@ -357,7 +405,7 @@ fn child_rows(repo: &Repo, case: &Case, s: &CaseState, today: NaiveDate) -> Vec<
         }
         y
     };
-    let mut child_rows = vec![
+    let mut rows = vec![
         row("Name", format!("{} {}", c.given_name, c.family_name)),
         row("Date of birth", format!("{} (age {age_years})", date(c.date_of_birth))),
         row(
@@ -365,155 +413,63 @@ fn child_rows(repo: &Repo, case: &Case, s: &CaseState, today: NaiveDate) -> Vec<
             format!("{} to {}", date(s.school_age_starts), date(s.school_age_ends)),
         ),
     ];
-    if let Some(u) = &c.upn {
-        child_rows.push(row("UPN", u.clone()));
-    }
-    if let Some(g) = c.gender {
-        child_rows.push(row("Gender", g.as_str()));
-    }
-    if let Some(a) = &c.last_known_address {
-        child_rows.push(row("Last known address", a.clone()));
-    }
-    child_rows.push(row("Whereabouts", words(c.whereabouts.as_str())));
-    let vulns: Vec<String> = c
-        .vulnerabilities
-        .iter()
-        .map(|v| pack.vulnerability(v).map_or(v.clone(), |x| x.label.clone()))
-        .collect();
-    child_rows.push(row(
-        "Vulnerabilities",
-        if vulns.is_empty() {
-            "None recorded".into()
-        } else {
-            vulns.join("; ")
-        },
-    ));
-    child_rows
+    rows.extend(described_rows(repo, c, |f, v| match (f.name, v) {
+        ("given_name" | "family_name" | "date_of_birth", _) => Some(None),
+        ("vulnerabilities", Value::Texts([])) => Some(Some(row(f.label, "None recorded"))),
+        _ => None,
+    }));
+    rows
 }
 
 fn referral_rows(repo: &Repo, case: &Case) -> Vec<Row> {
     let r = &case.referral;
-    let mut referral_rows = vec![
-        row("Received", date(r.received)),
-        row("Source", words(r.source.as_str())),
-    ];
-    if let Some(x) = &r.referrer {
-        referral_rows.push(row("Referrer", x.clone()));
-    }
-    referral_rows.push(row("Reason", words(r.reason.as_str())));
-    referral_rows.push(row(
-        "Assigned to",
-        match (&r.assigned_to, r.assigned_on) {
-            (Some(who), Some(on)) => format!("{} on {}", officer_name(repo, who), date(on)),
-            (Some(who), None) => officer_name(repo, who),
-            _ => "Not yet assigned".into(),
-        },
-    ));
-    if let Some(x) = &r.duplicate_reason {
-        referral_rows.push(row("Open beside another case for this child because", x.clone()));
-    }
-    referral_rows
+    described_rows(repo, r, |f, _| match f.name {
+        "assigned_to" => Some(Some(row(
+            f.label,
+            match (&r.assigned_to, r.assigned_on) {
+                (Some(who), Some(on)) => format!("{} on {}", officer_name(repo, who), date(on)),
+                (Some(who), None) => officer_name(repo, who),
+                _ => "Not yet assigned".into(),
+            },
+        ))),
+        "assigned_on" => Some(None),
+        _ => None,
+    })
 }
 
 fn school_rows(repo: &Repo, case: &Case) -> Vec<Row> {
-    let pack = &repo.pack;
-    let mut school_rows = Vec::new();
-    if let Some(sc) = &case.school {
-        school_rows.push(row("School", sc.name.clone()));
-        if let Some(u) = &sc.urn {
-            school_rows.push(row("URN", u.clone()));
-        }
-        if let Some(a) = sc.in_area {
-            school_rows.push(row("In this authority's area", if a { "Yes" } else { "No" }));
-        }
-        for (k, v) in [
-            ("Last attended", sc.last_attended),
-            ("Removed from roll", sc.removed_from_roll),
-            ("School notified the LA", sc.notified_la),
-            ("Missing CTF uploaded", sc.missing_ctf_uploaded),
-        ] {
-            if let Some(v) = v {
-                school_rows.push(row(k, date(v)));
-            }
-        }
-        if let Some(g) = &sc.leaving_ground {
-            let title = pack.ground(g).map(|x| format!(" - {}", x.title)).unwrap_or_default();
-            school_rows.push(row("Leaving ground", format!("{g}{title}")));
-        }
-        if let Some(d) = &sc.destination {
-            school_rows.push(row("Next school named", d.clone()));
-        }
-        if !sc.documents.is_empty() {
-            let docs: Vec<String> = sc
-                .documents
-                .iter()
-                .map(|d| {
-                    pack.documents
-                        .iter()
-                        .find(|x| &x.id == d)
-                        .map_or(d.clone(), |x| x.label.clone())
-                })
-                .collect();
-            school_rows.push(row("Documents received", docs.join("; ")));
-        }
-    }
-    school_rows
+    case.school
+        .as_ref()
+        .map(|sc| described_rows(repo, sc, |_, _| None))
+        .unwrap_or_default()
 }
 
-fn social_care_rows(case: &Case) -> Vec<Row> {
-    let mut social_care_rows = Vec::new();
-    if let Some(sc) = &case.social_care {
-        social_care_rows.push(row("Open to social care", if sc.open { "Yes" } else { "No" }));
-        if let Some(w) = &sc.social_worker {
-            social_care_rows.push(row("Social worker", w.clone()));
-        }
-        if let Some(d) = sc.contacted_on {
-            social_care_rows.push(row("Contacted on", date(d)));
-        }
-    }
-    social_care_rows
+fn social_care_rows(repo: &Repo, case: &Case) -> Vec<Row> {
+    case.social_care
+        .as_ref()
+        .map(|sc| described_rows(repo, sc, |_, _| None))
+        .unwrap_or_default()
 }
 
-fn closure_rows(case: &Case) -> Vec<Row> {
-    let mut closure_rows = Vec::new();
-    if let Some(cl) = &case.closure {
-        closure_rows.push(row("Closed on", date(cl.date)));
-        closure_rows.push(row("Outcome", words(cl.outcome.as_str())));
-        for (k, v) in [("School", &cl.school), ("Authority", &cl.authority)] {
-            if let Some(v) = v {
-                closure_rows.push(row(k, v.clone()));
-            }
-        }
-        for (k, v) in [
-            ("Admitted on", cl.admitted_on),
-            ("Joiner notified", cl.joiner_notified),
-            ("Written confirmation received", cl.confirmation_received),
-            ("Lost Pupils database upload", cl.lost_pupils_uploaded),
-            ("MASH referral", cl.mash_referral),
-        ] {
-            if let Some(v) = v {
-                closure_rows.push(row(k, date(v)));
-            }
-        }
-        if let Some(n) = &cl.note {
-            closure_rows.push(row("Note", n.clone()));
-        }
-    }
-    closure_rows
+fn closure_rows(repo: &Repo, case: &Case) -> Vec<Row> {
+    case.closure
+        .as_ref()
+        .map(|cl| described_rows(repo, cl, |_, _| None))
+        .unwrap_or_default()
 }
 
-fn reopened_rows(case: &Case) -> Vec<Vec<Row>> {
+fn reopened_rows(repo: &Repo, case: &Case) -> Vec<Vec<Row>> {
     case.reopened
         .iter()
         .map(|r| {
-            vec![
-                row("Reopened on", date(r.date)),
-                row("Reason", r.reason.clone()),
-                row(
-                    "Closure undone",
+            described_rows(repo, r, |f, _| match f.name {
+                "closed_on" => Some(Some(row(
+                    f.label,
                     format!("{} ({})", date(r.closed_on), words(r.closed_outcome.as_str())),
-                ),
-            ]
+                ))),
+                "closed_outcome" => Some(None),
+                _ => None,
+            })
         })
         .collect()
 }
@@ -637,8 +593,10 @@ pub struct HistoryView {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct ChangeView {
-    /// The change in the record's terms: "action[3] added: home-visit by asmith".
+    /// The change in the record's words: "Enquiry log 3 added: home-visit by asmith",
+    /// "Closure: Outcome: (none) -> on-roll".
     pub text: String,
+    /// The field's path in the file (`closure.outcome`).
     pub field: String,
     pub old: String,
     pub new: String,
@@ -661,7 +619,10 @@ pub fn history_view(commit: &crate::audit::Commit, e: &crate::audit::Entry) -> H
             .changes
             .iter()
             .map(|c| ChangeView {
-                text: c.to_string(),
+                text: match crate::model::label_of(&c.field) {
+                    Some(label) => c.to_string().replacen(&c.field, &label, 1),
+                    None => c.to_string(),
+                },
                 field: c.field.clone(),
                 old: c.old.clone().unwrap_or_else(|| "(none)".into()),
                 new: c.new.clone().unwrap_or_else(|| "(none)".into()),
