@@ -823,3 +823,100 @@ fn schema_is_generated_from_the_types() {
             .any(|v| v == "asmith")
     );
 }
+
+/// A field is described once (`model/mod.rs`) and every surface follows: the flag of the
+/// command that writes it, the file, the JSON Schema, the case page's label and the audit
+/// trail's words.
+#[test]
+fn a_closure_field_reaches_every_surface_from_its_description() {
+    let repo = empty_repo("manchester");
+    let r = repo.path();
+    let mut case = good_case("EXC-2026-0001");
+    case = case.replace("whereabouts = \"known-in-area\"", "whereabouts = \"known-other-la\"");
+    write(r, "cases/2026/EXC-2026-0001.toml", case);
+    git(r, &["init", "-q"]);
+    git(r, &["add", "-A"]);
+    git(
+        r,
+        &[
+            "-c",
+            "user.name=T",
+            "-c",
+            "user.email=t@example.org",
+            "commit",
+            "-qm",
+            "first",
+        ],
+    );
+    let help = stdout(&run(r, &["close", "--help"]));
+    assert!(help.contains("--lost-pupils-uploaded <YYYY-MM-DD>"), "{help}");
+    assert!(
+        help.contains("Lost Pupils database"),
+        "the flag's help is the field's doc: {help}"
+    );
+    let o = run(
+        r,
+        &[
+            "close",
+            "EXC-2026-0001",
+            "--outcome",
+            "confirmed-other-la",
+            "--authority",
+            "Elsewhere Borough",
+            "--confirmation-received",
+            "2026-11-01",
+            "--lost-pupils-uploaded",
+            "2026-11-02",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(r.join("cases/2026/EXC-2026-0001.toml")).unwrap();
+    assert!(
+        text.ends_with(
+            "[closure]\ndate = 2026-11-22\noutcome = \"confirmed-other-la\"\nauthority = \"Elsewhere Borough\"\nconfirmation_received = 2026-11-01\nlost_pupils_uploaded = 2026-11-02\n"
+        ),
+        "written in the described order: {text}"
+    );
+    // A date that is not one is refused by the flag, in the field's own terms.
+    let o = run(
+        r,
+        &[
+            "close",
+            "EXC-2026-0001",
+            "--outcome",
+            "not-cme",
+            "--mash-referral",
+            "soon",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--mash-referral"), "{}", stderr(&o));
+    let o = run(r, &["schema"]);
+    let schema: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let field = &schema["$defs"]["Closure"]["properties"]["lost_pupils_uploaded"];
+    assert_eq!(field["format"], "date");
+    assert_eq!(field["title"], "Lost Pupils database upload");
+    git(
+        r,
+        &[
+            "-c",
+            "user.name=T",
+            "-c",
+            "user.email=t@example.org",
+            "commit",
+            "-qam",
+            "closed",
+        ],
+    );
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let o = run(r, &["build", "--out", site.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let page = std::fs::read_to_string(site.join("cases/EXC-2026-0001.html")).unwrap();
+    assert!(page.contains("Lost Pupils database upload"), "the page's label");
+    assert!(page.contains("2 November 2026"));
+    assert!(
+        page.contains("Closure: Lost Pupils database upload: (none) -&gt; 2026-11-02"),
+        "the audit trail names the field in the record's words"
+    );
+}
