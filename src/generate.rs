@@ -205,7 +205,30 @@ pub fn generate(dir: &Path, spec: &Spec, progress: &dyn Progress) -> io::Result<
     Ok(())
 }
 
+/// What the generated cases take from the pack: some of its vulnerabilities, and reviews
+/// where it has a risk matrix to score them on.
+struct Lists {
+    vulnerabilities: Vec<String>,
+    reviews: bool,
+}
+
+impl Lists {
+    fn of(pack: &str) -> io::Result<Lists> {
+        let text = crate::packs::files_for(pack)
+            .find(|(p, _)| p.ends_with("/policy.toml"))
+            .map(|(_, t)| t)
+            .ok_or_else(|| io::Error::other(format!("no built-in pack \"{pack}\"")))?;
+        let pack: crate::pack::Pack = toml::from_str(text).map_err(io::Error::other)?;
+        let vulnerabilities = pack.vulnerabilities.iter().take(6).map(|v| v.id.clone()).collect();
+        Ok(Lists {
+            vulnerabilities,
+            reviews: pack.risk.is_some(),
+        })
+    }
+}
+
 fn stream(out: &mut impl Write, spec: &Spec, progress: &dyn Progress) -> io::Result<()> {
+    let lists = Lists::of(&spec.pack)?;
     let mut rng = Rng::new(spec.seed);
     let team = officers();
     let commits = spec.commits.max(spec.cases + 1);
@@ -251,7 +274,7 @@ fn stream(out: &mut impl Write, spec: &Spec, progress: &dyn Progress) -> io::Res
             let n = per_year.entry(today.year()).or_default();
             *n += 1;
             let id = format!("SYN-{}-{:05}", today.year(), n);
-            let case = new_case(&mut rng, &id, today, spec);
+            let case = new_case(&mut rng, &id, today, &lists);
             live.push(Live {
                 path: format!("cases/{}/{id}.toml", today.year()),
                 case,
@@ -260,7 +283,7 @@ fn stream(out: &mut impl Write, spec: &Spec, progress: &dyn Progress) -> io::Res
             (live.len() - 1, format!("{id}: new referral"))
         } else {
             let idx = rng.below(live.len() as u64) as usize;
-            let msg = advance(&mut rng, &mut live[idx].case, today, officer, spec);
+            let msg = advance(&mut rng, &mut live[idx].case, today, officer, &lists);
             (idx, format!("{}: {msg}", live[idx].case.id))
         };
         let l = &live[idx];
@@ -285,31 +308,12 @@ fn stream(out: &mut impl Write, spec: &Spec, progress: &dyn Progress) -> io::Res
     Ok(())
 }
 
-fn new_case(rng: &mut Rng, id: &str, today: NaiveDate, spec: &Spec) -> Case {
+fn new_case(rng: &mut Rng, id: &str, today: NaiveDate, lists: &Lists) -> Case {
     let age_days = 365 * 5 + rng.below(365 * 10) as i64 + 200;
     let dob = today - Duration::days(age_days);
-    let vulns_all: &[&str] = if spec.pack == "worcestershire" {
-        &[
-            "child-looked-after",
-            "child-in-need",
-            "young-carer",
-            "highly-mobile",
-            "new-migrant",
-            "excluded",
-        ]
-    } else {
-        &[
-            "child-looked-after",
-            "child-in-need",
-            "young-carer",
-            "highly-mobile",
-            "new-immigrant",
-            "runaway",
-        ]
-    };
     let mut vulnerabilities = Vec::new();
-    if rng.chance(40) {
-        vulnerabilities.push(rng.pick(vulns_all).to_string());
+    if rng.chance(40) && !lists.vulnerabilities.is_empty() {
+        vulnerabilities.push(rng.pick(&lists.vulnerabilities).clone());
     }
     let school = rng.chance(60).then(|| School {
         urn: Some(format!("9{:05}", rng.below(99_999))),
@@ -349,7 +353,7 @@ fn new_case(rng: &mut Rng, id: &str, today: NaiveDate, spec: &Spec) -> Case {
 }
 
 /// One step in a case's life; returns the commit message.
-fn advance(rng: &mut Rng, c: &mut Case, today: NaiveDate, officer: &Officer, spec: &Spec) -> String {
+fn advance(rng: &mut Rng, c: &mut Case, today: NaiveDate, officer: &Officer, lists: &Lists) -> String {
     if let Some(cl) = &c.closure {
         // A closed case is reopened when new information arrives.
         c.reopened.push(Reopening {
@@ -390,7 +394,7 @@ fn advance(rng: &mut Rng, c: &mut Case, today: NaiveDate, officer: &Officer, spe
         });
         return format!("closed: {outcome}");
     }
-    if spec.pack == "worcestershire" && c.actions.len() > 3 && c.reviews.is_empty() && rng.chance(20) {
+    if lists.reviews && c.actions.len() > 3 && c.reviews.is_empty() && rng.chance(20) {
         c.reviews.push(Review {
             date: today,
             cme_score: Some(1 + rng.below(5) as i64),

@@ -71,6 +71,7 @@ fn northshire() -> tempfile::TempDir {
             "weeks = 2\naction_kinds = [\"database-check\"]",
         );
     assert!(!pack.contains("\"HI\""), "no trace of the old levels");
+    let (pack, renamed) = own_lists(&pack);
     write(r, "policy/northshire/policy.toml", pack);
     let text = std::fs::read_to_string(src.join("policy.md")).unwrap();
     write(
@@ -86,7 +87,61 @@ fn northshire() -> tempfile::TempDir {
     write(r, "cme.toml", cfg);
     std::fs::copy(demo.join("terms.toml"), r.join("terms.toml")).unwrap();
     super::copy_dir(&demo.join("cases"), &r.join("cases"));
+    // The cases use the new lists' ids.
+    for e in walkdir::WalkDir::new(r.join("cases")) {
+        let e = e.unwrap();
+        if e.path().extension().is_some_and(|x| x == "toml") {
+            let mut text = std::fs::read_to_string(e.path()).unwrap();
+            for (old, new) in &renamed {
+                text = text.replace(&format!("\"{old}\""), &format!("\"{new}\""));
+            }
+            std::fs::write(e.path(), text).unwrap();
+        }
+    }
     dir
+}
+
+/// Northshire's own lists: every vulnerability, check, escalation and document of the
+/// pack it was made from gets another id and other words, one more vulnerability and one
+/// more escalation route join them, and a ladder the original has not: whereabouts still
+/// unknown 10 working days after assignment must go to the multi-agency panel.
+fn own_lists(pack: &str) -> (String, Vec<(String, String)>) {
+    let doc: toml::Table = pack.parse().unwrap();
+    let mut renamed = Vec::new();
+    for list in ["vulnerability", "check", "escalation", "document"] {
+        for item in doc[list].as_array().unwrap() {
+            let id = item["id"].as_str().unwrap();
+            renamed.push((id.to_string(), format!("nsh-{id}")));
+        }
+    }
+    let mut pack = pack.to_string();
+    for (old, new) in &renamed {
+        pack = pack.replace(&format!("\"{old}\""), &format!("\"{new}\""));
+    }
+    pack = pack.replace("label = \"", "label = \"Northshire: ");
+    let extra = r#"
+[[vulnerability]]
+id = "nsh-seasonal-work"
+label = "Northshire: family in seasonal agricultural work"
+
+[[escalation]]
+id = "nsh-multi-agency-panel"
+label = "Northshire multi-agency panel"
+
+[[escalation_expected]]
+rule = "NSH-PANEL"
+to = "nsh-multi-agency-panel"
+whereabouts = ["unknown"]
+after_working_days = 10
+
+[[rule]]
+id = "NSH-PANEL"
+kind = "W"
+title = "Whereabouts unknown 10 working days after assignment: refer to the multi-agency panel"
+source = "9.4"
+policy_ref = "northshire#9.4"
+"#;
+    (format!("{pack}{extra}"), renamed)
 }
 
 #[test]
@@ -143,4 +198,67 @@ fn an_invented_council_works_everywhere_in_its_own_words() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let rules = std::fs::read_to_string(site.join("policy/rules.html")).unwrap();
     assert!(rules.contains("NSH-RISK"));
+}
+
+#[test]
+fn an_invented_council_has_its_own_lists_and_ladder() {
+    let repo = northshire();
+    let r = repo.path();
+    let (code, json) = check_json(r, &[]);
+    assert!(code == 0 || code == 1, "{json:#}");
+    let diagnostics = json["diagnostics"].as_array().unwrap();
+    // Every id of its lists is known: nothing is read against another council's lists.
+    for d in diagnostics {
+        let m = d["message"].as_str().unwrap();
+        assert!(!m.contains("is not a known"), "{m}");
+        assert!(!m.contains("in the northshire pack"), "{m}");
+    }
+    // Its own ladder: whereabouts-unknown cases not taken to its panel are flagged.
+    let panel: Vec<&Value> = diagnostics.iter().filter(|d| d["rule"] == "NSH-PANEL").collect();
+    assert!(
+        !panel.is_empty(),
+        "the demo has whereabouts-unknown cases without a panel referral"
+    );
+    assert!(
+        panel[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Northshire multi-agency panel")
+    );
+    // A case referred to the panel is not.
+    let file = panel[0]["file"].as_str().unwrap().to_string();
+    let path = r.join(&file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        format!("{text}\n[[action]]\ndate = 2026-11-20\nkind = \"escalation\"\nby = \"tgreen\"\nto = \"nsh-multi-agency-panel\"\n"),
+    )
+    .unwrap();
+    let (_, json) = check_json(r, &[]);
+    assert!(
+        !json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["rule"] == "NSH-PANEL" && d["file"] == file.as_str()),
+        "{json:#}"
+    );
+    // The case page and the schema speak its words.
+    let o = run(r, &["schema"]);
+    let schema: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let vulns = schema["$defs"]["Child"]["properties"]["vulnerabilities"]["items"]["enum"].to_string();
+    assert!(
+        vulns.contains("nsh-seasonal-work") && !vulns.contains("\"young-carer\""),
+        "{vulns}"
+    );
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let o = run(r, &["build", "--working-tree", "--out", site.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let id = file.rsplit('/').next().unwrap().trim_end_matches(".toml");
+    let page = std::fs::read_to_string(site.join(format!("cases/{id}.html"))).unwrap();
+    assert!(
+        page.contains("Northshire multi-agency panel"),
+        "the ladder's words on the case page"
+    );
 }
