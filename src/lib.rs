@@ -18,6 +18,7 @@ pub mod duplicate;
 pub mod edit;
 pub mod error;
 pub mod generate;
+pub mod git;
 pub mod load;
 pub mod model;
 pub mod pack;

@@ -4,6 +4,7 @@
 use crate::calendar::Calendar;
 use crate::config::{self, Config};
 use crate::diagnostic::{CheckReport, Diagnostic, Finding};
+use crate::git::Git;
 use crate::model::{Case, Spans, decode_case};
 use crate::pack::{self, Pack, Severity};
 use crate::source::SourceFile;
@@ -28,6 +29,8 @@ pub struct Repo {
     pub calendar: Calendar,
     pub config_source: Arc<SourceFile>,
     pub pack_source: Arc<SourceFile>,
+    /// The git repository holding it, opened once, if it is in one.
+    pub git: Option<Arc<Git>>,
 }
 
 /// What the rules and computations read of a repository, and nothing else: the authority
@@ -95,10 +98,10 @@ fn read_text(store: &Store, rel: &str, max: u64) -> Result<String, String> {
 /// Where a repository's files are read from.
 pub enum Store {
     /// The working tree.
-    Dir(PathBuf),
+    Dir { root: PathBuf, own_dirs: Vec<PathBuf> },
     /// A commit's tree: the records exactly as they stood at that commit.
     Commit {
-        git: std::sync::Mutex<git2::Repository>,
+        git: Arc<Git>,
         commit: git2::Oid,
         /// Every file of the commit's tree: path -> (blob, mode).
         files: std::collections::HashMap<String, (git2::Oid, i32)>,
@@ -108,7 +111,7 @@ pub enum Store {
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Store::Dir(p) => write!(f, "Store::Dir({})", p.display()),
+            Store::Dir { root, .. } => write!(f, "Store::Dir({})", root.display()),
             Store::Commit { commit, files, .. } => write!(f, "Store::Commit({commit}, {} files)", files.len()),
         }
     }
@@ -117,23 +120,25 @@ impl std::fmt::Debug for Store {
 const SYMLINK_MODE: i32 = 0o120000;
 
 impl Store {
-    /// The tree of a commit of the git repository at `root`.
-    pub fn commit(root: &Path, commit: git2::Oid) -> Result<Store, git2::Error> {
-        let git = git2::Repository::discover(root)?;
-        let tree = git.find_commit(commit)?.tree()?;
-        // Paths inside the repository's working directory, relative to `root`.
-        let prefix = match git.workdir().and_then(|w| {
-            fs::canonicalize(root)
-                .ok()?
-                .strip_prefix(fs::canonicalize(w).ok()?)
-                .ok()
-                .map(Path::to_path_buf)
-        }) {
-            Some(p) if !p.as_os_str().is_empty() => format!("{}/", p.to_string_lossy()),
-            _ => String::new(),
+    /// The working tree at `root`; `git` (if it is in one) says which folders are git's own.
+    pub fn dir(root: &Path, git: Option<&Git>) -> Store {
+        Store::Dir {
+            root: root.to_path_buf(),
+            own_dirs: git.map(|g| g.own_dirs.clone()).unwrap_or_default(),
+        }
+    }
+
+    /// The tree of a commit of the git repository.
+    pub fn commit(git: Arc<Git>, commit: git2::Oid) -> Result<Store, git2::Error> {
+        // Paths inside the repository's working directory, relative to the case repository.
+        let prefix = if git.within.is_empty() {
+            String::new()
+        } else {
+            format!("{}/", git.within)
         };
         let mut files = std::collections::HashMap::new();
-        let tree = tree;
+        let repo = git.lock();
+        let tree = repo.find_commit(commit)?.tree()?;
         tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
             if entry.kind() == Some(git2::ObjectType::Blob)
                 && let Ok(name) = entry.name()
@@ -146,21 +151,18 @@ impl Store {
             git2::TreeWalkResult::Ok
         })?;
         drop(tree);
-        Ok(Store::Commit {
-            git: std::sync::Mutex::new(git),
-            commit,
-            files,
-        })
+        drop(repo);
+        Ok(Store::Commit { git, commit, files })
     }
 
     /// Reads at most `max` bytes of a file; a larger file, or a symbolic link, is refused.
     pub fn read(&self, rel: &str, max: u64) -> io::Result<Vec<u8>> {
         match self {
-            Store::Dir(root) => {
+            Store::Dir { root, own_dirs } => {
                 // Case files come from the walk of cases/, which follows no link; any other
                 // file (cme.toml, the pack, the calendar) must not lead out of the repository.
                 if !rel.starts_with("cases/") {
-                    inside_repository(root, rel)?;
+                    inside_repository(root, own_dirs, rel)?;
                 }
                 read_limited(&root.join(rel), max)
             }
@@ -171,7 +173,7 @@ impl Store {
                 if *mode == SYMLINK_MODE {
                     return Err(io::Error::other("is a symbolic link, which cme does not follow"));
                 }
-                let git = git.lock().unwrap_or_else(|p| p.into_inner());
+                let git = git.lock();
                 let odb = git.odb().map_err(io::Error::other)?;
                 let (size, _) = odb.read_header(*oid).map_err(io::Error::other)?;
                 if size as u64 > max {
@@ -187,7 +189,7 @@ impl Store {
 
     pub fn exists(&self, rel: &str) -> bool {
         match self {
-            Store::Dir(root) => root.join(rel).exists(),
+            Store::Dir { root, .. } => root.join(rel).exists(),
             Store::Commit { files, .. } => files.contains_key(rel),
         }
     }
@@ -195,7 +197,7 @@ impl Store {
     /// Every case file under `cases/`, sorted, and a finding for each entry that cannot be one.
     pub fn case_paths(&self) -> (Vec<String>, Vec<(String, ReadProblem)>) {
         match self {
-            Store::Dir(root) => case_paths(root),
+            Store::Dir { root, .. } => case_paths(root),
             Store::Commit { files, .. } => {
                 let mut paths = Vec::new();
                 let mut problems = Vec::new();
@@ -219,21 +221,28 @@ impl Store {
     /// The commit the records come from, if they come from one.
     pub fn commit_id(&self) -> Option<git2::Oid> {
         match self {
-            Store::Dir(_) => None,
+            Store::Dir { .. } => None,
             Store::Commit { commit, .. } => Some(*commit),
         }
     }
 }
 
 impl Repo {
-    /// The repository as it is in the working tree.
+    /// The repository as it is in the working tree (git, if it is in a git repository, is
+    /// opened here, once, for everything the command reads of it).
     pub fn open(root: &Path) -> Result<Repo, SetupError> {
-        Repo::open_store(root, Store::Dir(root.to_path_buf()))
+        Repo::open_in(root, Git::open(root).ok())
+    }
+
+    /// The working tree, with the git repository the command has opened already.
+    pub fn open_in(root: &Path, git: Option<Arc<Git>>) -> Result<Repo, SetupError> {
+        let store = Store::dir(root, git.as_deref());
+        Repo::open_store(root, store, git)
     }
 
     /// The repository as it stood at a commit (cme.toml, pack, calendar and cases alike).
-    pub fn at_commit(root: &Path, commit: git2::Oid) -> Result<Repo, SetupError> {
-        let store = Store::commit(root, commit).map_err(|e| {
+    pub fn at_commit(root: &Path, git: Arc<Git>, commit: git2::Oid) -> Result<Repo, SetupError> {
+        let store = Store::commit(git.clone(), commit).map_err(|e| {
             SetupError::one(
                 config::FILE,
                 None,
@@ -242,10 +251,10 @@ impl Repo {
                 None,
             )
         })?;
-        Repo::open_store(root, store)
+        Repo::open_store(root, store, Some(git))
     }
 
-    pub fn open_store(root: &Path, store: Store) -> Result<Repo, SetupError> {
+    fn open_store(root: &Path, store: Store, git: Option<Arc<Git>>) -> Result<Repo, SetupError> {
         let max = 4 * 1024 * 1024;
         let config_text = read_text(&store, config::FILE, max).map_err(|e| {
             SetupError::one(
@@ -342,6 +351,7 @@ impl Repo {
         Ok(Repo {
             root: root.to_path_buf(),
             store,
+            git,
             config_source: Arc::new(SourceFile::new(config::FILE, config_text)),
             pack_source: Arc::new(SourceFile::new(pack_file, pack_text)),
             config,
@@ -459,20 +469,13 @@ pub fn boundary(root: &Path) -> io::Result<PathBuf> {
 /// Why a file that resolves (through symbolic links) to `real` may not be read as one of the
 /// repository's set-up files or templates: outside the repository, inside git's own files
 /// (its config can hold credentials), or, for what the site publishes, inside `cases/`.
-pub fn out_of_bounds(root: &Path, real: &Path, allow_cases: bool) -> Option<String> {
+/// `own_dirs` are git's own folders ([`Git::own_dirs`]).
+pub fn out_of_bounds(root: &Path, own_dirs: &[PathBuf], real: &Path, allow_cases: bool) -> Option<String> {
     let real_root = boundary(root).ok()?;
     if !real.starts_with(&real_root) {
         return Some(format!("{}, outside the repository", real.display()));
     }
-    let mut forbidden: Vec<PathBuf> = git2::Repository::discover(root)
-        .ok()
-        .map(|g| {
-            [g.path(), g.commondir()]
-                .iter()
-                .filter_map(|p| fs::canonicalize(p).ok())
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut forbidden: Vec<PathBuf> = own_dirs.to_vec();
     if !allow_cases {
         forbidden.extend(fs::canonicalize(root.join("cases")).ok());
     }
@@ -510,12 +513,12 @@ pub fn open_git(root: &Path) -> Result<git2::Repository, git2::Error> {
 }
 
 /// Refuses a file whose path passes through a symbolic link leading out of the repository.
-fn inside_repository(root: &Path, rel: &str) -> io::Result<()> {
+fn inside_repository(root: &Path, own_dirs: &[PathBuf], rel: &str) -> io::Result<()> {
     let Ok(real) = fs::canonicalize(root.join(rel)) else {
         // Missing: the read says so.
         return Ok(());
     };
-    match out_of_bounds(root, &real, false) {
+    match out_of_bounds(root, own_dirs, &real, false) {
         Some(where_) => Err(io::Error::other(format!(
             "leads through a symbolic link to {where_}, which cme does not follow"
         ))),

@@ -18,6 +18,7 @@ mod tree;
 
 pub use diff::Change;
 
+use crate::git::Git;
 use diff::{Flat, flatten};
 use git2::{Oid, Repository, Sort};
 use serde::{Deserialize, Serialize};
@@ -190,23 +191,12 @@ fn stem(path: &str) -> String {
     crate::model::id::stem(path).to_string()
 }
 
-/// Where `cases/` sits inside the git repository (the case repository may be a subfolder).
-fn cases_prefix(_git: &Repository, root: &Path) -> String {
-    let sub = crate::load::within_git(root);
-    if sub.is_empty() {
-        "cases".into()
-    } else {
-        format!("{sub}/cases")
-    }
-}
-
 /// The history of every case up to `head`, from the cache where it can be.
-pub fn history(root: &Path, head: Oid) -> Result<History, AuditError> {
-    let git = crate::load::open_git(root)
-        .map_err(|_| AuditError::NotGit(format!("{} is not in a git repository", root.display())))?;
-    let prefix = cases_prefix(&git, root);
-    let cache_file = git
-        .path()
+pub fn history(repo: &Git, head: Oid) -> Result<History, AuditError> {
+    let prefix = repo.cases_prefix();
+    let git = repo.lock();
+    let cache_file = repo
+        .git_dir
         .join("cme")
         .join(format!("history-{}.bin", cache::key(&prefix)));
     if let Some(cached) = cache::load(&cache_file) {
@@ -877,27 +867,20 @@ fn message_text(commit: &git2::Commit<'_>) -> String {
     }
 }
 
-/// Whether `root` is inside a git repository (with commits or not).
-pub fn is_repository(root: &Path) -> bool {
-    Repository::discover(root).is_ok()
-}
-
 /// Case files under `cases/` with changes not yet committed (modified, new or deleted).
-pub fn uncommitted(root: &Path) -> Vec<String> {
-    changes_under(root, &["cases"])
+pub fn uncommitted(git: &Git) -> Vec<String> {
+    changes_under(git, &["cases"])
 }
 
 /// Whether the working tree holds exactly what HEAD holds for everything a build reads
 /// (`cme.toml`, `policy/`, `cases/`), so the files can be read from disk instead.
-pub fn matches_head(root: &Path) -> bool {
-    Repository::discover(root).is_ok() && changes_under(root, &["cases", "policy", "cme.toml"]).is_empty()
+pub fn matches_head(git: &Git) -> bool {
+    changes_under(git, &["cases", "policy", "cme.toml"]).is_empty()
 }
 
-fn changes_under(root: &Path, parts: &[&str]) -> Vec<String> {
-    let Ok(git) = crate::load::open_git(root) else {
-        return Vec::new();
-    };
-    let prefix = cases_prefix(&git, root);
+fn changes_under(repo: &Git, parts: &[&str]) -> Vec<String> {
+    let git = repo.lock();
+    let prefix = repo.cases_prefix();
     let base = prefix.strip_suffix("cases").unwrap_or("").to_string();
     let mut opts = git2::StatusOptions::new();
     opts.include_untracked(true).recurse_untracked_dirs(true);
@@ -921,9 +904,8 @@ fn changes_under(root: &Path, parts: &[&str]) -> Vec<String> {
 /// Resolves `--as-of`: a date (the last commit on the first-parent line from HEAD made on or
 /// before the end of that day) or any revision git understands. Returns the commit and the
 /// day to compute deadlines for.
-pub fn resolve_as_of(root: &Path, spec: &str) -> Result<(Oid, chrono::NaiveDate), String> {
-    let git = Repository::discover(root)
-        .map_err(|_| format!("--as-of needs a git repository; {} is not in one", root.display()))?;
+pub fn resolve_as_of(repo: &Git, spec: &str) -> Result<(Oid, chrono::NaiveDate), String> {
+    let git = repo.lock();
     let looks_like_date = spec.len() == 10 && spec.as_bytes().get(4) == Some(&b'-');
     if looks_like_date {
         let day = crate::calendar::parse_input_date(spec).map_err(|e| format!("--as-of: {e}"))?;
@@ -960,39 +942,31 @@ pub fn resolve_as_of(root: &Path, spec: &str) -> Result<(Oid, chrono::NaiveDate)
     Ok((c.id(), day))
 }
 
-/// The commit HEAD points at, if the root is in a git repository with commits.
-pub fn head(root: &Path) -> Option<Oid> {
-    Repository::discover(root)
-        .ok()?
-        .head()
-        .ok()?
-        .peel_to_commit()
-        .ok()
-        .map(|c| c.id())
-}
-
 /// `cme check --audit`: what the git history shows that a record's history should not.
 pub fn findings(
     root: &Path,
+    git: Option<&Git>,
     settings: &crate::config::AuditSettings,
 ) -> Result<Vec<crate::diagnostic::Diagnostic>, String> {
-    let head = head(root).ok_or_else(|| {
+    let not_git = || {
         format!(
             "--audit reads the git history, and {} is not a git repository with commits",
             root.display()
         )
-    })?;
-    let h = history(root, head).map_err(|e| e.to_string())?;
+    };
+    let git = git.ok_or_else(not_git)?;
+    let head = git.head().ok_or_else(not_git)?;
+    let h = history(git, head).map_err(|e| e.to_string())?;
     let mut found = h.tampering.clone();
     // The history is read without re-hashing every object (most of a walk's cost): before a
     // finding is laid against a person, the versions it rests on are checked to be what
     // their ids say. A corrupt object is damage, not tampering.
-    verify(root, &h, &found).map_err(|e| e.to_string())?;
+    verify(git, &h, &found).map_err(|e| e.to_string())?;
     if settings.require_signed {
         found.extend(unsigned(root, &h, settings)?);
     }
     // In a shallow clone the first commit seen is not the one that recorded a case.
-    if git2::Repository::discover(root).is_ok_and(|g| g.is_shallow()) {
+    if git.is_shallow() {
         eprintln!(
             "note: this is a shallow clone: closures cannot be compared with when each case was first recorded; audit a full clone"
         );
@@ -1000,8 +974,8 @@ pub fn findings(
         // Records brought in by a migration are as old as they say.
         let imported = match &settings.imported_in {
             Some(spec) => {
-                let git = Repository::discover(root).map_err(|e| e.message().to_string())?;
-                let c = git
+                let repo = git.lock();
+                let c = repo
                     .revparse_single(spec)
                     .and_then(|o| o.peel_to_commit())
                     .map_err(|_| {
@@ -1128,12 +1102,12 @@ fn unsigned(root: &Path, h: &History, settings: &crate::config::AuditSettings) -
 
 /// Re-reads, with their hashes checked, the versions of each file a finding rests on (at the
 /// commit and at each of its parents), and the trees that lead to them.
-fn verify(root: &Path, h: &History, found: &[Tamper]) -> Result<(), AuditError> {
+fn verify(repo: &Git, h: &History, found: &[Tamper]) -> Result<(), AuditError> {
     if found.is_empty() {
         return Ok(());
     }
-    let git = crate::load::open_git(root)?;
-    let prefix = cases_prefix(&git, root);
+    let git = repo.lock();
+    let prefix = repo.cases_prefix();
     let base = prefix.strip_suffix("cases").unwrap_or("").to_string();
     let odb = git.odb()?;
     let hashed = |oid: Oid, kind: git2::ObjectType| -> Result<(), String> {

@@ -20,21 +20,29 @@ pub fn run(
     let out = out
         .map(std::path::Path::to_path_buf)
         .unwrap_or_else(|| root.join("site"));
-    let head = cme::audit::head(root);
-    let (commit, today) = match (as_of, head, working_tree) {
-        (Some(spec), _, _) => match cme::audit::resolve_as_of(root, spec) {
+    // git is opened once, here, for everything the build reads of it.
+    let git = cme::git::Git::open(root).ok();
+    let head = git.as_ref().and_then(|g| g.head());
+    let (commit, today) = match (as_of, head, working_tree, &git) {
+        (Some(spec), _, _, Some(g)) => match cme::audit::resolve_as_of(g, spec) {
             Ok((c, day)) => (Some(c), day),
             Err(e) => return Err(Error::Usage(e)),
         },
-        (None, Some(h), false) => (Some(h), today),
+        (Some(_), _, _, None) => {
+            return Err(Error::Usage(format!(
+                "--as-of needs a git repository; {} is not in one",
+                root.display()
+            )));
+        }
+        (None, Some(h), false, _) => (Some(h), today),
         _ => (None, today),
     };
     let t = std::time::Instant::now();
     // HEAD's records are read from disk when the working tree holds exactly them (faster).
-    let from_disk = commit.is_some() && as_of.is_none() && cme::audit::matches_head(root);
-    let opened = match commit {
-        Some(c) if !from_disk => Repo::at_commit(root, c),
-        _ => Repo::open(root),
+    let from_disk = commit.is_some() && as_of.is_none() && git.as_deref().is_some_and(cme::audit::matches_head);
+    let opened = match (commit, &git) {
+        (Some(c), Some(g)) if !from_disk => Repo::at_commit(root, g.clone(), c),
+        _ => Repo::open_in(root, git.clone()),
     };
     cme::site::timing("build: repository opened", t);
     let repo = opened?;
@@ -43,10 +51,9 @@ pub fn run(
         (Some(_), None) => {
             let t = std::time::Instant::now();
             // The working tree matched HEAD a moment ago: no second status over every file.
-            let changed = if from_disk {
-                Vec::new()
-            } else {
-                cme::audit::uncommitted(root)
+            let changed = match &git {
+                Some(g) if !from_disk => cme::audit::uncommitted(g),
+                _ => Vec::new(),
             };
             cme::site::timing("build: status read", t);
             if !changed.is_empty() {
@@ -65,10 +72,10 @@ pub fn run(
         _ => {}
     }
     let progress = cme::progress::Bar::for_terminal(cli.quiet);
-    let trail = || match commit.or(head) {
-        Some(c) => {
+    let trail = || match (commit.or(head), git.as_deref()) {
+        (Some(c), Some(g)) => {
             let t = std::time::Instant::now();
-            let h = cme::audit::history(root, c);
+            let h = cme::audit::history(g, c);
             cme::site::timing("build: history read", t);
             match h {
                 Ok(h) => Trail::History(h),
@@ -78,11 +85,11 @@ pub fn run(
                 }
             }
         }
-        None if cme::audit::is_repository(root) => Trail::Unavailable(
+        (_, Some(_)) => Trail::Unavailable(
             "The audit trail comes from git, and this repository has no commits yet: it starts with the first commit."
                 .into(),
         ),
-        None => Trail::Unavailable(
+        (_, None) => Trail::Unavailable(
             "The audit trail comes from git; this folder is not a git repository with commits.".into(),
         ),
     };

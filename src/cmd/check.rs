@@ -39,7 +39,7 @@ pub fn run(a: &CheckArgs, repo: &Repo, today: NaiveDate) -> Result<ExitCode, Err
     let mut notes = Vec::new();
     let mut report = check::run(repo, today, &selection, &mut notes);
     if a.audit {
-        match cme::audit::findings(&repo.root, &repo.config.audit) {
+        match cme::audit::findings(&repo.root, repo.git.as_deref(), &repo.config.audit) {
             Ok(found) => {
                 report.diagnostics.extend(found);
                 report.sort();

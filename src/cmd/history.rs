@@ -7,13 +7,13 @@ use std::process::ExitCode;
 
 /// `cme history CASE`: the case's audit trail from git.
 pub fn run(cli: &Cli, repo: &Repo, format: Format, case: &str) -> Result<ExitCode, Error> {
-    let Some(head) = cme::audit::head(&cli.repo) else {
+    let Some((git, head)) = repo.git.as_deref().and_then(|g| Some((g, g.head()?))) else {
         return Err(Error::Usage(format!(
             "the audit trail comes from git, and {} is not a git repository with commits",
             cli.repo.display()
         )));
     };
-    let h = cme::audit::history(&cli.repo, head)?;
+    let h = cme::audit::history(git, head)?;
     let entries = h.trail(case);
     let exists = repo
         .store

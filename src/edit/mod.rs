@@ -303,7 +303,7 @@ pub fn transaction<D: Written>(
         ready_to_commit(repo)?;
         if let Some(id) = case {
             let rel = find_case(repo, id)?;
-            earlier = uncommitted_fields(&repo.root, &rel)?;
+            earlier = uncommitted_fields(repo, &rel)?;
             if !earlier.is_empty() && !how.include_uncommitted {
                 let shown: Vec<&str> = earlier.iter().take(4).map(String::as_str).collect();
                 let more = match earlier.len().saturating_sub(shown.len()) {
@@ -329,7 +329,7 @@ pub fn transaction<D: Written>(
             message.push_str(&format!("- {e}\n"));
         }
     }
-    let committed = match commit(&repo.root, &files, &message) {
+    let committed = match commit(repo, &files, &message) {
         Ok(oid) => Committed::Yes(oid),
         Err(e) => Committed::Failed {
             why: e.to_string(),
@@ -360,13 +360,13 @@ impl Written for commands::Done {
 
 /// Refuses `--commit` where it could not succeed, before anything is written.
 pub fn ready_to_commit(repo: &Repo) -> Result<()> {
-    let git = crate::load::open_git(&repo.root).map_err(|_| {
+    let git = repo.git.as_ref().ok_or_else(|| {
         EditError::Usage(format!(
             "--commit needs a git repository; {} is not in one (nothing was written)",
             repo.root.display()
         ))
     })?;
-    git.signature().map_err(|_| {
+    git.lock().signature().map_err(|_| {
         EditError::Usage("git does not know who you are, so --commit cannot say who made the change (nothing was written): run git config user.name \"Your Name\" and git config user.email you@council.example".into())
     })?;
     if repo.config.audit.require_signed {
@@ -379,11 +379,13 @@ pub fn ready_to_commit(repo: &Repo) -> Result<()> {
 
 /// The fields of a case file whose working copy differs from what HEAD (or the index) holds,
 /// in the record's own terms; empty when it has no uncommitted edits or is not in git yet.
-pub fn uncommitted_fields(root: &Path, rel: &str) -> Result<Vec<String>> {
-    let Ok(git) = crate::load::open_git(root) else {
+pub fn uncommitted_fields(repo: &Repo, rel: &str) -> Result<Vec<String>> {
+    let Some(g) = repo.git.as_deref() else {
         return Ok(Vec::new());
     };
-    let path = repo_path(&git, root, rel)?;
+    let root = &repo.root;
+    let git = g.lock();
+    let path = repo_path(g, &git, rel)?;
     let status = git.status_file(&path).unwrap_or(git2::Status::CURRENT);
     if status == git2::Status::CURRENT || status.contains(git2::Status::IGNORED) {
         return Ok(Vec::new());
@@ -408,23 +410,25 @@ pub fn uncommitted_fields(root: &Path, rel: &str) -> Result<Vec<String>> {
 }
 
 /// `rel` (relative to the case repository) as a path inside the git repository.
-fn repo_path(git: &git2::Repository, root: &Path, rel: &str) -> Result<PathBuf> {
+fn repo_path(g: &crate::git::Git, git: &git2::Repository, rel: &str) -> Result<PathBuf> {
     if git.workdir().is_none() {
         return Err(EditError::Usage("the git repository has no working tree".into()));
     }
-    Ok(PathBuf::from(crate::load::within_git(root)).join(rel))
+    Ok(PathBuf::from(&g.within).join(rel))
 }
 
 /// Commits the working-tree content of `files` (relative to the repository) on top of HEAD,
 /// as the configured git user, and nothing else: changes staged to other files stay staged
 /// and out of the commit. The index is updated for these files only.
-pub fn commit(root: &Path, files: &[&str], message: &str) -> Result<String> {
-    let git = crate::load::open_git(root).map_err(|_| {
+pub fn commit(repo: &Repo, files: &[&str], message: &str) -> Result<String> {
+    let root = &repo.root;
+    let g = repo.git.as_deref().ok_or_else(|| {
         EditError::Usage(format!(
             "--commit needs a git repository; {} is not in one",
             root.display()
         ))
     })?;
+    let git = g.lock();
     let sig = git.signature().map_err(|_| {
         EditError::Usage("git does not know who you are: run git config user.name \"Your Name\" and git config user.email you@council.example".into())
     })?;
@@ -440,7 +444,7 @@ pub fn commit(root: &Path, files: &[&str], message: &str) -> Result<String> {
     let mut update = git2::build::TreeUpdateBuilder::new();
     let mut paths = Vec::with_capacity(files.len());
     for f in files {
-        let path = repo_path(&git, root, f)?;
+        let path = repo_path(g, &git, f)?;
         let bytes = std::fs::read(root.join(f))?;
         let blob = git.blob(&bytes).map_err(gerr)?;
         update.upsert(path.to_string_lossy().replace('\\', "/"), blob, git2::FileMode::Blob);

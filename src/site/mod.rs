@@ -128,12 +128,6 @@ fn tera_error(e: tera::Error) -> BuildError {
     BuildError::Template(msg)
 }
 
-/// Loads the templates: built-in ones, each replaced by `templates/<name>` where the
-/// repository has one.
-pub fn templates(repo_root: &Path) -> Result<Tera, BuildError> {
-    tera_of(&theme::Theme::load(repo_root)?)
-}
-
 fn tera_of(theme: &theme::Theme) -> Result<Tera, BuildError> {
     let mut tera = Tera::default();
     // A template reads only what the build gives it: never the environment (a CI runner's
@@ -203,7 +197,12 @@ impl Content {
         timing("build: cases read", t);
         let commit = match repo.store.commit_id() {
             Some(c) => c.to_string(),
-            None => commit_of(&repo.root),
+            None => repo
+                .git
+                .as_ref()
+                .and_then(|g| g.head())
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
         };
         progress.stage("checking", 0);
         Self::from_files(repo, today, live_reload, files, &paths, commit, trail)
@@ -298,14 +297,6 @@ pub fn safe_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-/// The commit the repository's HEAD points at, or "" outside git.
-pub fn commit_of(root: &Path) -> String {
-    git2::Repository::discover(root)
-        .ok()
-        .and_then(|r| r.head().ok()?.peel_to_commit().ok().map(|c| c.id().to_string()))
-        .unwrap_or_default()
-}
-
 /// Prints how long each stage took, with `CME_TIMING` set (for the benchmark).
 pub fn timing(stage: &str, since: std::time::Instant) {
     if std::env::var_os("CME_TIMING").is_some() {
@@ -332,8 +323,9 @@ pub fn build(
     progress: &dyn Progress,
 ) -> Result<Summary, BuildError> {
     let t = std::time::Instant::now();
-    output::check(&opts.out, &repo.root).map_err(|e| BuildError::Setup(e.0))?;
-    let theme = theme::Theme::load(&repo.root)?;
+    let own_dirs = repo.git.as_ref().map(|g| g.own_dirs.clone()).unwrap_or_default();
+    output::check(&opts.out, &repo.root, &own_dirs).map_err(|e| BuildError::Setup(e.0))?;
+    let theme = theme::Theme::load(&repo.root, &own_dirs)?;
     let tera = tera_of(&theme)?;
     // Removed on any failure (an error or a panic) when it goes out of scope.
     let staging = output::staging(&opts.out)?;

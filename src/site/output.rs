@@ -118,8 +118,9 @@ fn holds_records(dir: &Path) -> Option<String> {
     None
 }
 
-/// Checks that `out` may be built into for the repository at `root`.
-pub fn check(out: &Path, root: &Path) -> Result<(), Refused> {
+/// Checks that `out` may be built into for the repository at `root`, whose git's own
+/// folders are `own_dirs` ([`crate::git::Git::own_dirs`]).
+pub fn check(out: &Path, root: &Path, own_dirs: &[std::path::PathBuf]) -> Result<(), Refused> {
     let shown = out.display();
     let real_out = resolve(out).map_err(|e| Refused(format!("cannot build into {shown}: {e}")))?;
     let real_root = resolve(root).map_err(|e| Refused(format!("cannot read {}: {e}", root.display())))?;
@@ -135,16 +136,12 @@ pub fn check(out: &Path, root: &Path) -> Result<(), Refused> {
     }
     // git's own folder, wherever it is (a worktree's, or above a case repository in a
     // subfolder).
-    if let Ok(git) = git2::Repository::discover(root) {
-        for dir in [git.path(), git.commondir()] {
-            if let Ok(real) = resolve(dir)
-                && real_out.starts_with(&real)
-            {
-                return Err(Refused(format!(
-                    "cannot build into {shown}: it is inside git's own folder ({}). Use a folder of its own, such as --out site",
-                    real.display()
-                )));
-            }
+    for real in own_dirs {
+        if real_out.starts_with(real) {
+            return Err(Refused(format!(
+                "cannot build into {shown}: it is inside git's own folder ({}). Use a folder of its own, such as --out site",
+                real.display()
+            )));
         }
     }
     for inner in ["cases", ".git", "policy", "templates"] {

@@ -43,8 +43,9 @@ fn rebuild(root: &Path, out: &Path, today: Option<NaiveDate>) -> Result<usize, S
         live_reload: true,
         audience: super::Audience::Team,
     };
-    let trail = || match crate::audit::head(root) {
-        Some(head) => match crate::audit::history(root, head) {
+    let git = repo.git.clone();
+    let trail = || match git.as_deref().and_then(|g| Some((g, g.head()?))) {
+        Some((git, head)) => match crate::audit::history(git, head) {
             Ok(h) => super::Trail::History(h),
             Err(e) => super::Trail::Unavailable(e.to_string()),
         },

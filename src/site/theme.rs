@@ -8,7 +8,7 @@
 
 use super::{ASSETS, BuildError, TEMPLATES};
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The largest template or asset override read.
 const MAX_OVERRIDE: u64 = 4 * 1024 * 1024;
@@ -21,10 +21,11 @@ pub struct Theme {
 }
 
 impl Theme {
-    pub fn load(root: &Path) -> Result<Theme, BuildError> {
+    /// `own_dirs`: git's own folders, which no override may lead into.
+    pub fn load(root: &Path, own_dirs: &[PathBuf]) -> Result<Theme, BuildError> {
         let mut templates = Vec::with_capacity(TEMPLATES.len());
         for (name, builtin) in TEMPLATES {
-            let text = match override_file(root, name)? {
+            let text = match override_file(root, own_dirs, name)? {
                 Some(bytes) => String::from_utf8(bytes)
                     .map_err(|_| BuildError::Setup(format!("templates/{name} is not UTF-8 text")))?,
                 None => builtin.to_string(),
@@ -34,7 +35,7 @@ impl Theme {
         let mut assets = Vec::with_capacity(ASSETS.len());
         for (path, builtin) in ASSETS {
             let name = path.trim_start_matches("assets/");
-            let bytes = override_file(root, name)?.unwrap_or_else(|| builtin.to_vec());
+            let bytes = override_file(root, own_dirs, name)?.unwrap_or_else(|| builtin.to_vec());
             assets.push((*path, bytes));
         }
         Ok(Theme { templates, assets })
@@ -57,7 +58,7 @@ impl Theme {
 
 /// The repository's `templates/<name>`, if it has one; an error if it has one that cannot
 /// be read or that leads out of the repository.
-pub fn override_file(root: &Path, name: &str) -> Result<Option<Vec<u8>>, BuildError> {
+pub fn override_file(root: &Path, own_dirs: &[PathBuf], name: &str) -> Result<Option<Vec<u8>>, BuildError> {
     let rel = format!("templates/{name}");
     let path = root.join(&rel);
     match fs::symlink_metadata(&path) {
@@ -66,7 +67,7 @@ pub fn override_file(root: &Path, name: &str) -> Result<Option<Vec<u8>>, BuildEr
         Err(e) => return Err(BuildError::Setup(format!("{rel} cannot be read: {e}"))),
         Ok(_) => {}
     }
-    inside(root, &path, &rel)?;
+    inside(root, own_dirs, &path, &rel)?;
     let meta = fs::metadata(&path).map_err(|e| BuildError::Setup(format!("{rel} cannot be read: {e}")))?;
     if !meta.is_file() {
         return Err(BuildError::Setup(format!("{rel} is not a file")));
@@ -85,9 +86,9 @@ pub fn override_file(root: &Path, name: &str) -> Result<Option<Vec<u8>>, BuildEr
 /// Refuses a path that resolves (through symbolic links) out of the repository, into git's
 /// own files (its config can hold credentials) or into the case records (a template would
 /// publish a child's record, even on the board's site).
-fn inside(root: &Path, path: &Path, rel: &str) -> Result<(), BuildError> {
+fn inside(root: &Path, own_dirs: &[PathBuf], path: &Path, rel: &str) -> Result<(), BuildError> {
     let real = fs::canonicalize(path).map_err(|e| BuildError::Setup(format!("{rel} cannot be read: {e}")))?;
-    match crate::load::out_of_bounds(root, &real, false) {
+    match crate::load::out_of_bounds(root, own_dirs, &real, false) {
         Some(where_) => Err(BuildError::Setup(format!(
             "{rel} is a symbolic link to {where_}: cme publishes only the repository's own files, never git's or the case records (replace the link with the file itself)"
         ))),

@@ -202,17 +202,17 @@ fn the_cache_walks_only_new_commits_and_survives_a_rewrite() {
         );
         commit(r, "Alex Smith", "2026-09-02", &format!("Referral {i}"));
     }
-    let head = cme::audit::head(r).unwrap();
-    let h = cme::audit::history(r, head).unwrap();
+    let head = cme::git::Git::open(r).unwrap().head().unwrap();
+    let h = cme::audit::history(&cme::git::Git::open(r).unwrap(), head).unwrap();
     assert!(h.walked >= 5);
-    let cached = cme::audit::history(r, head).unwrap();
+    let cached = cme::audit::history(&cme::git::Git::open(r).unwrap(), head).unwrap();
     assert_eq!(cached.walked, 0, "served from the cache");
     assert_eq!(cached.cases, h.cases);
     // One new commit: one commit walked.
     write(r, "cases/2026/EXC-2026-0003.toml", good_case("EXC-2026-0003") + ACTION2);
     commit(r, "Bilal Khan", "2026-09-10", "Phone call");
-    let head2 = cme::audit::head(r).unwrap();
-    let h2 = cme::audit::history(r, head2).unwrap();
+    let head2 = cme::git::Git::open(r).unwrap().head().unwrap();
+    let h2 = cme::audit::history(&cme::git::Git::open(r).unwrap(), head2).unwrap();
     assert_eq!(h2.walked, 1);
     assert_eq!(h2.trail("EXC-2026-0003").len(), 2);
     assert_eq!(h2.trail("EXC-2026-0001").len(), 1);
@@ -220,8 +220,8 @@ fn the_cache_walks_only_new_commits_and_survives_a_rewrite() {
     git(r, &["reset", "-q", "--hard", "HEAD~2"]);
     write(r, "cases/2026/EXC-2026-0004.toml", good_case("EXC-2026-0004") + ACTION2);
     commit(r, "Dorota Nowak", "2026-09-12", "Rewritten");
-    let head3 = cme::audit::head(r).unwrap();
-    let h3 = cme::audit::history(r, head3).unwrap();
+    let head3 = cme::git::Git::open(r).unwrap().head().unwrap();
+    let h3 = cme::audit::history(&cme::git::Git::open(r).unwrap(), head3).unwrap();
     assert!(h3.walked >= 4, "walked afresh");
     assert_eq!(h3.trail("EXC-2026-0003").len(), 1, "the dropped commit is gone");
     assert_eq!(h3.trail("EXC-2026-0004").len(), 2);
