@@ -9,7 +9,7 @@ use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Progress {
-    pub rule: String,
+    pub rule: crate::model::id::RuleId,
     pub title: String,
     pub done: usize,
     pub items: Vec<ItemState>,

@@ -48,7 +48,7 @@ impl State {
 /// One deadline of one case.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Deadline {
-    pub rule: String,
+    pub rule: crate::model::id::RuleId,
     /// What it asks for, in a few words ("home-visit, letter or phone").
     pub asks: String,
     /// `None` only when the calendar does not cover the period (see `problem`).

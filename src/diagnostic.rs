@@ -1,6 +1,7 @@
 //! Findings of the rules, resolved to diagnostics (file, line, column, rule, policy paragraph),
 //! and their renderers: `human` (rustc-style), `json`, `github` and `junit`.
 
+use crate::model::id::RuleId;
 use crate::pack::{Pack, Severity};
 use crate::source::SourceFile;
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
@@ -15,7 +16,7 @@ use std::sync::Arc;
 /// What a rule found, before it is placed in a file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Finding {
-    pub rule: String,
+    pub rule: crate::model::id::RuleId,
     pub severity: Severity,
     pub span: Option<Range<usize>>,
     pub message: String,
@@ -25,7 +26,7 @@ pub struct Finding {
 impl Finding {
     pub fn new(rule: &str, severity: Severity, span: Option<Range<usize>>, message: impl Into<String>) -> Self {
         Finding {
-            rule: rule.to_string(),
+            rule: rule.into(),
             severity,
             span,
             message: message.into(),
@@ -47,7 +48,7 @@ pub struct Diagnostic {
     pub column: usize,
     pub case: Option<String>,
     pub severity: Severity,
-    pub rule: String,
+    pub rule: crate::model::id::RuleId,
     pub message: String,
     pub policy_ref: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -86,7 +87,7 @@ pub struct CheckReport {
     /// The text of every file a diagnostic points into, for the human renderer.
     pub sources: BTreeMap<String, Arc<SourceFile>>,
     /// Where each policy reference is explained ("s3 Outcomes"), for the human renderer.
-    pub rule_sources: BTreeMap<String, String>,
+    pub rule_sources: BTreeMap<RuleId, String>,
     /// Every case file checked, for the junit renderer.
     pub files: Vec<String>,
 }
@@ -146,7 +147,7 @@ pub fn render_diagnostics(report: &CheckReport, out: &mut dyn WriteColor) -> io:
     for d in &report.diagnostics {
         let mut notes = Vec::new();
         if let Some(r) = &d.policy_ref {
-            match report.rule_sources.get(&d.rule) {
+            match report.rule_sources.get(d.rule.as_str()) {
                 Some(src) => notes.push(format!("policy: {r} ({src})")),
                 None => notes.push(format!("policy: {r}")),
             }

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Stats {
-    pub rule: String,
+    pub rule: crate::model::id::RuleId,
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub total: Figures,
@@ -264,7 +264,7 @@ pub fn compute(pack: &Pack, cal: &Calendar, cases: &[&Case], from: NaiveDate, to
 /// How one deadline rule was kept.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct DeadlineCompliance {
-    pub rule: String,
+    pub rule: crate::model::id::RuleId,
     /// What it asks for.
     pub asks: String,
     /// By the period the deadline fell due in (the statistics' quarters).

@@ -85,7 +85,7 @@ pub struct Tamper {
     pub case: String,
     /// `AUDIT-DELETED`, `AUDIT-CLOSED-EDIT` or `AUDIT-REWRITTEN` (backdated closures are
     /// worked out on the whole history: [`History::backdated_closures`]).
-    pub rule: String,
+    pub rule: crate::model::id::RuleId,
     /// Index into [`History::commits`]: the commit that did it.
     pub commit: u32,
     /// The earlier commit involved, where there is one (the one that recorded the case).

@@ -55,6 +55,74 @@ impl fmt::Display for CaseId {
     }
 }
 
+/// A rule's id (`COM-DATES`, `WOR-GROUND-B`): one of the pack's `[[rule]]` ids. Packs,
+/// findings, deadlines and figures hold it as this type, not as loose text.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct RuleId(String);
+
+impl RuleId {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for RuleId {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for RuleId {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RuleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Padded where a table asks for a width.
+        f.pad(&self.0)
+    }
+}
+
+impl From<&str> for RuleId {
+    fn from(s: &str) -> Self {
+        RuleId(s.to_string())
+    }
+}
+
+impl From<String> for RuleId {
+    fn from(s: String) -> Self {
+        RuleId(s)
+    }
+}
+
+impl PartialEq<str> for RuleId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for RuleId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<RuleId> for &str {
+    fn eq(&self, other: &RuleId) -> bool {
+        *self == other.0
+    }
+}
+
+impl PartialEq<RuleId> for str {
+    fn eq(&self, other: &RuleId) -> bool {
+        self == other.0
+    }
+}
+
 /// The file name of a path without `.toml`: the case id the file must hold.
 pub fn stem(path: &str) -> &str {
     let name = path.rsplit('/').next().unwrap_or(path);

@@ -91,7 +91,7 @@ pub struct Pack {
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Reports {
-    pub rule: String,
+    pub rule: crate::model::id::RuleId,
     /// Closures that count as a success: the child found and in suitable education.
     pub success_outcomes: Vec<Outcome>,
     /// Closures left out of the success rate altogether (the child was never CME).
@@ -122,7 +122,7 @@ pub enum QuarterStyle {
 #[serde(deny_unknown_fields)]
 pub struct Queues {
     #[serde(default)]
-    pub audit_rules: Vec<String>,
+    pub audit_rules: Vec<crate::model::id::RuleId>,
 }
 
 /// What a deadline asks for, and so what meets it.
@@ -162,7 +162,7 @@ pub enum DeadlineFrom {
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeadlineRule {
-    pub rule: String,
+    pub rule: crate::model::id::RuleId,
     pub kind: DeadlineKind,
     #[serde(default)]
     pub from: DeadlineFrom,
@@ -219,7 +219,7 @@ impl DeadlineRule {
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Checklist {
-    pub rule: String,
+    pub rule: crate::model::id::RuleId,
     pub title: String,
     #[serde(rename = "item")]
     pub items: Vec<ChecklistItem>,
@@ -250,7 +250,7 @@ pub struct ChecklistItem {
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Triage {
-    pub rule: String,
+    pub rule: crate::model::id::RuleId,
 }
 
 impl Default for Triage {
@@ -323,7 +323,7 @@ impl Severity {
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleInfo {
-    pub id: String,
+    pub id: crate::model::id::RuleId,
     pub kind: RuleKind,
     pub title: String,
     /// Where in the source policy the rule comes from, as the source numbers it.
@@ -390,7 +390,7 @@ pub struct Ground {
 #[serde(deny_unknown_fields)]
 pub struct Registration {
     /// Unknown grounds, and 2006 grounds cited after the 2024 regulations began.
-    pub rule: String,
+    pub rule: crate::model::id::RuleId,
     /// The day the 2024 regulations replaced the 2006 ones.
     #[serde(deserialize_with = "toml_date")]
     pub regulations_2024_from: NaiveDate,
@@ -408,7 +408,7 @@ pub struct Registration {
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct GroundCondition {
-    pub rule: String,
+    pub rule: crate::model::id::RuleId,
     pub grounds: Vec<String>,
     /// The school must name the pupil's next school, and it must be in the area.
     #[serde(default)]
@@ -421,7 +421,7 @@ pub struct GroundCondition {
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClosureRequirement {
-    pub rule: String,
+    pub rule: crate::model::id::RuleId,
     pub outcome: Outcome,
     pub fields: Vec<String>,
     /// The fields are dates of steps taken before the case closes: dated on or before it.
@@ -435,7 +435,7 @@ pub struct ClosureRequirement {
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClosureChecks {
-    pub rule: String,
+    pub rule: crate::model::id::RuleId,
     pub outcome: Outcome,
     /// The kinds of action that log a check (`database-check`, `agency-enquiry`).
     #[serde(default)]
@@ -470,7 +470,7 @@ pub struct ContactGroup {
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Reserved {
-    pub rule: String,
+    pub rule: crate::model::id::RuleId,
     /// The step, in the policy's words ("the audit of open referrals").
     pub step: String,
     pub roles: Vec<Role>,
@@ -486,7 +486,7 @@ pub struct Reserved {
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClosureReview {
-    pub rule: String,
+    pub rule: crate::model::id::RuleId,
     /// A closure with this outcome ...
     #[serde(default)]
     pub outcome: Option<Outcome>,
@@ -512,7 +512,7 @@ impl ClosureReview {
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewPolicy {
-    pub rule: String,
+    pub rule: crate::model::id::RuleId,
     pub sign_off_roles: Vec<Role>,
     /// Meaning of CME scores 1..5.
     #[serde(default)]
@@ -526,7 +526,7 @@ pub struct ReviewPolicy {
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RiskMatrix {
-    pub rule: String,
+    pub rule: crate::model::id::RuleId,
     /// The levels, most serious first, with their words and what their colour means. Where
     /// the pack gives none, the levels the matrix uses, in the order they first appear
     /// going from the most serious corner (highest scores) down.
@@ -544,7 +544,7 @@ pub struct RiskMatrix {
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct NoClose {
-    pub rule: String,
+    pub rule: crate::model::id::RuleId,
     pub levels: Vec<String>,
     /// The closures barred: these outcomes, and any closure while whereabouts are one of
     /// `whereabouts`. Both empty: every closure.
@@ -653,7 +653,7 @@ impl RiskMatrix {
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Joiner {
-    pub rule: String,
+    pub rule: crate::model::id::RuleId,
     /// Calendar days ("within five days"), or school days where the policy says so.
     #[serde(default)]
     pub within_days: Option<u32>,
@@ -676,7 +676,7 @@ impl Joiner {
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct EscalationExpected {
-    pub rule: String,
+    pub rule: crate::model::id::RuleId,
     pub to: String,
     /// Expected while the child's whereabouts are one of these ...
     pub whereabouts: Vec<Whereabouts>,
@@ -692,7 +692,7 @@ pub struct EscalationExpected {
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SchoolAgeRule {
-    pub rule: String,
+    pub rule: crate::model::id::RuleId,
 }
 
 impl Default for SchoolAgeRule {

@@ -212,7 +212,7 @@ pub(crate) mod testing {
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).expect("a day");
         super::check_case(policy, today, "TST-2026-0001", &case.expect("decoded"), &spans)
             .into_iter()
-            .map(|f| (f.rule, f.severity.as_str().to_string()))
+            .map(|f| (f.rule.to_string(), f.severity.as_str().to_string()))
             .collect()
     }
 

@@ -67,12 +67,12 @@ pub(super) fn render_board(
                 .filter(|s| {
                     s.deadlines
                         .iter()
-                        .any(|d| d.rule == r.id && d.state == crate::deadline::State::Overdue)
+                        .any(|d| *d.rule == r.id && d.state == crate::deadline::State::Overdue)
                 })
                 .count();
             let owed = open
                 .iter()
-                .filter(|s| s.deadlines.iter().any(|d| d.rule == r.id && !d.state.is_done()))
+                .filter(|s| s.deadlines.iter().any(|d| *d.rule == r.id && !d.state.is_done()))
                 .count();
             [
                 cells.add(breaking.get(r.id.as_str()).copied().unwrap_or(0)),

@@ -472,7 +472,7 @@ impl RuleRow {
     /// A catalogue row with its three counts (findings now, overdue, owed), as shown.
     fn new(r: &crate::pack::RuleInfo, [breaking, overdue, open]: [String; 3]) -> RuleRow {
         RuleRow {
-            id: r.id.clone(),
+            id: r.id.to_string(),
             kind: serde_json::to_value(r.kind)
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_string))

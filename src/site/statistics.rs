@@ -110,7 +110,7 @@ pub(super) fn deadline_rows(st: &Stats) -> Vec<Vec<String>> {
     for d in &st.deadlines {
         for p in d.periods.iter().filter(|p| p.due > 0) {
             rows.push(vec![
-                d.rule.clone(),
+                d.rule.to_string(),
                 d.asks.clone(),
                 p.label.clone(),
                 p.due.to_string(),

@@ -58,7 +58,7 @@ fn row(key: &str, value: impl Into<String>) -> Row {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct DeadlineView {
-    pub rule: String,
+    pub rule: crate::model::id::RuleId,
     pub title: String,
     pub asks: String,
     pub due: String,
@@ -217,7 +217,7 @@ pub struct ReviewView {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct ChecklistView {
-    pub rule: String,
+    pub rule: crate::model::id::RuleId,
     pub title: String,
     pub done: usize,
     pub total: usize,
@@ -241,7 +241,7 @@ pub struct ChecklistItemView {
 pub struct DiagnosticView {
     pub severity: String,
     pub tag: &'static str,
-    pub rule: String,
+    pub rule: crate::model::id::RuleId,
     pub line: usize,
     pub column: usize,
     pub message: String,
