@@ -14,13 +14,13 @@ use std::path::PathBuf;
 )]
 pub struct Cli {
     /// The case repository (default: the current directory).
-    #[arg(long, global = true, value_name = "DIR", default_value = ".")]
+    #[arg(long, global = true, value_name = "DIR", default_value = ".", display_order = 900)]
     pub repo: PathBuf,
     /// Take this date as today (YYYY-MM-DD), so results are reproducible.
-    #[arg(long, global = true, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, global = true, value_name = "DATE", value_parser = parse_date, display_order = 901)]
     pub today: Option<NaiveDate>,
     /// No progress bars (they are only drawn on a terminal anyway).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, display_order = 902)]
     pub quiet: bool,
     #[command(subcommand)]
     pub command: Command,
@@ -277,7 +277,7 @@ impl<T: Record> clap::Args for Flags<T> {
             }
             let value_name = match (f.kind, f.lookup()) {
                 (Kind::Date, _) => "YYYY-MM-DD",
-                (_, Some(Ids::Officers)) => "ID",
+                (_, Some(_)) => "ID",
                 (Kind::Word { .. }, _) => "WORD",
                 (Kind::Int, _) => "N",
                 _ => "TEXT",

@@ -161,8 +161,11 @@ pub(crate) fn report(e: &Error) {
     if let Some(r) = e.report() {
         let _ = print_human_stderr(r);
     }
-    if e.exit_code() != 0 {
-        eprintln!("error: {e}");
+    match e {
+        // The diagnostic above says it all, with the line: not again in one line.
+        Error::Setup(_) => eprintln!("error: cme cannot read this repository's set-up (above); nothing else was done"),
+        _ if e.exit_code() != 0 => eprintln!("error: {e}"),
+        _ => {}
     }
 }
 

@@ -150,24 +150,12 @@ fn human_output_points_at_the_line_with_policy_and_hint() {
     );
     let o = run(repo.path(), &["check"]);
     assert_eq!(o.status.code(), Some(1));
-    let out = stdout(&o);
     assert!(
-        out.contains("error[COM-SCHEMA]: \"unkown\" is not a known whereabouts"),
-        "{out}"
+        !stdout(&o).contains("\u{1b}["),
+        "no colour when stdout is not a terminal"
     );
-    assert!(out.contains("cases/2026/EXC-2026-0001.toml:9:15"), "{out}");
-    assert!(
-        out.contains("whereabouts = \"unkown\""),
-        "the source line is shown: {out}"
-    );
-    assert!(out.contains("^^^^^^^^"), "the value is underlined: {out}");
-    assert!(out.contains("policy: manchester#records"), "{out}");
-    assert!(out.contains("hint: did you mean \"unknown\"?"), "{out}");
-    assert!(!out.contains("\u{1b}["), "no colour when stdout is not a terminal");
-    assert!(
-        out.contains("check failed: 1 case checked, 1 error, 0 warnings"),
-        "{out}"
-    );
+    // The rule, file:line:column, the source line underlined, the policy and the hint.
+    insta::assert_snapshot!("check-one-error", shown(repo.path(), &["check"], &o));
 }
 
 #[test]
@@ -233,40 +221,30 @@ fn exit_codes_are_zero_one_two() {
 
 #[test]
 fn a_broken_setup_is_a_clear_exit_two() {
+    let mut all = String::new();
     let empty = tempfile::tempdir().unwrap();
     let o = run(empty.path(), &["check"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("cme.toml"), "{}", stderr(&o));
+    all.push_str(&shown(empty.path(), &["check"], &o));
 
     let repo = empty_repo("manchester");
     let cfg = std::fs::read_to_string(repo.path().join("cme.toml")).unwrap();
-    std::fs::write(
-        repo.path().join("cme.toml"),
-        cfg.replace("policy = \"manchester\"", "policy = \"atlantis\""),
-    )
-    .unwrap();
-    let o = run(repo.path(), &["check"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("the policy pack \"atlantis\" named in cme.toml cannot be read"),
-        "{}",
-        stderr(&o)
-    );
-
-    std::fs::write(
-        repo.path().join("cme.toml"),
-        cfg.replace("role = \"cme-officer\"", "role = \"boss\""),
-    )
-    .unwrap();
-    let o = run(repo.path(), &["check"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("cme.toml:"), "{}", stderr(&o));
-
-    std::fs::write(repo.path().join("cme.toml"), &cfg).unwrap();
-    std::fs::write(repo.path().join("policy/calendar/bank-holidays.json"), "{").unwrap();
-    let o = run(repo.path(), &["check"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("bank-holidays.json"), "{}", stderr(&o));
+    let broken = [
+        (
+            "cme.toml",
+            cfg.replace("policy = \"manchester\"", "policy = \"atlantis\""),
+        ),
+        ("cme.toml", cfg.replace("role = \"cme-officer\"", "role = \"boss\"")),
+        ("policy/calendar/bank-holidays.json", "{".to_string()),
+    ];
+    for (file, text) in broken {
+        std::fs::write(repo.path().join("cme.toml"), &cfg).unwrap();
+        std::fs::write(repo.path().join(file), text).unwrap();
+        let o = run(repo.path(), &["check"]);
+        assert_eq!(o.status.code(), Some(2), "{file}");
+        all.push_str(&format!("# {file} broken\n{}", shown(repo.path(), &["check"], &o)));
+    }
+    insta::assert_snapshot!("setup-errors", all);
 }
 
 #[test]
@@ -281,11 +259,7 @@ fn a_pack_with_a_dangling_policy_reference_is_refused() {
     .unwrap();
     let o = run(repo.path(), &["check"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("COM-UPN's policy_ref \"manchester#nowhere\" names no heading"),
-        "{}",
-        stderr(&o)
-    );
+    insta::assert_snapshot!("setup-dangling-policy-ref", shown(repo.path(), &["check"], &o));
 }
 
 #[test]

@@ -152,3 +152,25 @@ by = "asmith"
 "#
     )
 }
+
+/// A command's exit code and what it printed, for a snapshot: the temporary repository's
+/// path is written `[REPO]`, so the snapshot is the same on every machine.
+pub fn shown(repo: &Path, args: &[&str], o: &Output) -> String {
+    let mut s = format!("$ cme {}\nexit {:?}\n", args.join(" "), o.status.code());
+    for (name, text) in [("stdout", stdout(o)), ("stderr", stderr(o))] {
+        if !text.is_empty() {
+            s.push_str(&format!("--- {name}\n{text}"));
+            if !text.ends_with('\n') {
+                s.push('\n');
+            }
+        }
+    }
+    let mut out = s;
+    for p in [
+        repo.to_path_buf(),
+        std::fs::canonicalize(repo).unwrap_or_else(|_| repo.to_path_buf()),
+    ] {
+        out = out.replace(p.to_string_lossy().as_ref(), "[REPO]");
+    }
+    out
+}

@@ -64,3 +64,16 @@ fn refusals_read_as_before() {
     }
     insta::assert_snapshot!("refusals", all);
 }
+
+/// The flags of the commands that write one table of the record come from its description
+/// (`model/mod.rs`): a field added there, or its words changed, shows here as a diff.
+#[test]
+fn the_editing_flags_read_as_described() {
+    let mut all = String::new();
+    for cmd in ["act", "review", "close"] {
+        let o = cme().args([cmd, "--help"]).env("COLUMNS", "100").output().unwrap();
+        assert_eq!(o.status.code(), Some(0));
+        all.push_str(&format!("$ cme {cmd} --help\n{}\n", stdout(&o)));
+    }
+    insta::assert_snapshot!("editing-flags", all);
+}
