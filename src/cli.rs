@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand, ValueEnum};
 use cme::edit::Given;
-use cme::model::{Action, Closure, Gender, Ids, Kind, Reason, Record, Review, Source, Vocabulary, Whereabouts};
+use cme::model::{Action, Closure, Gender, Kind, Reason, Record, Review, Source, Vocabulary, Whereabouts};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
