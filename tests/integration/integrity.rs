@@ -133,11 +133,20 @@ fn build_refuses_every_folder_it_did_not_make() {
         (docs.clone(), "not empty and is not a previous cme build"),
         (r.join("cme.toml"), "is a file"),
     ];
+    let mut said = String::new();
     for (out, why) in &refused {
-        let o = run(r, &["build", "--out", out.to_str().unwrap()]);
+        let args = ["build", "--out", out.to_str().unwrap()];
+        let o = run(r, &args);
         assert_eq!(o.status.code(), Some(2), "{}: {}", out.display(), stderr(&o));
-        assert!(stderr(&o).contains(why), "{}: {}", out.display(), stderr(&o));
+        said.push_str(&format!("# {why}\n{}", shown(r, &args, &o)));
     }
+    // Each refusal says why, and what to do instead.
+    let other_path = std::fs::canonicalize(other.path()).unwrap();
+    insta::assert_snapshot!(
+        "build-refusals",
+        said.replace(other_path.to_str().unwrap(), "[OTHER]")
+            .replace(other.path().to_str().unwrap(), "[OTHER]")
+    );
     // Everything is where it was, and no half-built site was left anywhere.
     assert!(r.join("cases/2026/EXC-2026-0001.toml").is_file());
     assert!(r.join("cme.toml").is_file());
@@ -346,8 +355,7 @@ fn a_commit_that_cannot_be_made_writes_nothing() {
     ];
     let o = g.cme(&args);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("git does not know who you are"), "{}", stderr(&o));
-    assert!(stderr(&o).contains("nothing was written"), "{}", stderr(&o));
+    insta::assert_snapshot!("commit-without-an-identity", shown(g.path(), &args, &o));
     assert_eq!(std::fs::read_dir(g.path().join("cases/2026")).unwrap().count(), 1);
     // Set up, the retry opens exactly one case.
     git_ok(g.path(), &["config", "user.name", "Alex Smith"]);
@@ -364,12 +372,7 @@ fn a_commit_that_fails_after_the_write_says_so_and_how_to_commit() {
     std::fs::write(g.path().join(".git/refs/heads/main.lock"), "").unwrap();
     let o = g.cme(&[&act_args("EXC-2026-0001", "Written, not committed.")[..], &["--commit"]].concat());
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    let err = stderr(&o);
-    assert!(err.contains("the record was written but not committed"), "{err}");
-    assert!(
-        err.contains("git add cases/2026/EXC-2026-0001.toml && git commit"),
-        "{err}"
-    );
+    insta::assert_snapshot!("commit-failed-after-the-write", shown(g.path(), &["act", "..."], &o));
     let text = std::fs::read_to_string(g.path().join("cases/2026/EXC-2026-0001.toml")).unwrap();
     assert!(text.contains("Written, not committed."));
 }
@@ -394,12 +397,10 @@ fn commit_takes_only_the_commands_own_change() {
     let act = [&act_args("EXC-2026-0001", "Phoned the family.")[..], &["--commit"]].concat();
     let o = g.cme(&act);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    let err = stderr(&o);
-    assert!(
-        err.contains("has uncommitted edits (child.whereabouts: known-in-area -> known-other-la)"),
-        "{err}"
+    insta::assert_snapshot!(
+        "commit-refused-over-hand-edits",
+        shown(g.path(), &["act", "...", "--commit"], &o)
     );
-    assert!(err.contains("--include-uncommitted"), "{err}");
     assert_eq!(git_ok(g.path(), &["rev-parse", "HEAD"]), head, "nothing committed");
     assert!(
         !std::fs::read_to_string(&mine).unwrap().contains("Phoned"),
