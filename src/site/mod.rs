@@ -532,20 +532,11 @@ fn render_front(
     let pack = &repo.pack;
     let mut pages: Vec<Page> = Vec::new();
 
-    // Queues.
     let open_states: Vec<&(usize, CaseState)> = content
         .states
         .iter()
         .filter(|(_, s)| s.status == Status::Open)
         .collect();
-    let rows_for = |filter: &dyn Fn(&CaseState) -> bool| -> Vec<QueueRow> {
-        content
-            .states
-            .iter()
-            .filter(|(_, s)| filter(s))
-            .map(|(i, s)| queue_row(repo, content.case(*i), s, today))
-            .collect()
-    };
     timing("build: render started", t0);
     let queue_links: Vec<QueueLink> = Queue::ALL
         .iter()
@@ -556,59 +547,9 @@ fn render_front(
         })
         .collect();
     timing("build: queues counted", t0);
-    // The queue pages and the officers' pages are large (a row per case): each is laid out
-    // and written by whichever core is free, its rows and context built there and dropped
-    // after, so that no more than two are held at once.
-    let mut written = Queue::ALL
-        .par_iter()
-        .map(|&q| {
-            let mut rows = rows_for(&|s| q.holds(pack, s));
-            if q == Queue::Triage {
-                rows.sort_by(|a, b| (a.priority, &a.received_iso, &a.id).cmp(&(b.priority, &b.received_iso, &b.id)));
-            }
-            if q == Queue::WhereaboutsUnknown {
-                rows.sort_by(|a, b| {
-                    let rank = |r: &QueueRow| pack.risk.as_ref().and_then(|m| m.rank(&r.risk)).unwrap_or(usize::MAX);
-                    (rank(a), &a.decision_due_iso, &a.id).cmp(&(rank(b), &b.decision_due_iso, &b.id))
-                });
-            }
-            let path = format!("queues/{}.html", q.slug());
-            let mut c = base_context(info, &path, "queues", q.title());
-            c.insert("queue_slug", q.slug());
-            c.insert("queues", &queue_links);
-            c.insert("rows", &rows);
-            drop(rows);
-            c.insert("review_pack", &(q == Queue::WhereaboutsUnknown));
-            render_page(tera, dir, &path, "queue.html", &c, progress)
-        })
-        .collect::<Result<Vec<()>, BuildError>>()?
-        .len();
+    let mut written = queue_pages(repo, content, tera, dir, &queue_links, today, progress)?;
     timing("build: queue pages rendered", t0);
-
-    // Officers.
-    let officer_rows: Vec<OfficerRow> = repo
-        .config
-        .officers
-        .par_iter()
-        .map(|o| {
-            let rows = rows_for(&|s| s.status == Status::Open && s.assigned_to.as_deref() == Some(o.id.as_str()));
-            let path = format!("officers/{}.html", o.id);
-            let title = format!("Cases assigned to {}", o.name);
-            let mut c = base_context(info, &path, "officers", &title);
-            c.insert("queue_slug", "officer");
-            c.insert("rows", &rows);
-            c.insert("review_pack", &false);
-            render_page(tera, dir, &path, "queue.html", &c, progress)?;
-            Ok(OfficerRow {
-                id: o.id.clone(),
-                name: o.name.clone(),
-                role: view::words(o.role.as_str()),
-                open: rows.len(),
-                overdue: rows.iter().filter(|r| r.overdue > 0).count(),
-                active: o.active,
-            })
-        })
-        .collect::<Result<_, BuildError>>()?;
+    let officer_rows = officer_pages(repo, content, tera, dir, today, progress)?;
     written += officer_rows.len();
     timing("build: officer pages rendered", t0);
     let mut c = base_context(info, "officers/index.html", "officers", "Officers");
@@ -658,6 +599,92 @@ fn render_front(
         write_file(dir, &format!("stats/{name}"), text.as_bytes())?;
     }
     Ok(written)
+}
+
+/// A queue's rows: one per case the filter keeps.
+fn rows_for(repo: &Repo, content: &Content, today: NaiveDate, filter: &dyn Fn(&CaseState) -> bool) -> Vec<QueueRow> {
+    content
+        .states
+        .iter()
+        .filter(|(_, s)| filter(s))
+        .map(|(i, s)| queue_row(repo, content.case(*i), s, today))
+        .collect()
+}
+
+/// The work queues, a page each. The queue pages and the officers' pages are large (a row
+/// per case): each is laid out and written by whichever core is free, its rows and context
+/// built there and dropped after, so that no more than two are held at once.
+fn queue_pages(
+    repo: &Repo,
+    content: &Content,
+    tera: &Tera,
+    dir: &Path,
+    queue_links: &[QueueLink],
+    today: NaiveDate,
+    progress: &dyn Progress,
+) -> Result<usize, BuildError> {
+    let pack = &repo.pack;
+    let info = &content.info;
+    Ok(Queue::ALL
+        .par_iter()
+        .map(|&q| {
+            let mut rows = rows_for(repo, content, today, &|s| q.holds(pack, s));
+            if q == Queue::Triage {
+                rows.sort_by(|a, b| (a.priority, &a.received_iso, &a.id).cmp(&(b.priority, &b.received_iso, &b.id)));
+            }
+            if q == Queue::WhereaboutsUnknown {
+                rows.sort_by(|a, b| {
+                    let rank = |r: &QueueRow| pack.risk.as_ref().and_then(|m| m.rank(&r.risk)).unwrap_or(usize::MAX);
+                    (rank(a), &a.decision_due_iso, &a.id).cmp(&(rank(b), &b.decision_due_iso, &b.id))
+                });
+            }
+            let path = format!("queues/{}.html", q.slug());
+            let mut c = base_context(info, &path, "queues", q.title());
+            c.insert("queue_slug", q.slug());
+            c.insert("queues", &queue_links);
+            c.insert("rows", &rows);
+            drop(rows);
+            c.insert("review_pack", &(q == Queue::WhereaboutsUnknown));
+            render_page(tera, dir, &path, "queue.html", &c, progress)
+        })
+        .collect::<Result<Vec<()>, BuildError>>()?
+        .len())
+}
+
+/// Each officer's open cases, a page each; a row per officer for the officers' index.
+fn officer_pages(
+    repo: &Repo,
+    content: &Content,
+    tera: &Tera,
+    dir: &Path,
+    today: NaiveDate,
+    progress: &dyn Progress,
+) -> Result<Vec<OfficerRow>, BuildError> {
+    let info = &content.info;
+    repo.config
+        .officers
+        .par_iter()
+        .map(|o| {
+            let rows = rows_for(repo, content, today, &|s| {
+                s.status == Status::Open && s.assigned_to.as_deref() == Some(o.id.as_str())
+            });
+            let path = format!("officers/{}.html", o.id);
+            let title = format!("Cases assigned to {}", o.name);
+            let mut c = base_context(info, &path, "officers", &title);
+            c.insert("queue_slug", "officer");
+            c.insert("rows", &rows);
+            c.insert("review_pack", &false);
+            render_page(tera, dir, &path, "queue.html", &c, progress)?;
+            Ok(OfficerRow {
+                id: o.id.clone(),
+                name: o.name.clone(),
+                role: view::words(o.role.as_str()),
+                open: rows.len(),
+                overdue: rows.iter().filter(|r| r.overdue > 0).count(),
+                active: o.active,
+            })
+        })
+        .collect()
 }
 
 /// Records failing validation, with their diagnostics; and how many.
