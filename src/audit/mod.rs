@@ -194,7 +194,10 @@ fn stem(path: &str) -> String {
 /// The history of every case up to `head`, from the cache where it can be.
 pub fn history(repo: &Git, head: Oid) -> Result<History, AuditError> {
     let prefix = repo.cases_prefix();
-    let git = repo.lock();
+    // The walk runs beside the reading of the records, which may read git too: it takes a
+    // handle of its own on the repository already found (as each of its threads does), not
+    // the shared one, which it would hold for the whole walk.
+    let git = Repository::open(&repo.git_dir)?;
     let cache_file = repo
         .git_dir
         .join("cme")
