@@ -351,6 +351,10 @@ pub struct StatsArgs {
     /// Last day counted (default: today).
     #[arg(long, value_parser = parse_date)]
     pub to: Option<NaiveDate>,
+    /// The figures as the records stood on this day (the last commit made by then), or at
+    /// this commit, counted as of that day.
+    #[arg(long, value_name = "DATE|COMMIT")]
+    pub as_of: Option<String>,
 }
 
 /// `--commit` and what it may include.

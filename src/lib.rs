@@ -34,3 +34,4 @@ pub mod source;
 pub mod state;
 pub mod stats;
 pub mod status;
+pub mod stood;

@@ -2,15 +2,17 @@
 //! outcome, success rate, time to resolution, referral sources, reasons and vulnerabilities,
 //! and schools' compliance with their notification duties. Per month and per quarter.
 //!
-//! Whereabouts are counted as the records stand now; `cme build --as-of` gives the figures as
-//! the records stood on an earlier day.
+//! Each period's figures count each record as it stood at the period's end, read from git's
+//! history where there is one ([`crate::stood`]); `--as-of` gives every figure as the records
+//! stood on an earlier day.
 
 use crate::calendar::Calendar;
 use crate::model::{Case, Outcome, Reason, Source, Vocabulary, Whereabouts};
 use crate::pack::{Pack, QuarterStyle};
+use crate::stood::{AsStood, Facts};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Stats {
@@ -39,7 +41,7 @@ pub struct Figures {
     pub end: NaiveDate,
     /// Referrals received in the period.
     pub registered: usize,
-    /// Of those, whereabouts known / unknown (as recorded now).
+    /// Of those, whereabouts known / unknown (as recorded at the period's end).
     pub whereabouts_known: usize,
     pub whereabouts_unknown: usize,
     /// Cases open at the end of the period (active cases).
@@ -100,42 +102,31 @@ fn median(mut v: Vec<i64>) -> Option<f64> {
     })
 }
 
-fn figures(pack: &Pack, cases: &[&Case], label: String, start: NaiveDate, end: NaiveDate) -> Figures {
-    let registered: Vec<&&Case> = cases
-        .iter()
-        .filter(|c| (start..=end).contains(&c.referral.received))
-        .collect();
+/// One period's figures, from each case as it stood at the period's end (`cases`).
+fn figures(pack: &Pack, cases: &[Facts], label: String, start: NaiveDate, end: NaiveDate) -> Figures {
+    let registered: Vec<&Facts> = cases.iter().filter(|c| (start..=end).contains(&c.received)).collect();
     let unknown = registered
         .iter()
-        .filter(|c| c.child.whereabouts == Whereabouts::Unknown)
+        .filter(|c| c.whereabouts == Whereabouts::Unknown)
         .count();
-    let active: Vec<&&Case> = cases.iter().filter(|c| open_on(c, end)).collect();
-    let closures: Vec<(&Case, &crate::model::Closure)> = cases
+    let active: Vec<&Facts> = cases.iter().filter(|c| c.open_on(end)).collect();
+    let closures: Vec<(&Facts, NaiveDate, Outcome)> = cases
         .iter()
-        .filter_map(|c| c.closure.as_ref().map(|cl| (*c, cl)))
-        .filter(|(_, cl)| (start..=end).contains(&cl.date))
+        .filter_map(|c| c.closure.map(|(d, o)| (c, d, o)))
+        .filter(|(_, d, _)| (start..=end).contains(d))
         .collect();
     let r = &pack.reports;
     let counted: Vec<_> = closures
         .iter()
-        .filter(|(_, cl)| !r.excluded_outcomes.contains(&cl.outcome))
+        .filter(|(_, _, o)| !r.excluded_outcomes.contains(o))
         .collect();
     let successes = counted
         .iter()
-        .filter(|(_, cl)| r.success_outcomes.contains(&cl.outcome))
+        .filter(|(_, _, o)| r.success_outcomes.contains(o))
         .count();
     let days: Vec<i64> = closures
         .iter()
-        .map(|(c, cl)| {
-            let from = c
-                .reopened
-                .iter()
-                .map(|x| x.date)
-                .filter(|d| *d <= cl.date)
-                .max()
-                .unwrap_or(c.referral.received);
-            (cl.date - from).num_days()
-        })
+        .map(|(c, d, _)| (*d - c.episode_start(*d)).num_days())
         .collect();
     Figures {
         label,
@@ -145,17 +136,14 @@ fn figures(pack: &Pack, cases: &[&Case], label: String, start: NaiveDate, end: N
         whereabouts_known: registered.len() - unknown,
         whereabouts_unknown: unknown,
         active_at_end: active.len(),
-        active_unknown_at_end: active
-            .iter()
-            .filter(|c| c.child.whereabouts == Whereabouts::Unknown)
-            .count(),
+        active_unknown_at_end: active.iter().filter(|c| c.whereabouts == Whereabouts::Unknown).count(),
         closed: closures.len(),
         closed_by_outcome: Outcome::ALL
             .iter()
             .map(|o| Count {
                 key: o.as_str().into(),
                 label: o.as_str().replace('-', " "),
-                count: closures.iter().filter(|(_, cl)| cl.outcome == *o).count(),
+                count: closures.iter().filter(|(_, _, x)| x == o).count(),
             })
             .collect(),
         success_rate: (!counted.is_empty()).then(|| 100.0 * successes as f64 / counted.len() as f64),
@@ -190,28 +178,36 @@ fn quarter_label(start: NaiveDate, style: QuarterStyle) -> String {
     }
 }
 
-/// Figures for `from..=to`, per month and quarter, and counts over the whole range.
-pub fn compute(pack: &Pack, cal: &Calendar, cases: &[&Case], from: NaiveDate, to: NaiveDate) -> Stats {
+/// Figures for `from..=to`, per month and quarter, and counts over the whole range. Each
+/// period's figures count each case as it stood at the period's end (`stood`).
+pub fn compute(
+    pack: &Pack,
+    cal: &Calendar,
+    cases: &[&Case],
+    from: NaiveDate,
+    to: NaiveDate,
+    stood: &AsStood<'_>,
+) -> Stats {
+    let mut at_end: HashMap<NaiveDate, Vec<Facts>> = HashMap::new();
+    let mut period = |label: String, start: NaiveDate, end: NaiveDate| {
+        let facts = at_end.entry(end).or_insert_with(|| stood.facts(cases, end));
+        figures(pack, facts, label, start, end)
+    };
     let mut months = Vec::new();
     let mut m = month_start(from);
     while m <= to {
         let end = (m + Months::new(1)).pred_opt().expect("a day before").min(to);
-        months.push(figures(pack, cases, m.format("%B %Y").to_string(), m.max(from), end));
+        months.push(period(m.format("%B %Y").to_string(), m.max(from), end));
         m = m + Months::new(1);
     }
     let mut quarters = Vec::new();
     let mut q = quarter_start(from);
     while q <= to {
         let end = (q + Months::new(3)).pred_opt().expect("a day before").min(to);
-        quarters.push(figures(
-            pack,
-            cases,
-            quarter_label(q, pack.reports.quarters),
-            q.max(from),
-            end,
-        ));
+        quarters.push(period(quarter_label(q, pack.reports.quarters), q.max(from), end));
         q = q + Months::new(3);
     }
+    let total = period(format!("{from} to {to}"), from, to);
     let in_range: Vec<&Case> = cases
         .iter()
         .copied()
@@ -249,7 +245,7 @@ pub fn compute(pack: &Pack, cal: &Calendar, cases: &[&Case], from: NaiveDate, to
         rule: pack.reports.rule.clone(),
         from,
         to,
-        total: figures(pack, cases, format!("{from} to {to}"), from, to),
+        total,
         months,
         quarters,
         by_source,
@@ -342,10 +338,11 @@ pub fn for_records(
     from: Option<NaiveDate>,
     to: NaiveDate,
     occurrences: impl Fn(&Case) -> Vec<crate::deadline::Deadline>,
+    stood: &AsStood<'_>,
 ) -> Stats {
     let (cases, left_out) = countable(files, report);
     let from = from.unwrap_or_else(|| cases.iter().map(|c| c.referral.received).min().unwrap_or(to).min(to));
-    let mut st = compute(policy.pack, policy.calendar, &cases, from, to);
+    let mut st = compute(policy.pack, policy.calendar, &cases, from, to, stood);
     let all: Vec<crate::deadline::Deadline> = cases.iter().flat_map(|c| occurrences(c)).collect();
     st.deadlines = deadline_compliance(policy.pack, &st.quarters, all.iter());
     st.left_out = left_out;

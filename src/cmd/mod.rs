@@ -43,6 +43,7 @@ pub fn run(cli: &Cli, today: chrono::NaiveDate) -> Result<ExitCode, Error> {
         Command::ConfigureGit => return configure_git(cli),
         Command::MergeDriver(a) => return merge_driver(&a.base, &a.ours, &a.theirs),
         Command::Generate(a) => return generate(cli, a, today),
+        Command::Stats(a) => return stats::run(cli, today, a),
         _ => {}
     }
     let repo = Repo::open(&cli.repo)?;
@@ -50,7 +51,6 @@ pub fn run(cli: &Cli, today: chrono::NaiveDate) -> Result<ExitCode, Error> {
         Command::Check(a) => check::run(a, &repo, today),
         Command::Status(a) => status::run(a, &repo, today),
         Command::History(a) => history::run(cli, &repo, a.format, &a.case),
-        Command::Stats(a) => stats::run(&repo, today, a.format, a.from, a.to),
         Command::Schema => {
             let mut out = std::io::stdout().lock();
             serde_json::to_writer_pretty(&mut out, &cme::schema::schema(&repo)).map_err(std::io::Error::from)?;
@@ -67,6 +67,7 @@ pub fn run(cli: &Cli, today: chrono::NaiveDate) -> Result<ExitCode, Error> {
         // Handled above, before the repository is opened.
         Command::Serve(_)
         | Command::Build(_)
+        | Command::Stats(_)
         | Command::Init(_)
         | Command::ConfigureGit
         | Command::MergeDriver(_)
@@ -178,4 +179,56 @@ pub(crate) fn print_human_stderr(report: &CheckReport) -> std::io::Result<()> {
     let mut err = StandardStream::stderr(choice);
     diagnostic::render_diagnostics(report, &mut err)?;
     err.flush()
+}
+
+/// The records a report counts: the working tree as of today (with git's history up to HEAD),
+/// or, with `--as-of DATE|COMMIT`, as they stood at that commit (the last one made by the end
+/// of that day), as of that day.
+pub(crate) struct Records {
+    pub repo: Repo,
+    pub today: chrono::NaiveDate,
+    /// The commit whose history the figures read (HEAD, or the `--as-of` commit).
+    pub commit: Option<git2::Oid>,
+}
+
+impl Records {
+    pub fn open(cli: &Cli, today: chrono::NaiveDate, as_of: Option<&str>) -> Result<Records, Error> {
+        let root = &cli.repo;
+        let git = cme::git::Git::open(root).ok();
+        match (as_of, git) {
+            (Some(spec), Some(g)) => {
+                let (commit, day) = cme::audit::resolve_as_of(&g, spec).map_err(Error::Usage)?;
+                Ok(Records {
+                    repo: Repo::at_commit(root, g, commit)?,
+                    today: day,
+                    commit: Some(commit),
+                })
+            }
+            (Some(_), None) => Err(Error::Usage(format!(
+                "--as-of needs a git repository; {} is not in one",
+                root.display()
+            ))),
+            (None, git) => {
+                let commit = git.as_ref().and_then(|g| g.head());
+                Ok(Records {
+                    repo: Repo::open_in(root, git)?,
+                    today,
+                    commit,
+                })
+            }
+        }
+    }
+
+    /// git's history of the cases up to the commit, if there is one to read (a history that
+    /// cannot be read is said, and the figures count the records as they stand).
+    pub fn history(&self) -> Option<cme::audit::History> {
+        let (git, commit) = (self.repo.git.as_deref()?, self.commit?);
+        match cme::audit::history(git, commit) {
+            Ok(h) => Some(h),
+            Err(e) => {
+                eprintln!("warning: {e}; past periods are counted from the records as they stand");
+                None
+            }
+        }
+    }
 }

@@ -1,32 +1,38 @@
-//! `cme stats`: the report figures.
+//! `cme stats`: the report figures, each past period counting each record as it stood at the
+//! period's end (from git's history), as of today or of `--as-of`.
 
-use crate::cli::Format;
+use crate::cli::{Cli, Format, StatsArgs};
 use cme::check;
 use cme::error::Error;
-use cme::load::Repo;
 use std::io::Write;
 use std::process::ExitCode;
 
-pub fn run(
-    repo: &Repo,
-    today: chrono::NaiveDate,
-    format: Format,
-    from: Option<chrono::NaiveDate>,
-    to: Option<chrono::NaiveDate>,
-) -> Result<ExitCode, Error> {
+pub fn run(cli: &Cli, today: chrono::NaiveDate, a: &StatsArgs) -> Result<ExitCode, Error> {
+    let at = super::Records::open(cli, today, a.as_of.as_deref())?;
+    let (repo, today) = (&at.repo, at.today);
     let (paths, _) = repo.store.case_paths();
     let files = cme::load::read_many(repo, &paths);
     let report = check::check_files(repo, today, &files, &paths);
-    let to = to.unwrap_or(today);
-    if let Some(from) = from
+    let to = a.to.unwrap_or(today);
+    if let Some(from) = a.from
         && from > to
     {
         return Err(Error::Usage(format!("--from {from} is after --to {to}")));
     }
+    let history = at.history();
+    let stood = history
+        .as_ref()
+        .map_or_else(cme::stood::AsStood::now, cme::stood::AsStood::from_history);
     let policy = repo.policy();
-    let st = cme::stats::for_records(policy, &files, &report, from, to, |c| {
-        cme::state::CaseState::compute(policy, c, to).occurrences(policy, c, to)
-    });
+    let st = cme::stats::for_records(
+        policy,
+        &files,
+        &report,
+        a.from,
+        to,
+        |c| cme::state::CaseState::compute(policy, c, to).occurrences(policy, c, to),
+        &stood,
+    );
     let left_out = st.left_out;
     if left_out > 0 {
         let (files, are) = if left_out == 1 {
@@ -39,7 +45,7 @@ pub fn run(
         );
     }
     let mut out = std::io::stdout().lock();
-    match format {
+    match a.format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut out, &st).map_err(std::io::Error::from)?;
             writeln!(out)?;

@@ -9,6 +9,7 @@ use super::*;
 pub(super) fn render_board(
     repo: &Repo,
     content: &Content,
+    stats: &crate::stats::Stats,
     tera: &Tera,
     theme: &super::theme::Theme,
     dir: &Path,
@@ -120,7 +121,7 @@ pub(super) fn render_board(
         context: c,
     });
     pages.push(policy_page(&info, repo));
-    let (stats_context, csvs) = stats_page(&content.stats, below);
+    let (stats_context, csvs) = stats_page(stats, below);
     let mut c = base_context(&info, "stats/index.html", "stats", "Statistics");
     c.extend(stats_context);
     pages.push(Page {

@@ -184,7 +184,6 @@ pub struct Content {
     pub report: CheckReport,
     /// Parallel to the readable cases: (index into files, state).
     pub states: Vec<(usize, CaseState)>,
-    pub stats: Stats,
 }
 
 impl Content {
@@ -238,16 +237,6 @@ impl Content {
             .collect();
         states.sort_by(|a, b| a.1.queue_key().cmp(&b.1.queue_key()));
         timing("build: states computed", t);
-        // Deadline occurrences from the states just computed (a case without one, its id
-        // unfit for a page, has them worked out).
-        let by_id: HashMap<&str, &CaseState> = states.iter().map(|(_, s)| (s.id.as_str(), s)).collect();
-        let stats = stats::for_records(repo.policy(), &files, &report, None, today, |c| {
-            match by_id.get(c.id.as_str()) {
-                Some(s) => s.occurrences(repo.policy(), c, today),
-                None => CaseState::compute(repo.policy(), c, today).occurrences(repo.policy(), c, today),
-            }
-        });
-        timing("build: stats computed", t);
         let p = &repo.pack.pack;
         let review_warning = match (p.review_due, &p.review_rule) {
             (Some(due), Some(rule)) if today > due && repo.pack.rule(rule).is_some() => format!(
@@ -280,8 +269,31 @@ impl Content {
             files,
             report,
             states,
-            stats,
         }
+    }
+
+    /// The report figures, each period counting each case as it stood at the period's end
+    /// (from the history, where the build has it); deadline occurrences from the states
+    /// already computed (a case without one, its id unfit for a page, has them worked out).
+    pub fn figures(&self, repo: &Repo, today: NaiveDate) -> Stats {
+        let stood = match &self.trail {
+            Trail::History(h) => crate::stood::AsStood::from_history(h),
+            Trail::Unavailable(_) => crate::stood::AsStood::now(),
+        };
+        let by_id: HashMap<&str, &CaseState> = self.states.iter().map(|(_, s)| (s.id.as_str(), s)).collect();
+        let policy = repo.policy();
+        stats::for_records(
+            policy,
+            &self.files,
+            &self.report,
+            None,
+            today,
+            |c| match by_id.get(c.id.as_str()) {
+                Some(s) => s.occurrences(policy, c, today),
+                None => CaseState::compute(policy, c, today).occurrences(policy, c, today),
+            },
+            &stood,
+        )
     }
 
     fn case(&self, i: usize) -> &Case {
@@ -343,19 +355,17 @@ pub fn build(
         let front = team.then(|| render_front(repo, &content, &tera, &theme, dir, progress));
         (content, front)
     };
-    // The board's site shows no history: it is not read for it.
-    let (content, front) = if team {
-        let ((content, front), trail) = rayon::join(load, trail);
-        (Content { trail, ..content }, front)
-    } else {
-        load()
-    };
+    // The history is read beside the records for both sites: the team's shows it, and both
+    // count each past period's cases as they stood at its end.
+    let ((content, front), trail) = rayon::join(load, trail);
+    let content = Content { trail, ..content };
     timing("build: history joined", t);
+    let stats = content.figures(repo, opts.today);
+    timing("build: stats computed", t);
     let result = match front {
-        Some(front) => {
-            front.and_then(|written| render_rest(repo, &content, &tera, &theme, dir, &opts.out, written, progress))
-        }
-        None => render_board(repo, &content, &tera, &theme, dir),
+        Some(front) => front
+            .and_then(|written| render_rest(repo, &content, &stats, &tera, &theme, dir, &opts.out, written, progress)),
+        None => render_board(repo, &content, &stats, &tera, &theme, dir),
     };
     let summary = result.and_then(|summary| {
         let t = std::time::Instant::now();
@@ -584,9 +594,6 @@ fn render_front(
     pages.push(policy_page(info, repo));
     pages.push(rules_page(info, pack, content));
 
-    let (page, csvs) = team_stats_page(info, content);
-    pages.push(page);
-
     timing("build: pages prepared", t0);
     // Render and write what is left, in parallel.
     written += flush(tera, dir, &mut pages, progress)?;
@@ -595,9 +602,6 @@ fn render_front(
         write_file(dir, name, bytes)?;
     }
     write_file(dir, "assets/search-index.js", index_js.as_bytes())?;
-    for (name, text) in csvs {
-        write_file(dir, &format!("stats/{name}"), text.as_bytes())?;
-    }
     Ok(written)
 }
 
@@ -877,12 +881,12 @@ fn rules_page(info: &SiteInfo, pack: &crate::pack::Pack, content: &Content) -> P
 }
 
 /// The team's statistics page (exact figures), and its CSV files.
-fn team_stats_page(info: &SiteInfo, content: &Content) -> (Page, Vec<(String, String)>) {
-    let (stats_context, csvs) = stats_page(&content.stats, 0);
+fn team_stats_page(info: &SiteInfo, stats: &Stats) -> (Page, Vec<(String, String)>) {
+    let (stats_context, csvs) = stats_page(stats, 0);
     let mut c = base_context(info, "stats/index.html", "stats", "Statistics");
     c.extend(stats_context);
     // The team's page only: exact counts of how each deadline was kept.
-    c.insert("deadline_rows", &statistics::deadline_rows(&content.stats));
+    c.insert("deadline_rows", &statistics::deadline_rows(stats));
 
     (
         Page {
@@ -907,6 +911,7 @@ fn diagnostics_by_file(report: &CheckReport) -> BTreeMap<&str, Vec<&Diagnostic>>
 fn render_rest(
     repo: &Repo,
     content: &Content,
+    stats: &Stats,
     tera: &Tera,
     theme: &theme::Theme,
     dir: &Path,
@@ -919,8 +924,15 @@ fn render_rest(
     let by_file = diagnostics_by_file(&content.report);
     let reused = render_cases(repo, content, tera, theme, dir, previous, &by_file, today, progress)?;
     timing("build: case pages rendered", t0);
+    // The statistics, once the history has said how each past period's cases stood.
+    let (page, csvs) = team_stats_page(&content.info, stats);
+    let mut pages = vec![page];
+    flush(tera, dir, &mut pages, progress)?;
+    for (name, text) in csvs {
+        write_file(dir, &format!("stats/{name}"), text.as_bytes())?;
+    }
     Ok(Summary {
-        pages: written + content.states.len(),
+        pages: written + 1 + content.states.len(),
         reused,
         cases: content.states.len(),
         unreadable: content.files.iter().filter(|f| f.case.is_none()).count(),

@@ -9,6 +9,7 @@ mod history;
 mod integrity;
 mod privacy;
 mod readings;
+mod reports;
 mod robustness;
 mod rules;
 mod site;
