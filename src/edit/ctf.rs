@@ -254,8 +254,11 @@ pub fn import(repo: &Repo, today: NaiveDate, path: &std::path::Path) -> Result<I
         planned.insert(id.clone());
         open.push(Identity { id: id.clone(), ..me });
         let mut vulnerabilities = Vec::new();
-        if p.in_care && repo.pack.vulnerability("child-looked-after").is_some() {
-            vulnerabilities.push("child-looked-after".to_string());
+        // The pack says which of its vulnerabilities a looked-after flag is.
+        if p.in_care
+            && let Some(v) = repo.pack.vulnerabilities.iter().find(|v| v.ctf_looked_after)
+        {
+            vulnerabilities.push(v.id.clone());
         }
         let case = Case {
             format: FORMAT_VERSION,

@@ -350,6 +350,10 @@ pub struct Vulnerability {
     /// Triage priority 1 (COM-TRIAGE): e.g. CLA, CP, CiN, EHCP in Worcestershire App D.
     #[serde(default)]
     pub priority: bool,
+    /// What a Common Transfer File's looked-after flag (`<LookedAfter>`) is recorded as by
+    /// `cme import-ctf`: at most one vulnerability says so.
+    #[serde(default)]
+    pub ctf_looked_after: bool,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -791,6 +795,18 @@ impl Pack {
     /// Each entry is a sentence naming the setting at fault.
     pub fn problems(&self, anchors: &[String]) -> Vec<String> {
         let mut out = Vec::new();
+        let looked_after: Vec<&str> = self
+            .vulnerabilities
+            .iter()
+            .filter(|v| v.ctf_looked_after)
+            .map(|v| v.id.as_str())
+            .collect();
+        if looked_after.len() > 1 {
+            out.push(format!(
+                "more than one [[vulnerability]] says ctf_looked_after ({}): a transfer file's looked-after flag can be only one",
+                looked_after.join(", ")
+            ));
+        }
         let mut seen = std::collections::HashSet::new();
         for r in &self.rules {
             if !seen.insert(r.id.as_str()) {
