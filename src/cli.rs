@@ -46,7 +46,7 @@ pub enum Command {
     Assign(AssignArgs),
     /// Log something done on a case (a visit, a call, a check, an escalation ...).
     Act(ActArgs),
-    /// Record a whereabouts-unknown review (e.g. Missing Mondays).
+    /// Record a whereabouts-unknown review: scores, decision and sign-off.
     Review(ReviewArgs),
     /// Close a case with its outcome; refused, with what is missing, if the policy says no.
     Close(CloseArgs),

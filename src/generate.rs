@@ -401,9 +401,9 @@ fn advance(rng: &mut Rng, c: &mut Case, today: NaiveDate, officer: &Officer, lis
             safeguarding_score: Some(1 + rng.below(5) as i64),
             decision: Some(Decision::RemainOpen),
             signed_off_by: Some("senior".into()),
-            comments: Some("Reviewed at Missing Mondays.".into()),
+            comments: Some("Reviewed at the whereabouts-unknown review.".into()),
         });
-        return "Missing Mondays review".into();
+        return "whereabouts-unknown review".into();
     }
     let kinds = [
         ActionKind::HomeVisit,

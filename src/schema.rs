@@ -22,6 +22,13 @@ pub fn schema(repo: &Repo) -> Value {
     let ids = |which: Ids| -> Vec<&str> {
         match which {
             Ids::Officers => repo.config.officers.iter().map(|o| o.id.as_str()).collect(),
+            Ids::Actors => repo
+                .config
+                .officers
+                .iter()
+                .map(|o| o.id.as_str())
+                .chain([crate::model::SCHOOL])
+                .collect(),
             Ids::Vulnerabilities => pack.vulnerabilities.iter().map(|v| v.id.as_str()).collect(),
             Ids::Checks => pack.checks.iter().map(|c| c.id.as_str()).collect(),
             Ids::Escalations => pack.escalations.iter().map(|c| c.id.as_str()).collect(),

@@ -191,12 +191,21 @@ pub fn render_human(repo: &Repo, report: &StatusReport, detailed: bool, out: &mu
         writeln!(out, "Nothing to show.")?;
         return Ok(());
     }
+    // The risk column is as wide as the pack's longest level name ("Elevated"), at least 4.
+    let rw = report
+        .cases
+        .iter()
+        .filter_map(|c| c.risk.as_deref())
+        .map(|r| r.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(4);
     coloured(
         out,
         None,
         true,
         &format!(
-            "{:<14} {:<18} {:<10} {} {:<4} {:<11} {:<20} {}",
+            "{:<14} {:<18} {:<10} {} {:<rw$} {:<11} {:<20} {}",
             "CASE", "CHILD", "OFFICER", "P", "RISK", "DUE", "STATE", "NEXT DEADLINE"
         ),
     )?;
@@ -210,7 +219,7 @@ pub fn render_human(repo: &Repo, report: &StatusReport, detailed: bool, out: &mu
         write!(out, " {} ", c.priority)?;
         let risk = c.risk.as_deref().unwrap_or("-");
         let high = repo.pack.risk.as_ref().and_then(|m| m.tone(risk)) == Some(crate::pack::Tone::High);
-        coloured(out, high.then_some(Color::Red), high, &format!("{risk:<4}"))?;
+        coloured(out, high.then_some(Color::Red), high, &format!("{risk:<rw$}"))?;
         match c.next() {
             Some(d) => {
                 write!(out, " {:<11} ", short_date(d.due))?;

@@ -342,6 +342,8 @@ pub fn new(repo: &Repo, today: NaiveDate, a: &NewArgs) -> Result<Done> {
     let case_id = next_id(repo, chrono::Datelike::year(&received));
     let rel = case_id.path();
     let id = case_id.to_string();
+    // Every field named; one added to the record's description later takes its default.
+    #[allow(clippy::needless_update)]
     let case = Case {
         format: FORMAT_VERSION,
         id: id.clone(),
@@ -355,6 +357,7 @@ pub fn new(repo: &Repo, today: NaiveDate, a: &NewArgs) -> Result<Done> {
             last_known_address: a.address.clone(),
             whereabouts: a.whereabouts,
             vulnerabilities: a.vulnerabilities.clone(),
+            ..Default::default()
         },
         referral: Referral {
             received,
@@ -364,6 +367,7 @@ pub fn new(repo: &Repo, today: NaiveDate, a: &NewArgs) -> Result<Done> {
             assigned_to: a.assign.clone(),
             assigned_on: a.assign.as_ref().map(|_| today.max(received)),
             duplicate_reason: a.allow_duplicate.clone(),
+            ..Default::default()
         },
         school: a.school.as_ref().map(School::named),
         ..Default::default()

@@ -260,6 +260,8 @@ pub fn import(repo: &Repo, today: NaiveDate, path: &std::path::Path) -> Result<I
         {
             vulnerabilities.push(v.id.clone());
         }
+        // Every field named; one added to the record's description later takes its default.
+        #[allow(clippy::needless_update)]
         let case = Case {
             format: FORMAT_VERSION,
             id: id.clone(),
@@ -273,6 +275,7 @@ pub fn import(repo: &Repo, today: NaiveDate, path: &std::path::Path) -> Result<I
                 last_known_address: p.address.clone(),
                 whereabouts: Whereabouts::Unknown,
                 vulnerabilities,
+                ..Default::default()
             },
             referral: Referral {
                 received: today,

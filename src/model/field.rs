@@ -72,6 +72,8 @@ pub enum Opt {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Ids {
     Officers,
+    /// An officer, or `school` for what the child's school did ([`super::SCHOOL`]).
+    Actors,
     Vulnerabilities,
     Checks,
     Escalations,
@@ -180,6 +182,9 @@ pub trait Record: Sized + Default + 'static {
     fn write_fields(&self, o: &mut Out);
     /// A field's value by its key.
     fn value(&self, key: &str) -> Option<Value<'_>>;
+    /// Calls `f` with every value of the table and the tables inside it, with its path
+    /// (`closure.date`, `action[3].by`, as [`super::Spans`] names them), in the described order.
+    fn walk(&self, prefix: &str, f: &mut dyn FnMut(&str, &'static Field, Value<'_>));
 
     /// The fields, as described.
     fn fields() -> &'static [Field] {
@@ -203,6 +208,11 @@ pub trait FieldType: Sized {
     fn decode(d: &mut Decoder, t: &mut Table<'_, '_>, f: &'static Field) -> Option<Self>;
     fn write(&self, o: &mut Out, key: &str);
     fn view(&self) -> Value<'_>;
+    /// Calls `f` with each value below this one (a table's fields, a list's entries), or
+    /// with this one.
+    fn visit(&self, path: &str, field: &'static Field, f: &mut dyn FnMut(&str, &'static Field, Value<'_>)) {
+        f(path, field, self.view());
+    }
 }
 
 /// For `#[serde(skip_serializing_if)]`: nothing to write.
@@ -469,6 +479,24 @@ macro_rules! record {
                 }
             }
 
+            fn walk(
+                &self,
+                prefix: &str,
+                f: &mut dyn FnMut(&str, &'static $crate::model::field::Field, $crate::model::field::Value<'_>),
+            ) {
+                use $crate::model::field::FieldType;
+                let mut fields = <Self as $crate::model::field::Record>::fields().iter();
+                $(
+                    let field = fields.next().expect("one description per field");
+                    let path = if prefix.is_empty() {
+                        field.name.to_string()
+                    } else {
+                        format!("{prefix}.{}", field.name)
+                    };
+                    self.$field.visit(&path, field, f);
+                )*
+            }
+
             fn value(&self, key: &str) -> Option<$crate::model::field::Value<'_>> {
                 use $crate::model::field::FieldType;
                 $(
@@ -498,6 +526,14 @@ macro_rules! record {
             fn view(&self) -> $crate::model::field::Value<'_> {
                 $crate::model::field::Value::Tables(1)
             }
+            fn visit(
+                &self,
+                path: &str,
+                _: &'static $crate::model::field::Field,
+                f: &mut dyn FnMut(&str, &'static $crate::model::field::Field, $crate::model::field::Value<'_>),
+            ) {
+                $crate::model::field::Record::walk(self, path, f);
+            }
         }
 
         impl $crate::model::field::FieldType for Option<$name> {
@@ -517,6 +553,16 @@ macro_rules! record {
             }
             fn view(&self) -> $crate::model::field::Value<'_> {
                 $crate::model::field::Value::Tables(usize::from(self.is_some()))
+            }
+            fn visit(
+                &self,
+                path: &str,
+                _: &'static $crate::model::field::Field,
+                f: &mut dyn FnMut(&str, &'static $crate::model::field::Field, $crate::model::field::Value<'_>),
+            ) {
+                if let Some(v) = self {
+                    $crate::model::field::Record::walk(v, path, f);
+                }
             }
         }
 
@@ -539,6 +585,16 @@ macro_rules! record {
             }
             fn view(&self) -> $crate::model::field::Value<'_> {
                 $crate::model::field::Value::Tables(self.len())
+            }
+            fn visit(
+                &self,
+                path: &str,
+                _: &'static $crate::model::field::Field,
+                f: &mut dyn FnMut(&str, &'static $crate::model::field::Field, $crate::model::field::Value<'_>),
+            ) {
+                for (i, v) in self.iter().enumerate() {
+                    $crate::model::field::Record::walk(v, &$crate::model::item(path, i), f);
+                }
             }
         }
     };

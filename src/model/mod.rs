@@ -42,7 +42,7 @@ record! {
         social_care: Option<SocialCare> = "Social care",
         /// The enquiry log, oldest first.
         actions as "action": Vec<Action> = "Enquiry log",
-        /// Whereabouts-unknown reviews (Worcestershire's Missing Mondays, App F).
+        /// Whereabouts-unknown reviews, oldest first.
         reviews as "review": Vec<Review> = "Reviews",
         closure: Option<Closure> = "Closure",
         /// Each time new information reactivated the case after it was closed.
@@ -132,7 +132,7 @@ record! {
         /// What was done.
         kind: ActionKind = "Kind" [FlagRequired],
         /// An officer's id, or "school" for what the child's school did.
-        by: String = "By" [FlagRequired, Lookup(Ids::Officers)],
+        by: String = "By" [FlagRequired, Lookup(Ids::Actors)],
         /// For database-check / agency-enquiry: a check id from the pack.
         check: Option<String> = "Check" [Flag, Lookup(Ids::Checks)],
         /// For escalation: an escalation id from the pack.
@@ -156,7 +156,7 @@ impl Action {
 }
 
 record! {
-    /// A whereabouts-unknown review (Worcestershire's Missing Mondays, App F).
+    /// A whereabouts-unknown review: its scores, its decision and who signed it off.
     Review {
         /// When the review met (default: today).
         date: NaiveDate = "Date" [Flag],
@@ -290,6 +290,11 @@ const EMPTY: field::Shape = field::Shape {
     doc: "",
     fields: &[],
 };
+
+/// Every value of a case with its path and description, in the described order.
+pub fn walk(case: &Case, mut f: impl FnMut(&str, &'static Field, Value<'_>)) {
+    case.walk("", &mut f);
+}
 
 /// The arrays of tables of the record (`action`, `review`, `reopened`): entries are added
 /// and removed whole.

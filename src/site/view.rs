@@ -359,7 +359,7 @@ fn described_rows<T: Record>(
     let pack = &repo.pack;
     let label = |ids: Option<Ids>, id: &str| -> String {
         let found = match ids {
-            Some(Ids::Officers) => return officer_name(repo, id),
+            Some(Ids::Officers | Ids::Actors) => return officer_name(repo, id),
             Some(Ids::Vulnerabilities) => pack.vulnerability(id).map(|x| x.label.clone()),
             Some(Ids::Checks) => pack.check(id).map(|x| x.label.clone()),
             Some(Ids::Escalations) => pack.escalations.iter().find(|x| x.id == id).map(|x| x.label.clone()),
