@@ -89,7 +89,7 @@ impl Officer {
             .iter()
             .filter(|p| day <= p.until)
             .min_by_key(|p| p.until)
-            .map_or(self.role, |p| p.role)
+            .map_or_else(|| self.role.clone(), |p| p.role.clone())
     }
 }
 

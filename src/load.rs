@@ -347,6 +347,28 @@ impl Repo {
                 None,
             ));
         }
+        // Each officer's role, now and before, is one of the pack's.
+        let roles: Vec<&crate::model::Role> = pack.roles.iter().map(|r| &r.id).collect();
+        for o in &config.officers {
+            for role in std::iter::once(&o.role).chain(o.previous_roles.iter().map(|p| &p.role)) {
+                if !roles.contains(&role) {
+                    let span = config_text
+                        .find(&format!("\"{role}\""))
+                        .map(|at| at..at + role.as_str().len() + 2);
+                    let known: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+                    return Err(SetupError::one(
+                        config::FILE,
+                        Some(&config_text),
+                        span,
+                        format!(
+                            "officer \"{}\" has the role \"{role}\", which the {} pack does not list",
+                            o.id, pack.pack.id
+                        ),
+                        Some(format!("the pack's roles are: {}", known.join(", "))),
+                    ));
+                }
+            }
+        }
         let calendar = load_calendar(&store, &config)?;
         Ok(Repo {
             root: root.to_path_buf(),

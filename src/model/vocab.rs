@@ -162,17 +162,29 @@ vocabulary!(
     }
 );
 
-vocabulary!(
-    /// An officer's role in `cme.toml`.
-    Role, "officer role" {
-        CmeOfficer = "cme-officer",
-        LeadOfficer = "lead-officer",
-        EngagementManager = "engagement-manager",
-        SeniorOfficer = "senior-officer",
-        GroupManager = "group-manager",
-        Admin = "admin",
+/// An officer's role in `cme.toml`: one of the roles the pack lists (`[[role]]`), which it
+/// reserves steps to (COM-ROLE, review sign-off).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Role(String);
+
+impl Role {
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
-);
+}
+
+impl From<&str> for Role {
+    fn from(s: &str) -> Self {
+        Role(s.to_string())
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(&self.0)
+    }
+}
 
 impl ActionKind {
     /// Action kinds that name a check from the pack's `[[check]]` list.

@@ -74,6 +74,9 @@ pub struct Pack {
     pub joiner: Option<Joiner>,
     #[serde(rename = "escalation_expected", default)]
     pub escalations_expected: Vec<EscalationExpected>,
+    /// The roles an officer may have in `cme.toml`, in the council's words.
+    #[serde(rename = "role")]
+    pub roles: Vec<RoleInfo>,
     #[serde(default)]
     pub school_age: SchoolAgeRule,
     #[serde(rename = "deadline", default)]
@@ -354,6 +357,14 @@ pub struct Vulnerability {
     /// `cme import-ctf`: at most one vulnerability says so.
     #[serde(default)]
     pub ctf_looked_after: bool,
+}
+
+/// A role officers may hold (`[[role]]`).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleInfo {
+    pub id: Role,
+    pub label: String,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -806,6 +817,29 @@ impl Pack {
                 "more than one [[vulnerability]] says ctf_looked_after ({}): a transfer file's looked-after flag can be only one",
                 looked_after.join(", ")
             ));
+        }
+        let roles: Vec<&Role> = self.roles.iter().map(|r| &r.id).collect();
+        let named = self
+            .reserved
+            .iter()
+            .flat_map(|r| r.roles.iter().map(move |x| (x, format!("[[reserved]] {}", r.rule))))
+            .chain(
+                self.deadlines
+                    .iter()
+                    .flat_map(|d| d.roles.iter().map(move |x| (x, format!("[[deadline]] {}", d.rule)))),
+            )
+            .chain(
+                self.review
+                    .sign_off_roles
+                    .iter()
+                    .map(|x| (x, "[review] sign_off_roles".to_string())),
+            );
+        for (role, place) in named {
+            if !roles.contains(&role) {
+                out.push(format!(
+                    "{place} names the role \"{role}\", which [[role]] does not list"
+                ));
+            }
         }
         let mut seen = std::collections::HashSet::new();
         for r in &self.rules {

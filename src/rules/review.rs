@@ -15,7 +15,7 @@ pub fn check(c: &mut CaseCheck<'_>) {
         };
         let role = officer.role_on(r.date);
         if !roles.contains(&role) {
-            let allowed: Vec<&str> = roles.iter().map(|r| crate::model::Vocabulary::as_str(*r)).collect();
+            let allowed: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
             c.error(
                 &policy.rule,
                 &at("review", i, "signed_off_by"),

@@ -3,7 +3,6 @@
 //! is in `cme.toml`; a step by an officer without one of the roles is an error naming them.
 
 use super::{CaseCheck, at};
-use crate::model::Vocabulary;
 
 pub fn check(c: &mut CaseCheck<'_>) {
     for step in &c.policy.pack.reserved {
