@@ -349,7 +349,7 @@ impl Repo {
         }
         // Each officer's role, now and before, is one of the pack's.
         let roles: Vec<&crate::model::Role> = pack.roles.iter().map(|r| &r.id).collect();
-        for o in &config.officers {
+        for o in config.officers.iter().filter(|_| !roles.is_empty()) {
             for role in std::iter::once(&o.role).chain(o.previous_roles.iter().map(|p| &p.role)) {
                 if !roles.contains(&role) {
                     let span = config_text

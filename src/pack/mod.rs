@@ -74,8 +74,10 @@ pub struct Pack {
     pub joiner: Option<Joiner>,
     #[serde(rename = "escalation_expected", default)]
     pub escalations_expected: Vec<EscalationExpected>,
-    /// The roles an officer may have in `cme.toml`, in the council's words.
-    #[serde(rename = "role")]
+    /// The roles an officer may have in `cme.toml`, in the council's words. A pack that
+    /// lists none (one written before roles were the pack's, read again by `--as-of`) does
+    /// not restrict them.
+    #[serde(rename = "role", default)]
     pub roles: Vec<RoleInfo>,
     #[serde(default)]
     pub school_age: SchoolAgeRule,
@@ -835,7 +837,7 @@ impl Pack {
                     .map(|x| (x, "[review] sign_off_roles".to_string())),
             );
         for (role, place) in named {
-            if !roles.contains(&role) {
+            if !roles.is_empty() && !roles.contains(&role) {
                 out.push(format!(
                     "{place} names the role \"{role}\", which [[role]] does not list"
                 ));

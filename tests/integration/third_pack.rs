@@ -72,6 +72,11 @@ fn northshire() -> tempfile::TempDir {
         );
     assert!(!pack.contains("\"HI\""), "no trace of the old levels");
     let (pack, renamed) = own_lists(&pack);
+    // Its own word for the officers who make the enquiries.
+    let pack = pack.replace("id = \"cme-officer\"", "id = \"caseworker\"").replace(
+        "label = \"Northshire: CME officer\"",
+        "label = \"Northshire: education caseworker\"",
+    );
     write(r, "policy/northshire/policy.toml", pack);
     let text = std::fs::read_to_string(src.join("policy.md")).unwrap();
     write(
@@ -83,7 +88,8 @@ fn northshire() -> tempfile::TempDir {
     let demo = worcestershire_demo();
     let cfg = std::fs::read_to_string(demo.join("cme.toml"))
         .unwrap()
-        .replace("policy = \"worcestershire\"", "policy = \"northshire\"");
+        .replace("policy = \"worcestershire\"", "policy = \"northshire\"")
+        .replace("role = \"cme-officer\"", "role = \"caseworker\"");
     write(r, "cme.toml", cfg);
     std::fs::copy(demo.join("terms.toml"), r.join("terms.toml")).unwrap();
     super::copy_dir(&demo.join("cases"), &r.join("cases"));
@@ -214,6 +220,22 @@ fn an_invented_council_has_its_own_lists_and_ladder() {
         assert!(!m.contains("is not a known"), "{m}");
         assert!(!m.contains("in the northshire pack"), "{m}");
     }
+    // Its own roles: another council's word for a role is refused, naming its own.
+    let cfg = std::fs::read_to_string(r.join("cme.toml")).unwrap();
+    std::fs::write(
+        r.join("cme.toml"),
+        cfg.replacen("role = \"caseworker\"", "role = \"cme-officer\"", 1),
+    )
+    .unwrap();
+    let o = run(r, &["check"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("the northshire pack does not list"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("caseworker"), "{}", stderr(&o));
+    std::fs::write(r.join("cme.toml"), cfg).unwrap();
     // Its own ladder: whereabouts-unknown cases not taken to its panel are flagged.
     let panel: Vec<&Value> = diagnostics.iter().filter(|d| d["rule"] == "NSH-PANEL").collect();
     assert!(
