@@ -12,6 +12,7 @@ pub mod check;
 pub mod checklist;
 pub mod config;
 pub mod deadline;
+pub mod dfe;
 pub mod diagnostic;
 pub mod disclosure;
 pub mod duplicate;

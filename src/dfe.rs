@@ -1,0 +1,339 @@
+//! The DfE's termly children missing education return (`case-format.md`, Revision 2): the
+//! children missing education at the end of a census day, by sex, national curriculum year
+//! group, time missing and the DfE's primary reason, and the children missing education at
+//! any time in the academic year so far. Each child is counted once, however many cases they
+//! have.
+//!
+//! The figures are computed from the records given (as they stood at the return's commit:
+//! `--as-of`); which record date a child became missing education on, and how the pack's
+//! referral reasons map onto the DfE's, are the caller's (the pack's) to say.
+
+use crate::model::{Case, Gender, Reason, Vocabulary};
+use crate::school_age;
+use crate::stood::Facts;
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+use std::collections::HashMap;
+
+/// Counts in a fixed order, written as a JSON object in that order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Breakdown(pub Vec<(String, usize)>);
+
+impl Breakdown {
+    fn of(keys: &[&str]) -> Breakdown {
+        Breakdown(keys.iter().map(|k| (k.to_string(), 0)).collect())
+    }
+
+    fn add(&mut self, key: &str) {
+        match self.0.iter_mut().find(|(k, _)| k == key) {
+            Some((_, n)) => *n += 1,
+            None => self.0.push((key.to_string(), 1)),
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.0.iter().map(|(_, n)| n).sum()
+    }
+
+    pub fn get(&self, key: &str) -> usize {
+        self.0.iter().find(|(k, _)| k == key).map_or(0, |(_, n)| *n)
+    }
+}
+
+impl Serialize for Breakdown {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, n) in &self.0 {
+            m.serialize_entry(k, n)?;
+        }
+        m.end()
+    }
+}
+
+/// The return, in the shape `case-format.md` gives its JSON.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Return {
+    pub census: NaiveDate,
+    pub total: usize,
+    pub by_sex: Breakdown,
+    pub by_year_group: Breakdown,
+    pub by_time_missing: Breakdown,
+    pub by_reason: Breakdown,
+    pub any_time_in_year: usize,
+}
+
+/// One case, as the return reads it.
+pub struct Counted<'a> {
+    pub case: &'a Case,
+    /// The case as it stood (its dates of referral, closure and reopenings).
+    pub facts: Facts,
+    /// The day the child became missing education (the record date the pack names), if the
+    /// record gives it.
+    pub missing_from: Option<NaiveDate>,
+}
+
+/// The first day of the academic year `day` falls in (1 September).
+pub fn academic_year_start(day: NaiveDate) -> NaiveDate {
+    let year = if day.month() >= 9 { day.year() } else { day.year() - 1 };
+    NaiveDate::from_ymd_opt(year, 9, 1).expect("1 September exists")
+}
+
+/// The national curriculum year group: from the child's age on the 31 August before the
+/// academic year (4 = "R", 5 = "1", ... 15 = "11"); "unknown" outside those ages.
+pub fn year_group(dob: NaiveDate, census: NaiveDate) -> String {
+    let aug31 = academic_year_start(census).pred_opt().expect("31 August exists");
+    match aug31.years_since(dob) {
+        Some(4) => "R".into(),
+        Some(age @ 5..=15) => (age - 4).to_string(),
+        _ => "unknown".into(),
+    }
+}
+
+/// The periods a case was open: from the referral (or a reopening) to the day it closed
+/// (that day included), the last one open-ended when the case is open.
+fn open_periods(f: &Facts) -> Vec<(NaiveDate, Option<NaiveDate>)> {
+    let mut gaps: Vec<(NaiveDate, NaiveDate)> =
+        f.reopened.iter().map(|(date, closed_on)| (*closed_on, *date)).collect();
+    gaps.sort();
+    let mut out = Vec::new();
+    let mut start = f.received;
+    for (closed, reopened) in gaps {
+        out.push((start, Some(closed)));
+        start = reopened;
+    }
+    out.push((start, f.closure.map(|(d, _)| d)));
+    out
+}
+
+/// Who a child is, for counting each child once: their UPN where a case gives one, else
+/// their names and date of birth (a case without a UPN joins the child whose case has one).
+fn child_keys(cases: &[&Case]) -> Vec<String> {
+    let name = |c: &Case| {
+        format!(
+            "{}|{}|{}",
+            crate::duplicate::normalise(&c.child.family_name),
+            crate::duplicate::normalise(&c.child.given_name),
+            c.child.date_of_birth
+        )
+    };
+    let upn_of_name: HashMap<String, String> = cases
+        .iter()
+        .filter_map(|c| Some((name(c), c.child.upn.clone()?)))
+        .collect();
+    cases
+        .iter()
+        .map(
+            |c| match c.child.upn.clone().or_else(|| upn_of_name.get(&name(c)).cloned()) {
+                Some(upn) => format!("upn:{upn}"),
+                None => format!("name:{}", name(c)),
+            },
+        )
+        .collect()
+}
+
+/// The return for `census`. `reason_of` is the pack's map from its referral reasons to the
+/// DfE's reason ids (`dfe_reasons` lists those ids in the DfE's order); a reason it does not
+/// map is counted as "unknown".
+pub fn compute(
+    counted: &[Counted<'_>],
+    census: NaiveDate,
+    dfe_reasons: &[&str],
+    reason_of: &dyn Fn(Reason) -> Option<String>,
+) -> Return {
+    let year_start = academic_year_start(census);
+    let cases: Vec<&Case> = counted.iter().map(|c| c.case).collect();
+    let keys = child_keys(&cases);
+    // A child missing education on the census day: one of their cases open at its end, and of
+    // compulsory school age that day. With two such cases, the earlier referral speaks.
+    let mut on_census: HashMap<&str, &Counted<'_>> = HashMap::new();
+    let mut in_year: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for (c, key) in counted.iter().zip(&keys) {
+        let dob = c.case.child.date_of_birth;
+        let (age_from, age_to) = (school_age::starts(dob), school_age::ends(dob));
+        if c.facts.open_on(census) && school_age::is_of_school_age(dob, census) {
+            let e = on_census.entry(key.as_str()).or_insert(c);
+            if c.facts.received < e.facts.received {
+                *e = c;
+            }
+        }
+        let open_in_year = open_periods(&c.facts).iter().any(|(s, e)| {
+            let from = (*s).max(year_start).max(age_from);
+            let to = e.unwrap_or(census).min(census).min(age_to);
+            from <= to
+        });
+        if open_in_year {
+            in_year.insert(key.as_str());
+        }
+    }
+    let mut by_sex = Breakdown::of(&["F", "M", "X", "unknown"]);
+    let mut by_year_group = Breakdown::of(&["R", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "unknown"]);
+    let mut by_time_missing = Breakdown::of(&["up-to-12-weeks", "over-12-weeks", "unknown"]);
+    let mut reasons: Vec<&str> = dfe_reasons.to_vec();
+    reasons.push("unknown");
+    let mut by_reason = Breakdown::of(&reasons);
+    for c in on_census.values() {
+        let child = &c.case.child;
+        by_sex.add(child.gender.map_or("unknown", Gender::as_str));
+        by_year_group.add(&year_group(child.date_of_birth, census));
+        by_time_missing.add(match c.missing_from {
+            Some(d) if d <= census && (census - d).num_days() <= 84 => "up-to-12-weeks",
+            Some(d) if d <= census => "over-12-weeks",
+            _ => "unknown",
+        });
+        let reason = reason_of(c.case.referral.reason).filter(|r| dfe_reasons.contains(&r.as_str()));
+        by_reason.add(reason.as_deref().unwrap_or("unknown"));
+    }
+    Return {
+        census,
+        total: on_census.len(),
+        by_sex,
+        by_year_group,
+        by_time_missing,
+        by_reason,
+        any_time_in_year: in_year.len(),
+    }
+}
+
+impl Return {
+    /// The checks the figures pass before they are sent: each breakdown sums to the total,
+    /// and the children on the census day are among those missing education in the year.
+    pub fn checks(&self) -> Vec<(String, bool)> {
+        let mut out: Vec<(String, bool)> = [
+            ("sex", &self.by_sex),
+            ("year group", &self.by_year_group),
+            ("time missing", &self.by_time_missing),
+            ("reason", &self.by_reason),
+        ]
+        .iter()
+        .map(|(what, b)| {
+            (
+                format!("the children by {what} sum to the total"),
+                b.total() == self.total,
+            )
+        })
+        .collect();
+        out.push((
+            "no child on the census day is missing from the year's count".into(),
+            self.total <= self.any_time_in_year,
+        ));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn case(id: &str, dob: &str, received: &str, closed: Option<&str>, upn: Option<&str>, gender: &str) -> Case {
+        let mut text = format!(
+            "format = 1\nid = \"{id}\"\nstatus = \"{}\"\n\n[child]\ngiven_name = \"Ava\"\nfamily_name = \"Example\"\ndate_of_birth = {dob}\ngender = \"{gender}\"\nwhereabouts = \"unknown\"\n",
+            if closed.is_some() { "closed" } else { "open" }
+        );
+        if let Some(u) = upn {
+            text.push_str(&format!("upn = \"{u}\"\n"));
+        }
+        text.push_str(&format!(
+            "\n[referral]\nreceived = {received}\nsource = \"school\"\nreason = \"moved-unknown-school\"\n"
+        ));
+        if let Some(c) = closed {
+            text.push_str(&format!(
+                "\n[closure]\ndate = {c}\noutcome = \"on-roll\"\nschool = \"X\"\n"
+            ));
+        }
+        let (c, _, problems) = crate::model::decode_case(&text);
+        assert!(problems.is_empty(), "{problems:?}");
+        c.unwrap()
+    }
+
+    fn counted(cases: &[Case]) -> Vec<Counted<'_>> {
+        cases
+            .iter()
+            .map(|c| Counted {
+                case: c,
+                facts: Facts::now(c),
+                missing_from: Some(c.referral.received),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn year_groups_follow_the_age_on_the_31_august_before() {
+        // Census 1 October 2026: age on 31 August 2026.
+        assert_eq!(year_group(day("2022-05-14"), day("2026-10-01")), "R");
+        assert_eq!(year_group(day("2021-08-31"), day("2026-10-01")), "1");
+        assert_eq!(year_group(day("2021-09-01"), day("2026-10-01")), "R");
+        assert_eq!(year_group(day("2011-01-10"), day("2026-10-01")), "11");
+        assert_eq!(year_group(day("2009-01-10"), day("2026-10-01")), "unknown");
+        // A January census is in the academic year that began the September before.
+        assert_eq!(year_group(day("2021-08-31"), day("2027-01-21")), "1");
+    }
+
+    #[test]
+    fn the_census_counts_each_child_once_with_breakdowns_that_sum() {
+        let census = day("2026-10-01");
+        let cases = vec![
+            // Open on the census day, 8 weeks missing.
+            case(
+                "EXC-2026-0001",
+                "2014-05-14",
+                "2026-08-06",
+                None,
+                Some("A123456789012"),
+                "F",
+            ),
+            // The same child again (same UPN): counted once.
+            case(
+                "EXC-2026-0002",
+                "2014-05-14",
+                "2026-09-20",
+                None,
+                Some("A123456789012"),
+                "F",
+            ),
+            // Over 12 weeks.
+            case("EXC-2026-0003", "2012-02-01", "2026-05-01", None, None, "M"),
+            // Closed before the census, but open this academic year.
+            case(
+                "EXC-2026-0004",
+                "2013-03-03",
+                "2026-08-20",
+                Some("2026-09-10"),
+                None,
+                "X",
+            ),
+            // Closed before the academic year began: neither.
+            case(
+                "EXC-2026-0005",
+                "2013-04-04",
+                "2026-06-01",
+                Some("2026-07-01"),
+                None,
+                "M",
+            ),
+            // Too young to be of compulsory school age.
+            case("EXC-2026-0006", "2022-10-01", "2026-09-02", None, None, "M"),
+            // Referred after the census day.
+            case("EXC-2026-0007", "2013-05-05", "2026-10-02", None, None, "F"),
+        ];
+        let r = compute(&counted(&cases), census, &["a", "b"], &|_| Some("b".into()));
+        assert_eq!(r.total, 2);
+        assert_eq!((r.by_sex.get("F"), r.by_sex.get("M")), (1, 1));
+        assert_eq!(r.by_time_missing.get("up-to-12-weeks"), 1, "{:?}", r.by_time_missing);
+        assert_eq!(r.by_time_missing.get("over-12-weeks"), 1);
+        assert_eq!(r.by_year_group.get("8"), 1, "born May 2014: 12 on 31 Aug 2026, year 8");
+        assert_eq!(r.by_year_group.get("10"), 1);
+        assert_eq!(r.by_reason.get("b"), 2);
+        assert_eq!(r.any_time_in_year, 3);
+        assert!(r.checks().iter().all(|(_, ok)| *ok), "{:?}", r.checks());
+        let json = serde_json::to_string(&r).unwrap();
+        assert!(json.contains(r#""by_year_group":{"R":0,"1":0,"2":0"#), "{json}");
+        // A reason the pack does not map is "unknown".
+        let r = compute(&counted(&cases), census, &["a"], &|_| None);
+        assert_eq!(r.by_reason.get("unknown"), 2);
+    }
+}
