@@ -79,16 +79,6 @@ pub struct SchoolCompliance {
     pub joiners_late: usize,
 }
 
-/// Whether a case was open at the end of `day`.
-pub fn open_on(case: &Case, day: NaiveDate) -> bool {
-    if case.referral.received > day {
-        return false;
-    }
-    let closed_then = case.reopened.iter().any(|r| r.closed_on <= day && day < r.date);
-    let closed_now = case.closure.as_ref().is_some_and(|c| c.date <= day);
-    !(closed_then || closed_now)
-}
-
 fn median(mut v: Vec<i64>) -> Option<f64> {
     if v.is_empty() {
         return None;
@@ -186,11 +176,12 @@ pub fn compute(
     cases: &[&Case],
     from: NaiveDate,
     to: NaiveDate,
-    stood: &AsStood<'_>,
+    history: Option<&crate::audit::History>,
 ) -> Stats {
+    let stood = AsStood::new(cases, history);
     let mut at_end: HashMap<NaiveDate, Vec<Facts>> = HashMap::new();
     let mut period = |label: String, start: NaiveDate, end: NaiveDate| {
-        let facts = at_end.entry(end).or_insert_with(|| stood.facts(cases, end));
+        let facts = at_end.entry(end).or_insert_with(|| stood.facts(end));
         figures(pack, facts, label, start, end)
     };
     let mut months = Vec::new();
@@ -338,11 +329,11 @@ pub fn for_records(
     from: Option<NaiveDate>,
     to: NaiveDate,
     occurrences: impl Fn(&Case) -> Vec<crate::deadline::Deadline>,
-    stood: &AsStood<'_>,
+    history: Option<&crate::audit::History>,
 ) -> Stats {
     let (cases, left_out) = countable(files, report);
     let from = from.unwrap_or_else(|| cases.iter().map(|c| c.referral.received).min().unwrap_or(to).min(to));
-    let mut st = compute(policy.pack, policy.calendar, &cases, from, to, stood);
+    let mut st = compute(policy.pack, policy.calendar, &cases, from, to, history);
     let all: Vec<crate::deadline::Deadline> = cases.iter().flat_map(|c| occurrences(c)).collect();
     st.deadlines = deadline_compliance(policy.pack, &st.quarters, all.iter());
     st.left_out = left_out;

@@ -10,7 +10,7 @@
 //! undone from the newest back to the day asked for.
 
 use crate::audit::{Change, History};
-use crate::model::{Case, Outcome, Record, Value, Vocabulary, Whereabouts};
+use crate::model::{Case, Outcome, Vocabulary, Whereabouts};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
@@ -61,175 +61,144 @@ impl Facts {
     }
 }
 
-/// One case's history: for each commit that changed it, newest first, the last day it can
-/// have been made on and what it changed.
-#[derive(Clone, Debug, Default)]
-pub struct Timeline<'h> {
-    commits: Vec<(NaiveDate, &'h [Change])>,
+/// The keys of the history's field changes that [`Facts`] reads.
+fn read_by_facts(field: &str) -> bool {
+    matches!(
+        field,
+        "referral.received" | "child.whereabouts" | "closure.date" | "closure.outcome"
+    ) || field.starts_with("reopened[")
 }
 
-impl<'h> Timeline<'h> {
-    /// The case's commits, from the history's trail of it.
-    pub fn of(history: &'h History, id: &str) -> Timeline<'h> {
-        Timeline {
-            commits: history
-                .trail(id)
-                .into_iter()
-                .filter_map(|(c, e)| Some((c.not_before()?, e.changes.as_slice())))
+impl Facts {
+    /// The facts as the history writes values: `child.whereabouts` -> "unknown", a
+    /// reopening's entry under `reopened[N]` (its fields below it).
+    fn flat(&self) -> HashMap<String, String> {
+        let mut m = HashMap::new();
+        m.insert("referral.received".into(), self.received.to_string());
+        m.insert("child.whereabouts".into(), self.whereabouts.as_str().into());
+        if let Some((date, outcome)) = self.closure {
+            m.insert("closure.date".into(), date.to_string());
+            m.insert("closure.outcome".into(), outcome.as_str().into());
+        }
+        for (i, (date, closed_on)) in self.reopened.iter().enumerate() {
+            let n = i + 1;
+            m.insert(format!("reopened[{n}]"), format!("reopened on {date}"));
+            m.insert(format!("reopened[{n}].date"), date.to_string());
+            m.insert(format!("reopened[{n}].closed_on"), closed_on.to_string());
+        }
+        m
+    }
+
+    /// Back from [`Facts::flat`]; `None` when the record did not yet say what the figures
+    /// need.
+    fn from_flat(m: &HashMap<String, String>) -> Option<Facts> {
+        let date = |k: &str| NaiveDate::parse_from_str(m.get(k)?.trim(), "%Y-%m-%d").ok();
+        let closure = match (
+            date("closure.date"),
+            m.get("closure.outcome").and_then(|o| Outcome::parse(o)),
+        ) {
+            (Some(d), Some(o)) => Some((d, o)),
+            _ => None,
+        };
+        // Reopenings are added whole: one stood if its entry did.
+        let reopened = (1..)
+            .map_while(|n| m.contains_key(&format!("reopened[{n}]")).then_some(n))
+            .filter_map(|n| {
+                Some((
+                    date(&format!("reopened[{n}].date"))?,
+                    date(&format!("reopened[{n}].closed_on"))?,
+                ))
+            })
+            .collect();
+        Some(Facts {
+            received: date("referral.received")?,
+            whereabouts: Whereabouts::parse(m.get("child.whereabouts")?)?,
+            closure,
+            reopened,
+        })
+    }
+}
+
+/// One case's facts through its history, worked out once: newest first, each from the day
+/// of a commit (the last day it can have been made on) until the next; before its first
+/// commit the case was not yet recorded.
+#[derive(Clone, Debug)]
+pub struct Timeline {
+    states: Vec<(NaiveDate, Option<Facts>)>,
+}
+
+impl Timeline {
+    /// `case` as it is now, and the history's trail of it (newest first): each commit's
+    /// changes to what the figures read are undone in turn.
+    pub fn of(case: &Case, history: &History) -> Timeline {
+        let now = Facts::now(case);
+        let trail: Vec<(NaiveDate, &[Change])> = history
+            .trail(&case.id)
+            .into_iter()
+            .filter_map(|(c, e)| Some((c.not_before()?, e.changes.as_slice())))
+            .collect();
+        if trail.is_empty() {
+            return Timeline {
+                states: vec![(NaiveDate::MIN, Some(now))],
+            };
+        }
+        let mut flat = now.flat();
+        let mut current = Some(now);
+        let mut states = Vec::with_capacity(trail.len() + 1);
+        for (day, changes) in trail {
+            states.push((day, current.clone()));
+            let mut changed = false;
+            for c in changes.iter().filter(|c| read_by_facts(&c.field)) {
+                changed = true;
+                match &c.old {
+                    Some(v) => flat.insert(c.field.clone(), v.clone()),
+                    None => flat.remove(&c.field),
+                };
+            }
+            if changed {
+                current = Facts::from_flat(&flat);
+            }
+        }
+        // Before its first commit, the record was not in the repository.
+        states.push((NaiveDate::MIN, None));
+        Timeline { states }
+    }
+
+    /// The facts at the end of `day`: `None` when the record was not yet recorded (or did
+    /// not yet say what the figures need).
+    pub fn at(&self, day: NaiveDate) -> Option<&Facts> {
+        self.states
+            .iter()
+            .find(|(from, _)| *from <= day)
+            .and_then(|(_, f)| f.as_ref())
+    }
+}
+
+/// Every case's facts as they stood on each day asked for: each case's timeline is worked
+/// out once, then read for each period's end.
+pub struct AsStood {
+    timelines: Vec<Timeline>,
+}
+
+impl AsStood {
+    /// The cases through git's history of them, or (without one) as they stand now.
+    pub fn new(cases: &[&Case], history: Option<&History>) -> AsStood {
+        AsStood {
+            timelines: cases
+                .iter()
+                .map(|c| match history {
+                    Some(h) => Timeline::of(c, h),
+                    None => Timeline {
+                        states: vec![(NaiveDate::MIN, Some(Facts::now(c)))],
+                    },
+                })
                 .collect(),
         }
     }
 
-    /// The first day the record was in the repository (None with no history of it).
-    pub fn recorded(&self) -> Option<NaiveDate> {
-        self.commits.iter().map(|(d, _)| *d).min()
-    }
-
-    /// Whether anything was committed to it after `day`.
-    pub fn changed_after(&self, day: NaiveDate) -> bool {
-        self.commits.iter().any(|(d, _)| *d > day)
-    }
-
-    /// A field's value (as the history writes it: `child.whereabouts`, `reopened[2].date`)
-    /// at the end of `day`, given its value now: the changes made after `day` undone, newest
-    /// first.
-    pub fn value_at(&self, path: &str, now: Option<String>, day: NaiveDate) -> Option<String> {
-        let mut v = now;
-        for (d, changes) in &self.commits {
-            if *d <= day {
-                continue;
-            }
-            for c in changes.iter().filter(|c| c.field == path) {
-                v = c.old.clone();
-            }
-        }
-        v
-    }
-}
-
-/// A field's value now, written as the history writes values.
-fn now_value(case: &Case, path: &str) -> Option<String> {
-    let (table, field) = path.split_once('.')?;
-    let value = match table.split_once('[') {
-        Some(("reopened", n)) => {
-            let i: usize = n.trim_end_matches(']').parse().ok()?;
-            case.reopened.get(i.checked_sub(1)?)?.value(field)?
-        }
-        Some(_) => return None,
-        None => match table {
-            "child" => case.child.value(field)?,
-            "referral" => case.referral.value(field)?,
-            "closure" => case.closure.as_ref()?.value(field)?,
-            _ => return None,
-        },
-    };
-    match value {
-        Value::Date(d) => Some(d.to_string()),
-        Value::Word(w) => Some(w.to_string()),
-        Value::Text(t) => Some(t.to_string()),
-        _ => None,
-    }
-}
-
-fn date(s: Option<String>) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s?.trim(), "%Y-%m-%d").ok()
-}
-
-/// What the period figures read of `case` as it stood at the end of `day`: `None` when the
-/// record was not yet in the repository (or did not yet say what the figures need).
-pub fn facts_at(case: &Case, timeline: Option<&Timeline<'_>>, day: NaiveDate) -> Option<Facts> {
-    let Some(t) = timeline.filter(|t| t.changed_after(day)) else {
-        // Nothing has been committed to it since: it stood as it stands.
-        return Some(Facts::now(case));
-    };
-    if t.recorded().is_some_and(|first| first > day) {
-        return None;
-    }
-    let at = |path: &str| t.value_at(path, now_value(case, path), day);
-    let received = date(at("referral.received"))?;
-    let whereabouts = at("child.whereabouts").and_then(|w| Whereabouts::parse(&w))?;
-    let closure = match (
-        date(at("closure.date")),
-        at("closure.outcome").and_then(|o| Outcome::parse(&o)),
-    ) {
-        (Some(d), Some(o)) => Some((d, o)),
-        _ => None,
-    };
-    // Reopenings are added whole: one stood at `day` if its entry did.
-    let most = case.reopened.len().max(
-        t.commits
-            .iter()
-            .flat_map(|(_, cs)| cs.iter())
-            .filter_map(|c| {
-                c.field
-                    .strip_prefix("reopened[")?
-                    .split(']')
-                    .next()?
-                    .parse::<usize>()
-                    .ok()
-            })
-            .max()
-            .unwrap_or(0),
-    );
-    let reopened = (1..=most)
-        .filter_map(|i| {
-            let whole = format!("reopened[{i}]");
-            let now = case.reopened.get(i - 1).map(|r| format!("reopened on {}", r.date));
-            t.value_at(&whole, now, day)?;
-            Some((
-                date(at(&format!("reopened[{i}].date")))?,
-                date(at(&format!("reopened[{i}].closed_on")))?,
-            ))
-        })
-        .collect();
-    Some(Facts {
-        received,
-        whereabouts,
-        closure,
-        reopened,
-    })
-}
-
-/// Every case's facts as they stood on each day asked for; built once for a set of figures.
-pub struct AsStood<'h> {
-    timelines: Option<HashMap<String, Timeline<'h>>>,
-}
-
-impl<'h> AsStood<'h> {
-    /// From git's history of the cases.
-    pub fn from_history(history: &'h History) -> AsStood<'h> {
-        AsStood {
-            timelines: Some(
-                history
-                    .cases
-                    .keys()
-                    .map(|id| (id.clone(), Timeline::of(history, id)))
-                    .collect(),
-            ),
-        }
-    }
-
-    /// Without history: every record as it stands now.
-    pub fn now() -> Self {
-        AsStood { timelines: None }
-    }
-
-    pub fn has_history(&self) -> bool {
-        self.timelines.is_some()
-    }
-
     /// The facts of each case at the end of `day`, leaving out the cases not yet recorded.
-    pub fn facts(&self, cases: &[&Case], day: NaiveDate) -> Vec<Facts> {
-        cases
-            .iter()
-            .filter_map(|c| {
-                let t = self.timelines.as_ref().and_then(|m| m.get(&c.id));
-                match &self.timelines {
-                    Some(_) => facts_at(c, t, day),
-                    None => Some(Facts::now(c)),
-                }
-            })
-            .collect()
+    pub fn facts(&self, day: NaiveDate) -> Vec<Facts> {
+        self.timelines.iter().filter_map(|t| t.at(day).cloned()).collect()
     }
 }
 
@@ -294,19 +263,21 @@ mod tests {
             ..History::default()
         };
         let c = case();
-        let stood = AsStood::from_history(&history);
+        let stood = AsStood::new(&[&c], Some(&history));
         let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         // On 1 September it was not yet recorded.
-        assert!(stood.facts(&[&c], day("2026-09-01")).is_empty());
+        assert!(stood.facts(day("2026-09-01")).is_empty());
         // At the end of September: open, whereabouts unknown.
-        let sept = &stood.facts(&[&c], day("2026-09-30"))[0];
+        let sept = &stood.facts(day("2026-09-30"))[0];
         assert_eq!(sept.whereabouts, Whereabouts::Unknown);
         assert_eq!(sept.closure, None);
         assert!(sept.open_on(day("2026-09-30")));
         // Now: closed, known.
-        let now = &stood.facts(&[&c], day("2026-12-31"))[0];
+        let now = &stood.facts(day("2026-12-31"))[0];
         assert_eq!(now, &Facts::now(&c));
         // Without history, every day sees the record as it is now.
-        assert_eq!(AsStood::now().facts(&[&c], day("2026-09-30"))[0], Facts::now(&c));
+        assert_eq!(AsStood::new(&[&c], None).facts(day("2026-09-30"))[0], Facts::now(&c));
+        // On the day it was closed, after that day's commit.
+        assert_eq!(stood.facts(day("2026-12-02"))[0], Facts::now(&c));
     }
 }

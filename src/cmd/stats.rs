@@ -20,9 +20,6 @@ pub fn run(cli: &Cli, today: chrono::NaiveDate, a: &StatsArgs) -> Result<ExitCod
         return Err(Error::Usage(format!("--from {from} is after --to {to}")));
     }
     let history = at.history();
-    let stood = history
-        .as_ref()
-        .map_or_else(cme::stood::AsStood::now, cme::stood::AsStood::from_history);
     let policy = repo.policy();
     let st = cme::stats::for_records(
         policy,
@@ -31,7 +28,7 @@ pub fn run(cli: &Cli, today: chrono::NaiveDate, a: &StatsArgs) -> Result<ExitCod
         a.from,
         to,
         |c| cme::state::CaseState::compute(policy, c, to).occurrences(policy, c, to),
-        &stood,
+        history.as_ref(),
     );
     let left_out = st.left_out;
     if left_out > 0 {

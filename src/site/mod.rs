@@ -276,9 +276,9 @@ impl Content {
     /// (from the history, where the build has it); deadline occurrences from the states
     /// already computed (a case without one, its id unfit for a page, has them worked out).
     pub fn figures(&self, repo: &Repo, today: NaiveDate) -> Stats {
-        let stood = match &self.trail {
-            Trail::History(h) => crate::stood::AsStood::from_history(h),
-            Trail::Unavailable(_) => crate::stood::AsStood::now(),
+        let history = match &self.trail {
+            Trail::History(h) => Some(h),
+            Trail::Unavailable(_) => None,
         };
         let by_id: HashMap<&str, &CaseState> = self.states.iter().map(|(_, s)| (s.id.as_str(), s)).collect();
         let policy = repo.policy();
@@ -292,7 +292,7 @@ impl Content {
                 Some(s) => s.occurrences(policy, c, today),
                 None => CaseState::compute(policy, c, today).occurrences(policy, c, today),
             },
-            &stood,
+            history,
         )
     }
 
