@@ -90,22 +90,6 @@ pub fn year_group(dob: NaiveDate, census: NaiveDate) -> String {
     }
 }
 
-/// The periods a case was open: from the referral (or a reopening) to the day it closed
-/// (that day included), the last one open-ended when the case is open.
-fn open_periods(f: &Facts) -> Vec<(NaiveDate, Option<NaiveDate>)> {
-    let mut gaps: Vec<(NaiveDate, NaiveDate)> =
-        f.reopened.iter().map(|(date, closed_on)| (*closed_on, *date)).collect();
-    gaps.sort();
-    let mut out = Vec::new();
-    let mut start = f.received;
-    for (closed, reopened) in gaps {
-        out.push((start, Some(closed)));
-        start = reopened;
-    }
-    out.push((start, f.closure.map(|(d, _)| d)));
-    out
-}
-
 /// Who a child is, for counting each child once: their UPN where a case gives one, else
 /// their names and date of birth (a case without a UPN joins the child whose case has one).
 fn child_keys(cases: &[&Case]) -> Vec<String> {
@@ -157,7 +141,7 @@ pub fn compute(
                 *e = c;
             }
         }
-        let open_in_year = open_periods(&c.facts).iter().any(|(s, e)| {
+        let open_in_year = c.facts.open_periods().iter().any(|(s, e)| {
             let from = (*s).max(year_start).max(age_from);
             let to = e.unwrap_or(census).min(census).min(age_to);
             from <= to

@@ -43,6 +43,31 @@ pub struct Policy<'a> {
     pub calendar: &'a Calendar,
 }
 
+impl<'a> Policy<'a> {
+    /// The ids a field's values come from (`Lookup` in the record's description): the
+    /// officers of `cme.toml` (and `school`, where the field takes one), or one of the pack's
+    /// lists. One place, for the schema editors read and for COM-SCHEMA.
+    pub fn ids(&self, which: crate::model::Ids) -> Vec<&'a str> {
+        use crate::model::Ids;
+        let pack = self.pack;
+        match which {
+            Ids::Officers => self.config.officers.iter().map(|o| o.id.as_str()).collect(),
+            Ids::Actors => self
+                .config
+                .officers
+                .iter()
+                .map(|o| o.id.as_str())
+                .chain([crate::model::SCHOOL])
+                .collect(),
+            Ids::Vulnerabilities => pack.vulnerabilities.iter().map(|v| v.id.as_str()).collect(),
+            Ids::Checks => pack.checks.iter().map(|c| c.id.as_str()).collect(),
+            Ids::Escalations => pack.escalations.iter().map(|c| c.id.as_str()).collect(),
+            Ids::Documents => pack.documents.iter().map(|c| c.id.as_str()).collect(),
+            Ids::Grounds => pack.grounds.iter().map(|g| g.code.as_str()).collect(),
+        }
+    }
+}
+
 impl Repo {
     /// The authority, pack and calendar, for the rules and computations.
     pub fn policy(&self) -> Policy<'_> {

@@ -18,24 +18,8 @@ pub fn directive() -> String {
 }
 
 pub fn schema(repo: &Repo) -> Value {
-    let pack = &repo.pack;
-    let ids = |which: Ids| -> Vec<&str> {
-        match which {
-            Ids::Officers => repo.config.officers.iter().map(|o| o.id.as_str()).collect(),
-            Ids::Actors => repo
-                .config
-                .officers
-                .iter()
-                .map(|o| o.id.as_str())
-                .chain([crate::model::SCHOOL])
-                .collect(),
-            Ids::Vulnerabilities => pack.vulnerabilities.iter().map(|v| v.id.as_str()).collect(),
-            Ids::Checks => pack.checks.iter().map(|c| c.id.as_str()).collect(),
-            Ids::Escalations => pack.escalations.iter().map(|c| c.id.as_str()).collect(),
-            Ids::Documents => pack.documents.iter().map(|c| c.id.as_str()).collect(),
-            Ids::Grounds => pack.grounds.iter().map(|g| g.code.as_str()).collect(),
-        }
-    };
+    let policy = repo.policy();
+    let ids = |which: Ids| policy.ids(which);
     let mut defs = Map::new();
     let mut s = table(&Case::SHAPE, &ids, &mut defs);
     s["$schema"] = json!("https://json-schema.org/draft/2020-12/schema");

@@ -36,17 +36,30 @@ impl Facts {
         }
     }
 
-    /// Whether the case was open at the end of `day`.
-    pub fn open_on(&self, day: NaiveDate) -> bool {
-        if self.received > day {
-            return false;
-        }
-        let closed_then = self
+    /// The periods the case was open: from the referral (or a reopening) to the day it
+    /// closed (that day included), the last one open-ended while the case is open.
+    pub fn open_periods(&self) -> Vec<(NaiveDate, Option<NaiveDate>)> {
+        let mut gaps: Vec<(NaiveDate, NaiveDate)> = self
             .reopened
             .iter()
-            .any(|(date, closed_on)| *closed_on <= day && day < *date);
-        let closed_now = self.closure.is_some_and(|(date, _)| date <= day);
-        !(closed_then || closed_now)
+            .map(|(date, closed_on)| (*closed_on, *date))
+            .collect();
+        gaps.sort();
+        let mut out = Vec::with_capacity(gaps.len() + 1);
+        let mut start = self.received;
+        for (closed, reopened) in gaps {
+            out.push((start, Some(closed)));
+            start = reopened;
+        }
+        out.push((start, self.closure.map(|(d, _)| d)));
+        out
+    }
+
+    /// Whether the case was open at the end of `day` (a case closed that day was not).
+    pub fn open_on(&self, day: NaiveDate) -> bool {
+        self.open_periods()
+            .iter()
+            .any(|(from, closed)| *from <= day && closed.is_none_or(|c| day < c))
     }
 
     /// The day the episode a closure ended began: the last reopening before it, or the

@@ -2,7 +2,6 @@
 
 use crate::cli::Cli;
 use cme::error::Error;
-use cme::load::Repo;
 use std::process::ExitCode;
 
 /// `cme build`: from the HEAD commit by default, the working tree on request, or a commit
@@ -20,41 +19,17 @@ pub fn run(
     let out = out
         .map(std::path::Path::to_path_buf)
         .unwrap_or_else(|| root.join("site"));
-    // git is opened once, here, for everything the build reads of it.
-    let git = cme::git::Git::open(root).ok();
-    let head = git.as_ref().and_then(|g| g.head());
-    let (commit, today) = match (as_of, head, working_tree, &git) {
-        (Some(spec), _, _, Some(g)) => match cme::audit::resolve_as_of(g, spec) {
-            Ok((c, day)) => (Some(c), day),
-            Err(e) => return Err(Error::Usage(e)),
-        },
-        (Some(_), _, _, None) => {
-            return Err(Error::Usage(format!(
-                "--as-of needs a git repository; {} is not in one",
-                root.display()
-            )));
-        }
-        (None, Some(h), false, _) => (Some(h), today),
-        _ => (None, today),
-    };
-    let t = std::time::Instant::now();
-    // HEAD's records are read from disk when the working tree holds exactly them (faster).
-    let from_disk = commit.is_some() && as_of.is_none() && git.as_deref().is_some_and(cme::audit::matches_head);
-    let opened = match (commit, &git) {
-        (Some(c), Some(g)) if !from_disk => Repo::at_commit(root, g.clone(), c),
-        _ => Repo::open_in(root, git.clone()),
-    };
-    cme::site::timing("build: repository opened", t);
-    let repo = opened?;
-    match (commit, as_of) {
-        (Some(c), Some(_)) => eprintln!("rendering the records as they stood at commit {c}, as of {today}"),
-        (Some(_), None) => {
+    let at = super::Records::open(cli, today, as_of, !working_tree)?;
+    let (repo, today, commit) = (at.repo, at.today, at.commit);
+    let git = repo.git.clone();
+    match at.read {
+        super::Read::AsOf => eprintln!(
+            "rendering the records as they stood at commit {}, as of {today}",
+            commit.map(|c| c.to_string()).unwrap_or_default()
+        ),
+        super::Read::Head { from_disk: false } => {
             let t = std::time::Instant::now();
-            // The working tree matched HEAD a moment ago: no second status over every file.
-            let changed = match &git {
-                Some(g) if !from_disk => cme::audit::uncommitted(g),
-                _ => Vec::new(),
-            };
+            let changed = git.as_deref().map(cme::audit::uncommitted).unwrap_or_default();
             cme::site::timing("build: status read", t);
             if !changed.is_empty() {
                 eprintln!(
@@ -66,13 +41,13 @@ pub fn run(
                 eprintln!("  commit them, or build with --working-tree to preview them");
             }
         }
-        (None, _) if head.is_none() && !working_tree => {
+        super::Read::WorkingTree if commit.is_none() && !working_tree => {
             eprintln!("note: not a git repository with commits: rendering the working tree, with no audit trail")
         }
         _ => {}
     }
     let progress = cme::progress::Bar::for_terminal(cli.quiet);
-    let trail = || match (commit.or(head), git.as_deref()) {
+    let trail = || match (commit, git.as_deref()) {
         (Some(c), Some(g)) => {
             let t = std::time::Instant::now();
             let h = cme::audit::history(g, c);

@@ -181,42 +181,82 @@ pub(crate) fn print_human_stderr(report: &CheckReport) -> std::io::Result<()> {
     err.flush()
 }
 
-/// The records a report counts: the working tree as of today (with git's history up to HEAD),
-/// or, with `--as-of DATE|COMMIT`, as they stood at that commit (the last one made by the end
-/// of that day), as of that day.
+/// The records a command reads, resolved once: with `--as-of DATE|COMMIT`, as they stood at
+/// that commit (the last one made by the end of that day), as of that day; otherwise the
+/// working tree or HEAD's commit, as the command's default says, as of today. git's history
+/// is read up to the commit in each case.
 pub(crate) struct Records {
     pub repo: Repo,
     pub today: chrono::NaiveDate,
-    /// The commit whose history the figures read (HEAD, or the `--as-of` commit).
+    /// The commit whose history is read (HEAD, or the `--as-of` commit).
     pub commit: Option<git2::Oid>,
+    pub read: Read,
+}
+
+/// Where the records were read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Read {
+    /// The working tree, uncommitted changes included.
+    WorkingTree,
+    /// HEAD's commit; `from_disk` when the working tree held exactly it.
+    Head { from_disk: bool },
+    /// The `--as-of` commit.
+    AsOf,
 }
 
 impl Records {
-    pub fn open(cli: &Cli, today: chrono::NaiveDate, as_of: Option<&str>) -> Result<Records, Error> {
+    /// `head`: read HEAD's commit by default (the site), not the working tree (reports).
+    pub fn open(cli: &Cli, today: chrono::NaiveDate, as_of: Option<&str>, head: bool) -> Result<Records, Error> {
         let root = &cli.repo;
+        let t = std::time::Instant::now();
+        // git is opened once, here, for everything the command reads of it.
         let git = cme::git::Git::open(root).ok();
-        match (as_of, git) {
+        let at = match (as_of, git) {
             (Some(spec), Some(g)) => {
                 let (commit, day) = cme::audit::resolve_as_of(&g, spec).map_err(Error::Usage)?;
-                Ok(Records {
+                Records {
                     repo: Repo::at_commit(root, g, commit)?,
                     today: day,
                     commit: Some(commit),
-                })
+                    read: Read::AsOf,
+                }
             }
-            (Some(_), None) => Err(Error::Usage(format!(
-                "--as-of needs a git repository; {} is not in one",
-                root.display()
-            ))),
+            (Some(_), None) => {
+                return Err(Error::Usage(format!(
+                    "--as-of needs a git repository; {} is not in one",
+                    root.display()
+                )));
+            }
             (None, git) => {
                 let commit = git.as_ref().and_then(|g| g.head());
-                Ok(Records {
-                    repo: Repo::open_in(root, git)?,
-                    today,
-                    commit,
-                })
+                match (commit, git) {
+                    (Some(c), Some(g)) if head => {
+                        // HEAD's records are read from disk when the working tree holds
+                        // exactly them (faster).
+                        let from_disk = cme::audit::matches_head(&g);
+                        let repo = if from_disk {
+                            Repo::open_in(root, Some(g))?
+                        } else {
+                            Repo::at_commit(root, g, c)?
+                        };
+                        Records {
+                            repo,
+                            today,
+                            commit,
+                            read: Read::Head { from_disk },
+                        }
+                    }
+                    (_, git) => Records {
+                        repo: Repo::open_in(root, git)?,
+                        today,
+                        commit,
+                        read: Read::WorkingTree,
+                    },
+                }
             }
-        }
+        };
+        cme::site::timing("records opened", t);
+        Ok(at)
     }
 
     /// git's history of the cases up to the commit, if there is one to read (a history that

@@ -17,7 +17,7 @@ fn officer(repo: &Repo, id: &str) -> Result<()> {
     if repo.config.officer(id).is_some() {
         return Ok(());
     }
-    let ids: Vec<&str> = repo.config.officers.iter().map(|o| o.id.as_str()).collect();
+    let ids = repo.policy().ids(crate::model::Ids::Officers);
     let hint = nearest(id, ids.iter().copied())
         .map(|n| format!(" Did you mean \"{n}\"?"))
         .unwrap_or_default();

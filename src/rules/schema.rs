@@ -49,7 +49,7 @@ fn id(c: &mut CaseCheck<'_>) {
 }
 
 fn officer_hint(c: &CaseCheck<'_>, who: &str) -> String {
-    let ids = c.policy.config.officers.iter().map(|o| o.id.as_str());
+    let ids = c.policy.ids(Ids::Officers);
     match nearest(who, ids) {
         Some(n) => format!("did you mean \"{n}\"? Officers are listed in cme.toml"),
         None => "add the officer to cme.toml as an [[officer]], or correct the id".into(),
@@ -135,7 +135,7 @@ fn lookups(c: &mut CaseCheck<'_>) {
             _ => {}
         }
     });
-    let pack = c.policy.pack;
+    let policy = c.policy;
     for (path, ids, id) in found {
         let (what, known): (&str, Vec<&str>) = match ids {
             Ids::Actors if id == crate::model::SCHOOL => continue,
@@ -147,13 +147,10 @@ fn lookups(c: &mut CaseCheck<'_>) {
                 }
                 continue;
             }
-            Ids::Vulnerabilities => (
-                "vulnerability",
-                pack.vulnerabilities.iter().map(|v| v.id.as_str()).collect(),
-            ),
-            Ids::Checks => ("check", pack.checks.iter().map(|v| v.id.as_str()).collect()),
-            Ids::Escalations => ("escalation", pack.escalations.iter().map(|v| v.id.as_str()).collect()),
-            Ids::Documents => ("document", pack.documents.iter().map(|v| v.id.as_str()).collect()),
+            Ids::Vulnerabilities => ("vulnerability", policy.ids(ids)),
+            Ids::Checks => ("check", policy.ids(ids)),
+            Ids::Escalations => ("escalation", policy.ids(ids)),
+            Ids::Documents => ("document", policy.ids(ids)),
             // A leaving ground is read against its regulations by COM-GROUND, in its words.
             Ids::Grounds => continue,
         };
@@ -177,16 +174,15 @@ fn unknown_id(c: &mut CaseCheck<'_>, path: &str, what: &str, id: &str, known: Ve
 }
 
 fn pack_lists(c: &mut CaseCheck<'_>) {
-    let pack = c.policy.pack;
-    let vulns: Vec<&str> = pack.vulnerabilities.iter().map(|v| v.id.as_str()).collect();
+    let vulns = c.policy.ids(Ids::Vulnerabilities);
     for (i, v) in c.case.child.vulnerabilities.iter().enumerate() {
         let path = item("child.vulnerabilities", i);
         if vulns.contains(&v.as_str()) && c.case.child.vulnerabilities[..i].contains(v) {
             c.error(SCHEMA, &path, format!("vulnerability \"{v}\" is listed twice"));
         }
     }
-    let checks: Vec<&str> = pack.checks.iter().map(|v| v.id.as_str()).collect();
-    let escalations: Vec<&str> = pack.escalations.iter().map(|v| v.id.as_str()).collect();
+    let checks = c.policy.ids(Ids::Checks);
+    let escalations = c.policy.ids(Ids::Escalations);
     for (i, a) in c.case.actions.iter().enumerate() {
         match (&a.check, a.kind.takes_check()) {
             (Some(_), false) => {
