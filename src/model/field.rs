@@ -176,6 +176,8 @@ impl Value<'_> {
 /// A table of the record, described by a [`record!`](super::record) table.
 pub trait Record: Sized + Default + 'static {
     const SHAPE: Shape;
+    /// The same, as a reference that lives as long as the program.
+    const SHAPE_REF: &'static Shape;
     /// Reads the table's fields, reporting every problem; `None` when one is broken.
     fn decode_fields(d: &mut Decoder, t: &mut Table<'_, '_>) -> Option<Self>;
     /// Writes the fields in the order described, sub-tables last.
@@ -352,8 +354,71 @@ macro_rules! word_field {
 }
 pub(crate) use word_field;
 
+// A table, an optional table and a list of tables, for every table of the record.
+
+impl<T: Record> FieldType for T {
+    const KIND: Kind = Kind::Table(T::SHAPE_REF);
+    const REQUIRED: bool = true;
+    fn decode(d: &mut Decoder, t: &mut Table<'_, '_>, f: &'static Field) -> Option<Self> {
+        decode_table(d, t, f)
+    }
+    fn write(&self, o: &mut Out, key: &str) {
+        o.header(&format!("[{key}]"));
+        self.write_fields(o);
+    }
+    fn view(&self) -> Value<'_> {
+        Value::Tables(1)
+    }
+    fn visit(&self, path: &str, _: &'static Field, f: &mut dyn FnMut(&str, &'static Field, Value<'_>)) {
+        self.walk(path, f);
+    }
+}
+
+impl<T: Record> FieldType for Option<T> {
+    const KIND: Kind = Kind::Table(T::SHAPE_REF);
+    const REQUIRED: bool = false;
+    fn decode(d: &mut Decoder, t: &mut Table<'_, '_>, f: &'static Field) -> Option<Self> {
+        decode_optional(d, t, f)
+    }
+    fn write(&self, o: &mut Out, key: &str) {
+        if let Some(v) = self {
+            v.write(o, key);
+        }
+    }
+    fn view(&self) -> Value<'_> {
+        Value::Tables(usize::from(self.is_some()))
+    }
+    fn visit(&self, path: &str, _: &'static Field, f: &mut dyn FnMut(&str, &'static Field, Value<'_>)) {
+        if let Some(v) = self {
+            v.walk(path, f);
+        }
+    }
+}
+
+impl<T: Record> FieldType for Vec<T> {
+    const KIND: Kind = Kind::Tables(T::SHAPE_REF);
+    const REQUIRED: bool = false;
+    fn decode(d: &mut Decoder, t: &mut Table<'_, '_>, f: &'static Field) -> Option<Self> {
+        decode_list(d, t, f)
+    }
+    fn write(&self, o: &mut Out, key: &str) {
+        for v in self {
+            o.header(&format!("[[{key}]]"));
+            v.write_fields(o);
+        }
+    }
+    fn view(&self) -> Value<'_> {
+        Value::Tables(self.len())
+    }
+    fn visit(&self, path: &str, _: &'static Field, f: &mut dyn FnMut(&str, &'static Field, Value<'_>)) {
+        for (i, v) in self.iter().enumerate() {
+            v.walk(&super::item(path, i), f);
+        }
+    }
+}
+
 /// A required table (`[child]`).
-pub fn decode_table<T: Record>(d: &mut Decoder, t: &mut Table<'_, '_>, f: &'static Field) -> Option<T> {
+fn decode_table<T: Record>(d: &mut Decoder, t: &mut Table<'_, '_>, f: &'static Field) -> Option<T> {
     let mut inner = d.table(t, f.name, true)?;
     let v = T::decode_fields(d, &mut inner);
     d.finish(inner);
@@ -361,7 +426,7 @@ pub fn decode_table<T: Record>(d: &mut Decoder, t: &mut Table<'_, '_>, f: &'stat
 }
 
 /// An optional table (`[closure]`): `Some(None)` when absent, `None` when broken.
-pub fn decode_optional<T: Record>(d: &mut Decoder, t: &mut Table<'_, '_>, f: &'static Field) -> Option<Option<T>> {
+fn decode_optional<T: Record>(d: &mut Decoder, t: &mut Table<'_, '_>, f: &'static Field) -> Option<Option<T>> {
     if !t.has(f.name) {
         t.known.push(f.name);
         return Some(None);
@@ -373,7 +438,7 @@ pub fn decode_optional<T: Record>(d: &mut Decoder, t: &mut Table<'_, '_>, f: &'s
 }
 
 /// An array of tables (`[[action]]`); absent means empty.
-pub fn decode_list<T: Record>(d: &mut Decoder, t: &mut Table<'_, '_>, f: &'static Field) -> Option<Vec<T>> {
+fn decode_list<T: Record>(d: &mut Decoder, t: &mut Table<'_, '_>, f: &'static Field) -> Option<Vec<T>> {
     let tables = d.tables(t, f.name)?;
     let mut out = Vec::with_capacity(tables.len());
     let mut ok = true;
@@ -437,6 +502,7 @@ macro_rules! record {
         }
 
         impl $crate::model::field::Record for $name {
+            const SHAPE_REF: &'static $crate::model::field::Shape = &Self::SHAPE;
             const SHAPE: $crate::model::field::Shape = $crate::model::field::Shape {
                 name: stringify!($name),
                 doc: concat!($($doc, "\n",)* ""),
@@ -508,95 +574,6 @@ macro_rules! record {
             }
         }
 
-        impl $crate::model::field::FieldType for $name {
-            const KIND: $crate::model::field::Kind =
-                $crate::model::field::Kind::Table(&<$name as $crate::model::field::Record>::SHAPE);
-            const REQUIRED: bool = true;
-            fn decode(
-                d: &mut $crate::model::decode::Decoder,
-                t: &mut $crate::model::decode::Table<'_, '_>,
-                f: &'static $crate::model::field::Field,
-            ) -> Option<Self> {
-                $crate::model::field::decode_table(d, t, f)
-            }
-            fn write(&self, o: &mut $crate::model::write::Out, key: &str) {
-                o.header(&format!("[{key}]"));
-                $crate::model::field::Record::write_fields(self, o);
-            }
-            fn view(&self) -> $crate::model::field::Value<'_> {
-                $crate::model::field::Value::Tables(1)
-            }
-            fn visit(
-                &self,
-                path: &str,
-                _: &'static $crate::model::field::Field,
-                f: &mut dyn FnMut(&str, &'static $crate::model::field::Field, $crate::model::field::Value<'_>),
-            ) {
-                $crate::model::field::Record::walk(self, path, f);
-            }
-        }
-
-        impl $crate::model::field::FieldType for Option<$name> {
-            const KIND: $crate::model::field::Kind = <$name as $crate::model::field::FieldType>::KIND;
-            const REQUIRED: bool = false;
-            fn decode(
-                d: &mut $crate::model::decode::Decoder,
-                t: &mut $crate::model::decode::Table<'_, '_>,
-                f: &'static $crate::model::field::Field,
-            ) -> Option<Self> {
-                $crate::model::field::decode_optional(d, t, f)
-            }
-            fn write(&self, o: &mut $crate::model::write::Out, key: &str) {
-                if let Some(v) = self {
-                    $crate::model::field::FieldType::write(v, o, key);
-                }
-            }
-            fn view(&self) -> $crate::model::field::Value<'_> {
-                $crate::model::field::Value::Tables(usize::from(self.is_some()))
-            }
-            fn visit(
-                &self,
-                path: &str,
-                _: &'static $crate::model::field::Field,
-                f: &mut dyn FnMut(&str, &'static $crate::model::field::Field, $crate::model::field::Value<'_>),
-            ) {
-                if let Some(v) = self {
-                    $crate::model::field::Record::walk(v, path, f);
-                }
-            }
-        }
-
-        impl $crate::model::field::FieldType for Vec<$name> {
-            const KIND: $crate::model::field::Kind =
-                $crate::model::field::Kind::Tables(&<$name as $crate::model::field::Record>::SHAPE);
-            const REQUIRED: bool = false;
-            fn decode(
-                d: &mut $crate::model::decode::Decoder,
-                t: &mut $crate::model::decode::Table<'_, '_>,
-                f: &'static $crate::model::field::Field,
-            ) -> Option<Self> {
-                $crate::model::field::decode_list(d, t, f)
-            }
-            fn write(&self, o: &mut $crate::model::write::Out, key: &str) {
-                for v in self {
-                    o.header(&format!("[[{key}]]"));
-                    $crate::model::field::Record::write_fields(v, o);
-                }
-            }
-            fn view(&self) -> $crate::model::field::Value<'_> {
-                $crate::model::field::Value::Tables(self.len())
-            }
-            fn visit(
-                &self,
-                path: &str,
-                _: &'static $crate::model::field::Field,
-                f: &mut dyn FnMut(&str, &'static $crate::model::field::Field, $crate::model::field::Value<'_>),
-            ) {
-                for (i, v) in self.iter().enumerate() {
-                    $crate::model::field::Record::walk(v, &$crate::model::item(path, i), f);
-                }
-            }
-        }
     };
 }
 pub(crate) use record;
