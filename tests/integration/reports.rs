@@ -92,4 +92,26 @@ fn a_past_quarter_counts_each_record_as_it_stood_at_its_end() {
     assert_eq!(quarter(&then, "Q2")["registered"].as_u64(), Some(1));
     let o = run(r, &["stats", "--as-of", "2020-01-01"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    // ... or as they stood at a commit: the one that recorded the child found, before the
+    // late case was committed.
+    let found = git(r, &["rev-parse", "HEAD~1"]);
+    let at_found = stats(r, &["--as-of", &found]);
+    assert_eq!(at_found["to"], "2026-11-05");
+    let q2 = quarter(&at_found, "Q2");
+    assert_eq!(q2["registered"].as_u64(), Some(1), "{q2:#}");
+    assert_eq!(q2["whereabouts_unknown"].as_u64(), Some(1), "{q2:#}");
+    // The team's site counts its past quarters the same way (its figures are worked out once
+    // the history is read): September's row still has the child whose whereabouts were unknown.
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let o = run(r, &["build", "--out", site.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(site.join("stats/quarters.csv")).unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let col = header.iter().position(|h| *h == "Whereabouts unknown").unwrap();
+    let q2 = csv
+        .lines()
+        .find(|l| l.contains("Q2"))
+        .unwrap_or_else(|| panic!("{csv}"));
+    assert_eq!(q2.split(',').nth(col), Some("1"), "{csv}");
 }
