@@ -186,7 +186,7 @@ pub trait Record: Sized + Default + 'static {
     fn value(&self, key: &str) -> Option<Value<'_>>;
     /// Calls `f` with every value of the table and the tables inside it, with its path
     /// (`closure.date`, `action[3].by`, as [`super::Spans`] names them), in the described order.
-    fn walk(&self, prefix: &str, f: &mut dyn FnMut(&str, &'static Field, Value<'_>));
+    fn walk(&self, prefix: &str, want: Want<'_>, f: &mut dyn FnMut(&str, &'static Field, Value<'_>));
 
     /// The fields, as described.
     fn fields() -> &'static [Field] {
@@ -202,6 +202,9 @@ pub trait Record: Sized + Default + 'static {
     }
 }
 
+/// Which fields a walk of the record calls back for (tables are always gone into).
+pub type Want<'a> = &'a dyn Fn(&Field) -> bool;
+
 /// A type a field may hold: how it is read, written, shown and described.
 pub trait FieldType: Sized {
     const KIND: Kind;
@@ -212,7 +215,13 @@ pub trait FieldType: Sized {
     fn view(&self) -> Value<'_>;
     /// Calls `f` with each value below this one (a table's fields, a list's entries), or
     /// with this one.
-    fn visit(&self, path: &str, field: &'static Field, f: &mut dyn FnMut(&str, &'static Field, Value<'_>)) {
+    fn visit(
+        &self,
+        path: &str,
+        field: &'static Field,
+        _: Want<'_>,
+        f: &mut dyn FnMut(&str, &'static Field, Value<'_>),
+    ) {
         f(path, field, self.view());
     }
 }
@@ -369,8 +378,8 @@ impl<T: Record> FieldType for T {
     fn view(&self) -> Value<'_> {
         Value::Tables(1)
     }
-    fn visit(&self, path: &str, _: &'static Field, f: &mut dyn FnMut(&str, &'static Field, Value<'_>)) {
-        self.walk(path, f);
+    fn visit(&self, path: &str, _: &'static Field, want: Want<'_>, f: &mut dyn FnMut(&str, &'static Field, Value<'_>)) {
+        self.walk(path, want, f);
     }
 }
 
@@ -388,9 +397,9 @@ impl<T: Record> FieldType for Option<T> {
     fn view(&self) -> Value<'_> {
         Value::Tables(usize::from(self.is_some()))
     }
-    fn visit(&self, path: &str, _: &'static Field, f: &mut dyn FnMut(&str, &'static Field, Value<'_>)) {
+    fn visit(&self, path: &str, _: &'static Field, want: Want<'_>, f: &mut dyn FnMut(&str, &'static Field, Value<'_>)) {
         if let Some(v) = self {
-            v.walk(path, f);
+            v.walk(path, want, f);
         }
     }
 }
@@ -410,9 +419,9 @@ impl<T: Record> FieldType for Vec<T> {
     fn view(&self) -> Value<'_> {
         Value::Tables(self.len())
     }
-    fn visit(&self, path: &str, _: &'static Field, f: &mut dyn FnMut(&str, &'static Field, Value<'_>)) {
+    fn visit(&self, path: &str, _: &'static Field, want: Want<'_>, f: &mut dyn FnMut(&str, &'static Field, Value<'_>)) {
         for (i, v) in self.iter().enumerate() {
-            v.walk(&super::item(path, i), f);
+            v.walk(&super::item(path, i), want, f);
         }
     }
 }
@@ -548,18 +557,22 @@ macro_rules! record {
             fn walk(
                 &self,
                 prefix: &str,
+                want: $crate::model::field::Want<'_>,
                 f: &mut dyn FnMut(&str, &'static $crate::model::field::Field, $crate::model::field::Value<'_>),
             ) {
-                use $crate::model::field::FieldType;
+                use $crate::model::field::{FieldType, Kind};
                 let mut fields = <Self as $crate::model::field::Record>::fields().iter();
                 $(
                     let field = fields.next().expect("one description per field");
-                    let path = if prefix.is_empty() {
-                        field.name.to_string()
-                    } else {
-                        format!("{prefix}.{}", field.name)
-                    };
-                    self.$field.visit(&path, field, f);
+                    // A path is made only for a value asked for, or a table to go into.
+                    if matches!(field.kind, Kind::Table(_) | Kind::Tables(_)) || want(field) {
+                        let path = if prefix.is_empty() {
+                            field.name.to_string()
+                        } else {
+                            format!("{prefix}.{}", field.name)
+                        };
+                        self.$field.visit(&path, field, want, f);
+                    }
                 )*
             }
 

@@ -291,9 +291,10 @@ const EMPTY: field::Shape = field::Shape {
     fields: &[],
 };
 
-/// Every value of a case with its path and description, in the described order.
-pub fn walk(case: &Case, mut f: impl FnMut(&str, &'static Field, Value<'_>)) {
-    case.walk("", &mut f);
+/// Every value of a case whose field `want` asks for, with its path and description, in the
+/// described order.
+pub fn walk(case: &Case, want: impl Fn(&Field) -> bool, mut f: impl FnMut(&str, &'static Field, Value<'_>)) {
+    case.walk("", &want, &mut f);
 }
 
 /// The arrays of tables of the record (`action`, `review`, `reopened`): entries are added

@@ -13,11 +13,15 @@ const REOPEN: &str = "COM-REOPEN";
 /// date (`model/mod.rs`), so a new date field is checked with no change here.
 fn all_dates(case: &Case) -> Vec<(String, NaiveDate)> {
     let mut v = Vec::new();
-    crate::model::walk(case, |path, _, value| {
-        if let Some(d) = value.date() {
-            v.push((path.to_string(), d));
-        }
-    });
+    crate::model::walk(
+        case,
+        |f| matches!(f.kind, crate::model::Kind::Date),
+        |path, _, value| {
+            if let Some(d) = value.date() {
+                v.push((path.to_string(), d));
+            }
+        },
+    );
     v
 }
 

@@ -123,18 +123,22 @@ fn officers(c: &mut CaseCheck<'_>) {
 /// that names an officer or a pack id is checked with no change here.
 fn lookups(c: &mut CaseCheck<'_>) {
     let mut found: Vec<(String, Ids, String)> = Vec::new();
-    crate::model::walk(c.case, |path, f, v| {
-        let Some(ids) = f.lookup() else { return };
-        match v {
-            Value::Text(t) => found.push((path.to_string(), ids, t.to_string())),
-            Value::Texts(items) => {
-                for (i, t) in items.iter().enumerate() {
-                    found.push((item(path, i), ids, t.clone()));
+    crate::model::walk(
+        c.case,
+        |f| f.lookup().is_some(),
+        |path, f, v| {
+            let Some(ids) = f.lookup() else { return };
+            match v {
+                Value::Text(t) => found.push((path.to_string(), ids, t.to_string())),
+                Value::Texts(items) => {
+                    for (i, t) in items.iter().enumerate() {
+                        found.push((item(path, i), ids, t.clone()));
+                    }
                 }
+                _ => {}
             }
-            _ => {}
-        }
-    });
+        },
+    );
     let policy = c.policy;
     for (path, ids, id) in found {
         let (what, known): (&str, Vec<&str>) = match ids {
