@@ -360,12 +360,22 @@ pub fn build(
     let ((content, front), trail) = rayon::join(load, trail);
     let content = Content { trail, ..content };
     timing("build: history joined", t);
-    let stats = content.figures(repo, opts.today);
-    timing("build: stats computed", t);
+    let figures = || {
+        let stats = content.figures(repo, opts.today);
+        timing("build: stats computed", t);
+        stats
+    };
     let result = match front {
-        Some(front) => front
-            .and_then(|written| render_rest(repo, &content, &stats, &tera, &theme, dir, &opts.out, written, progress)),
-        None => render_board(repo, &content, &stats, &tera, &theme, dir),
+        // The case pages are rendered while the figures are worked out.
+        Some(front) => front.and_then(|written| {
+            let (stats, rest) = rayon::join(figures, || {
+                render_rest(repo, &content, &tera, &theme, dir, &opts.out, written, progress)
+            });
+            let summary = rest?;
+            render_team_stats(&content, &stats, &tera, dir, progress)?;
+            Ok(summary)
+        }),
+        None => render_board(repo, &content, &figures(), &tera, &theme, dir),
     };
     let summary = result.and_then(|summary| {
         let t = std::time::Instant::now();
@@ -881,6 +891,23 @@ fn rules_page(info: &SiteInfo, pack: &crate::pack::Pack, content: &Content) -> P
 }
 
 /// The team's statistics page (exact figures), and its CSV files.
+/// The team's statistics page and its CSV files, once the history has said how each past
+/// period's cases stood.
+fn render_team_stats(
+    content: &Content,
+    stats: &Stats,
+    tera: &Tera,
+    dir: &Path,
+    progress: &dyn Progress,
+) -> Result<(), BuildError> {
+    let (page, csvs) = team_stats_page(&content.info, stats);
+    flush(tera, dir, &mut vec![page], progress)?;
+    for (name, text) in csvs {
+        write_file(dir, &format!("stats/{name}"), text.as_bytes())?;
+    }
+    Ok(())
+}
+
 fn team_stats_page(info: &SiteInfo, stats: &Stats) -> (Page, Vec<(String, String)>) {
     let (stats_context, csvs) = stats_page(stats, 0);
     let mut c = base_context(info, "stats/index.html", "stats", "Statistics");
@@ -911,7 +938,6 @@ fn diagnostics_by_file(report: &CheckReport) -> BTreeMap<&str, Vec<&Diagnostic>>
 fn render_rest(
     repo: &Repo,
     content: &Content,
-    stats: &Stats,
     tera: &Tera,
     theme: &theme::Theme,
     dir: &Path,
@@ -924,13 +950,6 @@ fn render_rest(
     let by_file = diagnostics_by_file(&content.report);
     let reused = render_cases(repo, content, tera, theme, dir, previous, &by_file, today, progress)?;
     timing("build: case pages rendered", t0);
-    // The statistics, once the history has said how each past period's cases stood.
-    let (page, csvs) = team_stats_page(&content.info, stats);
-    let mut pages = vec![page];
-    flush(tera, dir, &mut pages, progress)?;
-    for (name, text) in csvs {
-        write_file(dir, &format!("stats/{name}"), text.as_bytes())?;
-    }
     Ok(Summary {
         pages: written + 1 + content.states.len(),
         reused,
