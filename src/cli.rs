@@ -64,6 +64,9 @@ pub enum Command {
     Serve(ServeArgs),
     /// The report figures the statistics pages show.
     Stats(StatsArgs),
+    /// The DfE's termly return (cme report dfe) and the governance reports the policy names
+    /// (cme report --list; cme report NAME --period PERIOD writes one, ready to print).
+    Report(ReportArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -113,10 +116,15 @@ pub struct BuildArgs {
     /// Render the working tree, uncommitted changes included (default: the HEAD commit).
     #[arg(long)]
     pub working_tree: bool,
-    /// team: everything; board: statistics and rule compliance only, small counts
-    /// suppressed, nothing personal.
+    /// team: everything, exact; board: statistics and rule compliance only, rounded,
+    /// nothing personal, for a whole reporting period that has ended (--period).
     #[arg(long, value_enum, default_value_t = AudienceArg::Team)]
     pub audience: AudienceArg,
+    /// The board's site: the reporting period it shows, as the records stood at its end
+    /// (a kind alone is the last that has ended: week, month, quarter, half-term, term, year;
+    /// or one period: 2026-10, 2026-Q2, autumn-2026, 2026).
+    #[arg(long, value_name = "PERIOD", conflicts_with_all = ["as_of", "working_tree"])]
+    pub period: Option<String>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -355,6 +363,54 @@ pub struct StatsArgs {
     /// this commit, counted as of that day.
     #[arg(long, value_name = "DATE|COMMIT")]
     pub as_of: Option<String>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ReportArgs {
+    /// Name each report of this repository's policy: what it holds, who it is for, how often.
+    #[arg(long, conflicts_with = "name")]
+    pub list: bool,
+    /// `dfe` (the DfE's termly return) or a report the policy names (see --list).
+    #[arg(value_name = "NAME", required_unless_present = "list")]
+    pub name: Option<String>,
+    /// The DfE return's census day (default: the policy's last census day on or before today).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub census: Option<NaiveDate>,
+    /// The DfE return as the records stood on this day (the last commit made by then) or at
+    /// this commit (default: HEAD).
+    #[arg(long, value_name = "DATE|COMMIT")]
+    pub as_of: Option<String>,
+    /// The period a governance report covers: a kind alone for the last that has ended
+    /// (week, month, quarter, half-term, term, year), or one period (2026-W48, 2026-10,
+    /// 2026-Q2, autumn-1-2026, autumn-2026, 2026). Default for a team report: the current one.
+    #[arg(long, value_name = "PERIOD")]
+    pub period: Option<String>,
+    /// The DfE return: human (default), json or csv. A governance report: html (default,
+    /// a page to print) or json (team reports).
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+    /// Where to write a governance report (default: NAME-PERIOD.html in this folder).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ReportFormat {
+    Human,
+    Json,
+    Csv,
+    Html,
+}
+
+impl ReportFormat {
+    pub fn word(self) -> &'static str {
+        match self {
+            ReportFormat::Human => "human",
+            ReportFormat::Json => "json",
+            ReportFormat::Csv => "csv",
+            ReportFormat::Html => "html",
+        }
+    }
 }
 
 /// `--commit` and what it may include.

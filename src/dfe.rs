@@ -55,12 +55,29 @@ impl Serialize for Breakdown {
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Return {
     pub census: NaiveDate,
+    /// The commit the records were read at.
+    pub as_of: Option<String>,
     pub total: usize,
     pub by_sex: Breakdown,
     pub by_year_group: Breakdown,
     pub by_time_missing: Breakdown,
     pub by_reason: Breakdown,
     pub any_time_in_year: usize,
+    /// Cases open at the end of the census day that the return does not count, and why.
+    pub left_out: Vec<LeftOut>,
+    /// The cases counted, one per child (for the checks; not part of the DfE's figures).
+    #[serde(skip)]
+    pub counted: Vec<String>,
+    /// Whether every child counted was of compulsory school age on the census day.
+    #[serde(skip)]
+    pub all_of_school_age: bool,
+}
+
+/// A case the return leaves out.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct LeftOut {
+    pub case: String,
+    pub why: String,
 }
 
 /// One case, as the return reads it.
@@ -132,13 +149,25 @@ pub fn compute(
     // compulsory school age that day. With two such cases, the earlier referral speaks.
     let mut on_census: HashMap<&str, &Counted<'_>> = HashMap::new();
     let mut in_year: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut left_out = Vec::new();
     for (c, key) in counted.iter().zip(&keys) {
         let dob = c.case.child.date_of_birth;
         let (age_from, age_to) = (school_age::starts(dob), school_age::ends(dob));
-        if c.facts.open_on(census) && school_age::is_of_school_age(dob, census) {
-            let e = on_census.entry(key.as_str()).or_insert(c);
-            if c.facts.received < e.facts.received {
-                *e = c;
+        if c.facts.open_on(census) {
+            if school_age::is_of_school_age(dob, census) {
+                let e = on_census.entry(key.as_str()).or_insert(c);
+                if c.facts.received < e.facts.received {
+                    *e = c;
+                }
+            } else {
+                left_out.push(LeftOut {
+                    case: c.case.id.clone(),
+                    why: if census < age_from {
+                        format!("not yet of compulsory school age on the census day (from {age_from})")
+                    } else {
+                        format!("past compulsory school age on the census day (it ended {age_to})")
+                    },
+                });
             }
         }
         let open_in_year = c.facts.open_periods().iter().any(|(s, e)| {
@@ -156,7 +185,26 @@ pub fn compute(
     let mut reasons: Vec<&str> = dfe_reasons.to_vec();
     reasons.push("unknown");
     let mut by_reason = Breakdown::of(&reasons);
+    // A child's other open cases on the day: counted once, under the earliest referral.
+    for (c, key) in counted.iter().zip(&keys) {
+        if let Some(kept) = on_census.get(key.as_str())
+            && kept.case.id != c.case.id
+            && c.facts.open_on(census)
+            && school_age::is_of_school_age(c.case.child.date_of_birth, census)
+        {
+            left_out.push(LeftOut {
+                case: c.case.id.clone(),
+                why: format!(
+                    "the same child as {} (counted once, under the earlier referral)",
+                    kept.case.id
+                ),
+            });
+        }
+    }
+    left_out.sort_by(|a, b| a.case.cmp(&b.case));
+    let mut ids: Vec<String> = Vec::new();
     for c in on_census.values() {
+        ids.push(c.case.id.clone());
         let child = &c.case.child;
         by_sex.add(child.gender.map_or("unknown", Gender::as_str));
         by_year_group.add(&year_group(child.date_of_birth, census));
@@ -170,12 +218,18 @@ pub fn compute(
     }
     Return {
         census,
+        as_of: None,
         total: on_census.len(),
         by_sex,
         by_year_group,
         by_time_missing,
         by_reason,
         any_time_in_year: in_year.len(),
+        all_of_school_age: on_census
+            .values()
+            .all(|c| school_age::is_of_school_age(c.case.child.date_of_birth, census)),
+        left_out,
+        counted: ids,
     }
 }
 
@@ -201,8 +255,162 @@ impl Return {
             "no child on the census day is missing from the year's count".into(),
             self.total <= self.any_time_in_year,
         ));
+        out.push((
+            "no child outside compulsory school age on the census day is counted".into(),
+            self.all_of_school_age,
+        ));
+        let distinct: std::collections::HashSet<&String> = self.counted.iter().collect();
+        out.push((
+            "no child is counted twice (one case per child)".into(),
+            distinct.len() == self.total && self.counted.len() == self.total,
+        ));
         out
     }
+}
+
+/// The words for a sex code of the return.
+pub fn sex_label(k: &str) -> String {
+    match k {
+        "F" => "Female",
+        "M" => "Male",
+        "X" => "Other (X)",
+        _ => "Not known",
+    }
+    .into()
+}
+
+/// The words for a year group of the return.
+pub fn year_label(k: &str) -> String {
+    match k {
+        "R" => "Reception".into(),
+        "unknown" => "Not known".into(),
+        n => format!("Year {n}"),
+    }
+}
+
+/// The words for a time-missing band of the return.
+pub fn time_label(k: &str) -> String {
+    match k {
+        "up-to-12-weeks" => "12 weeks or less",
+        "over-12-weeks" => "More than 12 weeks",
+        _ => "Not known",
+    }
+    .into()
+}
+
+/// The words for one of the DfE's reasons (the pack's label).
+pub fn reason_label(d: &crate::pack::Dfe, k: &str) -> String {
+    d.reasons
+        .iter()
+        .find(|x| x.id == k)
+        .map(|x| x.label.clone())
+        .unwrap_or_else(|| "Not known".into())
+}
+
+/// Every line of the return in the order the CSV and the terminal give it:
+/// (section, code, description, count).
+pub fn lines(r: &Return, d: &crate::pack::Dfe) -> Vec<(&'static str, String, String, usize)> {
+    let mut out = vec![(
+        "total",
+        "total".to_string(),
+        "Children missing education at the end of the census day".to_string(),
+        r.total,
+    )];
+    let mut add = |section: &'static str, b: &Breakdown, label: &dyn Fn(&str) -> String| {
+        out.extend(b.0.iter().map(|(k, n)| (section, k.clone(), label(k), *n)));
+    };
+    add("sex", &r.by_sex, &sex_label);
+    add("year_group", &r.by_year_group, &year_label);
+    add("time_missing", &r.by_time_missing, &time_label);
+    add("reason", &r.by_reason, &|k| reason_label(d, k));
+    out.push((
+        "any_time_in_year",
+        "total".to_string(),
+        "Children missing education at any time from 1 September to the census day".to_string(),
+        r.any_time_in_year,
+    ));
+    out
+}
+
+/// The return as CSV, in a fixed layout: `census,section,code,description,count`, one line
+/// per figure, in the order of the DfE's form (total; sex; year group; time missing; reason;
+/// any time in the year). Every breakdown lists every code, 0 included.
+pub fn csv(r: &Return, d: &crate::pack::Dfe) -> String {
+    let cell = |s: &str| {
+        // Never read as a formula by a spreadsheet; quoted where it must be.
+        let s = if s.starts_with(['=', '+', '-', '@']) {
+            format!("'{s}")
+        } else {
+            s.to_string()
+        };
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s
+        }
+    };
+    let mut out = String::from("census,section,code,description,count\r\n");
+    for (section, code, label, n) in lines(r, d) {
+        out.push_str(&format!(
+            "{},{section},{},{},{n}\r\n",
+            r.census,
+            cell(&code),
+            cell(&label)
+        ));
+    }
+    out
+}
+
+/// The return for a terminal: each figure with its words, the checks and what was left out.
+pub fn render_human(
+    r: &Return,
+    d: &crate::pack::Dfe,
+    authority: &str,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    writeln!(out, "DfE return: children missing education, {authority}")?;
+    writeln!(
+        out,
+        "Census day {}{}",
+        r.census.format("%A %-d %B %Y"),
+        r.as_of
+            .as_ref()
+            .map(|c| format!(", records as at commit {}", &c[..c.len().min(12)]))
+            .unwrap_or_default()
+    )?;
+    let mut last = "";
+    for (section, _, label, n) in lines(r, d) {
+        if section != last {
+            writeln!(out)?;
+            let heading = match section {
+                "sex" => "By sex",
+                "year_group" => "By national curriculum year group",
+                "time_missing" => "By time missing education",
+                "reason" => "By the DfE's primary reason",
+                _ => "",
+            };
+            if !heading.is_empty() {
+                writeln!(out, "{heading}")?;
+            }
+            last = section;
+        }
+        writeln!(out, "  {label:<72} {n:>5}")?;
+    }
+    writeln!(out)?;
+    writeln!(out, "Checks")?;
+    for (what, ok) in r.checks() {
+        writeln!(out, "  [{}] {what}", if ok { "passed" } else { "FAILED" })?;
+    }
+    writeln!(out)?;
+    if r.left_out.is_empty() {
+        writeln!(out, "Left out: no open case.")?;
+    } else {
+        writeln!(out, "Left out, and why")?;
+        for l in &r.left_out {
+            writeln!(out, "  {}: {}", l.case, l.why)?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -51,6 +51,10 @@ pub struct Figures {
     /// Closures dated in the period, by outcome (every outcome listed).
     pub closed: usize,
     pub closed_by_outcome: Vec<Count>,
+    /// Closures that count towards the success rate (those the pack does not exclude) ...
+    pub counted_closures: usize,
+    /// ... and of those, successes (the pack's `success_outcomes`).
+    pub successes: usize,
     /// Per cent of counted closures that were successes; `None` with nothing to count.
     pub success_rate: Option<f64>,
     /// Median calendar days from referral (or reopening) to closure, for closures in the period.
@@ -136,6 +140,8 @@ fn figures(pack: &Pack, cases: &[Facts], label: String, start: NaiveDate, end: N
                 count: closures.iter().filter(|(_, _, x)| x == o).count(),
             })
             .collect(),
+        counted_closures: counted.len(),
+        successes,
         success_rate: (!counted.is_empty()).then(|| 100.0 * successes as f64 / counted.len() as f64),
         median_days_to_resolution: median(days),
     }
@@ -246,6 +252,15 @@ pub fn compute(
         deadlines: Vec::new(),
         left_out: 0,
     }
+}
+
+/// The figures of each of `periods` (label, first day, last day), each counting each case as
+/// it stood at the period's end.
+pub fn figures_of(pack: &Pack, stood: &AsStood, periods: &[(String, NaiveDate, NaiveDate)]) -> Vec<Figures> {
+    periods
+        .iter()
+        .map(|(label, start, end)| figures(pack, &stood.facts(*end), label.clone(), *start, *end))
+        .collect()
 }
 
 /// How one deadline rule was kept.

@@ -13,13 +13,31 @@ pub fn run(
     as_of: Option<&str>,
     working_tree: bool,
     audience: cme::site::Audience,
+    period: Option<&str>,
 ) -> Result<ExitCode, Error> {
     use cme::site::Trail;
     let root = &cli.repo;
     let out = out
         .map(std::path::Path::to_path_buf)
         .unwrap_or_else(|| root.join("site"));
-    let at = super::Records::open(cli, today, as_of, !working_tree)?;
+    let period = match (audience, period) {
+        (cme::site::Audience::Board, p) => Some(super::report::ended_period(cli, today, p, "the board's site")?),
+        (cme::site::Audience::Team, Some(_)) => {
+            return Err(Error::Usage(
+                "--period is for the board's site (--audience board); the team's site shows every period, exact".into(),
+            ));
+        }
+        (cme::site::Audience::Team, None) => None,
+    };
+    // The board's figures are the records as they stood at the end of the period, from git.
+    if period.is_some() && cme::git::Git::open(root).ok().and_then(|g| g.head()).is_none() {
+        return Err(Error::Usage(format!(
+            "the board's site gives the records as they stood at the end of its period, from git's history; {} is not a git repository with commits (commit the records first)",
+            root.display()
+        )));
+    }
+    let end = period.as_ref().map(|p| p.end.to_string());
+    let at = super::Records::open(cli, today, end.as_deref().or(as_of), !working_tree)?;
     let (repo, today, commit) = (at.repo, at.today, at.commit);
     let git = repo.git.clone();
     match at.read {
@@ -73,6 +91,7 @@ pub fn run(
         today,
         live_reload: false,
         audience,
+        period,
     };
     progress.stage("reading records and history", 0);
     let built = cme::site::build(&repo, &opts, trail, progress.as_ref());

@@ -6,6 +6,7 @@ mod build;
 mod check;
 mod edit;
 mod history;
+mod report;
 mod stats;
 mod status;
 
@@ -37,6 +38,7 @@ pub fn run(cli: &Cli, today: chrono::NaiveDate) -> Result<ExitCode, Error> {
                 a.as_of.as_deref(),
                 a.working_tree,
                 audience,
+                a.period.as_deref(),
             );
         }
         Command::Init(a) => return init(a),
@@ -44,6 +46,7 @@ pub fn run(cli: &Cli, today: chrono::NaiveDate) -> Result<ExitCode, Error> {
         Command::MergeDriver(a) => return merge_driver(&a.base, &a.ours, &a.theirs),
         Command::Generate(a) => return generate(cli, a, today),
         Command::Stats(a) => return stats::run(cli, today, a),
+        Command::Report(a) => return report::run(cli, today, a),
         _ => {}
     }
     let repo = Repo::open(&cli.repo)?;
@@ -68,6 +71,7 @@ pub fn run(cli: &Cli, today: chrono::NaiveDate) -> Result<ExitCode, Error> {
         Command::Serve(_)
         | Command::Build(_)
         | Command::Stats(_)
+        | Command::Report(_)
         | Command::Init(_)
         | Command::ConfigureGit
         | Command::MergeDriver(_)

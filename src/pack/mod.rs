@@ -5,7 +5,10 @@
 //! documents; a risk level forbids closing); the pack says which apply, with which rule id,
 //! and where in the council's text each comes from.
 
+mod reporting;
 mod text;
+
+pub use reporting::{CensusDay, Dfe, DfeReason, Figure, ReportAudience, ReportDef, Section};
 
 pub use text::{anchors, paragraph_number as text_paragraph_number};
 
@@ -88,6 +91,12 @@ pub struct Pack {
     #[serde(default)]
     pub triage: Triage,
     pub reports: Reports,
+    /// The governance reports the policy names (`cme report --list`).
+    #[serde(rename = "report", default)]
+    pub report_defs: Vec<ReportDef>,
+    /// The DfE's termly return: census days and reasons (`cme report dfe`).
+    #[serde(default)]
+    pub dfe: Option<Dfe>,
     #[serde(default)]
     pub queues: Queues,
 }
@@ -105,13 +114,36 @@ pub struct Reports {
     /// `calendar` (Jan-Mar is Q1) or `financial` (Apr-Jun is Q1, as councils report).
     #[serde(default)]
     pub quarters: QuarterStyle,
-    /// Counts below this are shown as "fewer than N" on the board's site.
-    #[serde(default = "default_suppress_below")]
-    pub suppress_below: u32,
+    /// Figures for outside the team (the board's site, board reports) are rounded to the
+    /// nearest multiple of this; a count that rounds to 0 but is not 0 is "low".
+    #[serde(default = "default_round_to")]
+    pub round_to: u32,
+    /// A percentage or median for outside the team is shown only over a rounded count of at
+    /// least this.
+    #[serde(default = "default_min_denominator")]
+    pub min_denominator: u32,
+    /// Packs written before figures were rounded said which counts to hide; such a pack is
+    /// still read (by `--as-of` a past commit), and its figures are rounded.
+    #[serde(default, rename = "suppress_below", skip_serializing)]
+    pub _suppress_below: Option<u32>,
 }
 
-fn default_suppress_below() -> u32 {
+fn default_round_to() -> u32 {
     5
+}
+
+fn default_min_denominator() -> u32 {
+    10
+}
+
+impl Reports {
+    /// The disclosure control for figures that leave the team.
+    pub fn rounding(&self) -> crate::disclosure::Rounding {
+        crate::disclosure::Rounding {
+            base: u64::from(self.round_to.max(1)),
+            min_denominator: u64::from(self.min_denominator),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
@@ -842,6 +874,41 @@ impl Pack {
                     "{place} names the role \"{role}\", which [[role]] does not list"
                 ));
             }
+        }
+        if self.reports.round_to == 0 {
+            out.push("[reports] round_to is 0; figures for outside the team need a rounding base of 1 or more".into());
+        }
+        let mut ids = std::collections::HashSet::new();
+        for r in &self.report_defs {
+            if !ids.insert(r.id.as_str()) || r.id == "dfe" {
+                out.push(format!(
+                    "[[report]] \"{}\" is listed twice (\"dfe\" is the DfE return's own name)",
+                    r.id
+                ));
+            }
+            if r.audience == ReportAudience::Board {
+                for s in r.sections.iter().filter(|s| s.is_personal()) {
+                    out.push(format!(
+                        "[[report]] \"{}\" is for the board but holds the section \"{}\", which describes single children: such a section is for team reports only",
+                        r.id,
+                        s.word()
+                    ));
+                }
+            }
+            if let Some(anchor) = r
+                .policy_ref
+                .as_deref()
+                .and_then(|p| p.strip_prefix(&format!("{}#", self.pack.id)))
+                && !anchors.iter().any(|a| a == anchor)
+            {
+                out.push(format!(
+                    "[[report]] \"{}\"'s policy_ref names no heading or numbered paragraph of {}",
+                    r.id, self.pack.text
+                ));
+            }
+        }
+        if let Some(d) = &self.dfe {
+            out.extend(d.problems());
         }
         let mut seen = std::collections::HashSet::new();
         for r in &self.rules {

@@ -1,25 +1,34 @@
-//! The board's site: figures only, small counts suppressed.
+//! The board's site: figures only, for one whole reporting period, rounded.
 
 use super::statistics::{Cells, stats_page};
 use super::*;
 
-/// The board's site: the dashboard's counts, the statistics and the rule catalogue, with
-/// every count below the pack's `suppress_below` shown as "fewer than N", and nothing that
-/// names or describes a child, a family or an officer.
+/// What every page of the board's site knows about it.
+pub(super) fn board_info(repo: &Repo, content: &Content, period: Option<&crate::period::Period>) -> SiteInfo {
+    SiteInfo {
+        audience: "board",
+        period: period.map(|p| p.label.clone()).unwrap_or_default(),
+        rounding_note: repo.pack.reports.rounding().note(),
+        ..content.info.clone()
+    }
+}
+
+/// The board's site: the dashboard's counts, the statistics and the rule catalogue as they
+/// stood at the end of a reporting period, every count rounded as the pack says
+/// ([`crate::disclosure`]), and nothing that names or describes a child, a family or an
+/// officer.
 pub(super) fn render_board(
     repo: &Repo,
     content: &Content,
+    period: Option<&crate::period::Period>,
     stats: &crate::stats::Stats,
     tera: &Tera,
     theme: &super::theme::Theme,
     dir: &Path,
 ) -> Result<Summary, BuildError> {
-    let info = SiteInfo {
-        audience: "board",
-        ..content.info.clone()
-    };
     let pack = &repo.pack;
-    let below = u64::from(pack.reports.suppress_below);
+    let rounding = pack.reports.rounding();
+    let info = board_info(repo, content, period);
     let mut pages: Vec<Page> = Vec::new();
     // Dashboard counts.
     let open: Vec<&CaseState> = content
@@ -28,7 +37,7 @@ pub(super) fn render_board(
         .map(|(_, s)| s)
         .filter(|s| s.status == Status::Open)
         .collect();
-    let mut cells = Cells::default();
+    let mut cells = Cells::new(Some(rounding));
     let n_open = cells.add(open.len());
     let mut queue_cells = Vec::new();
     for q in Queue::ALL {
@@ -53,8 +62,6 @@ pub(super) fn render_board(
         .iter()
         .map(|l| cells.add(open.iter().filter(|s| s.risk.as_deref() == Some(l.as_str())).count()))
         .collect();
-    let unrated = cells.add_hidden(open.iter().filter(|s| s.risk.is_none()).count());
-    cells.group(risk.iter().copied().chain([unrated]).collect(), n_open);
     let mut breaking: HashMap<&str, usize> = HashMap::new();
     for d in &content.report.diagnostics {
         *breaking.entry(d.rule.as_str()).or_default() += 1;
@@ -82,7 +89,6 @@ pub(super) fn render_board(
             ]
         })
         .collect();
-    cells.decide(below);
     let mut c = base_context(&info, "index.html", "home", "Dashboard");
     c.insert("open", &cells.show(n_open));
     c.insert(
@@ -121,7 +127,7 @@ pub(super) fn render_board(
         context: c,
     });
     pages.push(policy_page(&info, repo));
-    let (stats_context, csvs) = stats_page(stats, below);
+    let (stats_context, csvs) = stats_page(stats, Some(rounding));
     let mut c = base_context(&info, "stats/index.html", "stats", "Statistics");
     c.extend(stats_context);
     pages.push(Page {

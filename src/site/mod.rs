@@ -8,6 +8,7 @@ mod cases;
 mod chart;
 pub mod markdown;
 pub mod output;
+pub mod report;
 pub mod serve;
 mod statistics;
 pub mod theme;
@@ -53,6 +54,9 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("stats.html", include_str!("templates/stats.html")),
     ("search.html", include_str!("templates/search.html")),
     ("board.html", include_str!("templates/board.html")),
+    ("report.html", include_str!("templates/report.html")),
+    ("reports.html", include_str!("templates/reports.html")),
+    ("dfe.html", include_str!("templates/dfe.html")),
 ];
 
 /// Static files built into the binary: (path under the site, bytes).
@@ -80,6 +84,9 @@ pub struct Options {
     /// Adds the live-reload script (`cme serve`).
     pub live_reload: bool,
     pub audience: Audience,
+    /// The board's site is built for one whole reporting period that has ended; `today` is
+    /// then its last day.
+    pub period: Option<crate::period::Period>,
 }
 
 /// What a build wrote.
@@ -166,7 +173,23 @@ pub struct SiteInfo {
     pub live_reload: bool,
     /// "team" or "board".
     pub audience: &'static str,
-    pub suppress_below: u32,
+    /// The board's site: the reporting period it gives the figures of, and how they are
+    /// rounded (empty on the team's site).
+    pub period: String,
+    pub rounding_note: String,
+}
+
+/// The warning every page carries while the policy is past its review date
+/// (WOR-POLICY-REVIEW); empty otherwise.
+pub(crate) fn review_warning(repo: &Repo, today: NaiveDate) -> String {
+    let p = &repo.pack.pack;
+    match (p.review_due, &p.review_rule) {
+        (Some(due), Some(rule)) if today > due && repo.pack.rule(rule).is_some() => format!(
+            "This policy was due for review on {}. Check it against the council's current policy before relying on it.",
+            date(due)
+        ),
+        _ => String::new(),
+    }
 }
 
 /// The audit trail a build shows on case pages.
@@ -238,13 +261,7 @@ impl Content {
         states.sort_by(|a, b| a.1.queue_key().cmp(&b.1.queue_key()));
         timing("build: states computed", t);
         let p = &repo.pack.pack;
-        let review_warning = match (p.review_due, &p.review_rule) {
-            (Some(due), Some(rule)) if today > due && repo.pack.rule(rule).is_some() => format!(
-                "This policy was due for review on {}. Check it against the council's current policy before relying on it.",
-                date(due)
-            ),
-            _ => String::new(),
-        };
+        let review_warning = review_warning(repo, today);
         let info = SiteInfo {
             authority: repo.config.authority.name.clone(),
             code: repo.config.authority.code.clone(),
@@ -261,7 +278,8 @@ impl Content {
             commit,
             live_reload,
             audience: "team",
-            suppress_below: repo.pack.reports.suppress_below,
+            period: String::new(),
+            rounding_note: String::new(),
         };
         Content {
             info,
@@ -371,11 +389,16 @@ pub fn build(
             let (stats, rest) = rayon::join(figures, || {
                 render_rest(repo, &content, &tera, &theme, dir, &opts.out, written, progress)
             });
-            let summary = rest?;
+            let mut summary = rest?;
             render_team_stats(&content, &stats, &tera, dir, progress)?;
+            summary.pages += report::render_reports(repo, &content, &content.info, None, opts.today, &tera, dir)?;
             Ok(summary)
         }),
-        None => render_board(repo, &content, &figures(), &tera, &theme, dir),
+        None => render_board(repo, &content, opts.period.as_ref(), &figures(), &tera, &theme, dir).and_then(|mut s| {
+            let info = board::board_info(repo, &content, opts.period.as_ref());
+            s.pages += report::render_reports(repo, &content, &info, opts.period.as_ref(), opts.today, &tera, dir)?;
+            Ok(s)
+        }),
     };
     let summary = result.and_then(|summary| {
         let t = std::time::Instant::now();
@@ -909,7 +932,7 @@ fn render_team_stats(
 }
 
 fn team_stats_page(info: &SiteInfo, stats: &Stats) -> (Page, Vec<(String, String)>) {
-    let (stats_context, csvs) = stats_page(stats, 0);
+    let (stats_context, csvs) = stats_page(stats, None);
     let mut c = base_context(info, "stats/index.html", "stats", "Statistics");
     c.extend(stats_context);
     // The team's page only: exact counts of how each deadline was kept.

@@ -42,6 +42,7 @@ fn rebuild(root: &Path, out: &Path, today: Option<NaiveDate>) -> Result<usize, S
         today,
         live_reload: true,
         audience: super::Audience::Team,
+        period: None,
     };
     let git = repo.git.clone();
     let trail = || match git.as_deref().and_then(|g| Some((g, g.head()?))) {

@@ -35,74 +35,72 @@ struct Chart {
     svg: String,
 }
 
-/// The counts of the statistics pages, with the groups that add up, so the board's site can
-/// suppress small counts (and anything that would give one away).
+/// The counts of a page of figures, shown exact (the team's) or rounded (for outside the
+/// team: [`crate::disclosure`]), so that a template (or an override of it) is only ever
+/// given the figures as they may be shown.
 #[derive(Default)]
 pub(super) struct Cells {
     values: Vec<u64>,
-    hidden: Vec<bool>,
-    groups: Vec<crate::disclosure::Group>,
-    suppressed: Vec<bool>,
-    below: u64,
+    rounding: Option<crate::disclosure::Rounding>,
 }
 
 impl Cells {
+    pub(super) fn new(rounding: Option<crate::disclosure::Rounding>) -> Cells {
+        Cells {
+            values: Vec::new(),
+            rounding,
+        }
+    }
     pub(super) fn add(&mut self, v: usize) -> usize {
         self.values.push(v as u64);
-        self.hidden.push(false);
         self.values.len() - 1
     }
-    pub(super) fn add_hidden(&mut self, v: usize) -> usize {
-        let i = self.add(v);
-        self.hidden[i] = true;
-        i
-    }
-    pub(super) fn group(&mut self, parts: Vec<usize>, total: usize) {
-        self.groups.push(crate::disclosure::Group { parts, total });
-    }
-    pub(super) fn decide(&mut self, below: u64) {
-        self.below = below;
-        self.suppressed = crate::disclosure::suppress(&self.values, &self.hidden, &self.groups, below);
-    }
-    pub(super) fn known(&self, i: usize) -> bool {
-        !self.suppressed.get(i).copied().unwrap_or(false)
-    }
     pub(super) fn show(&self, i: usize) -> String {
-        if self.known(i) {
-            self.values[i].to_string()
-        } else {
-            crate::disclosure::fewer_than(self.below)
+        let v = self.values[i];
+        match &self.rounding {
+            Some(r) => r.count(v),
+            None => v.to_string(),
         }
     }
-    /// A chart bar: a suppressed count is drawn as nothing, labelled as suppressed.
+    /// A chart bar, at the height shown.
     pub(super) fn bar(&self, label: String, i: usize) -> chart::Bar {
-        chart::Bar {
-            label,
-            value: if self.known(i) { self.values[i] as f64 } else { 0.0 },
-            text: (!self.known(i)).then(|| format!("<{}", self.below)),
+        let v = self.values[i];
+        match &self.rounding {
+            Some(r) => chart::Bar {
+                label,
+                value: r.round(v) as f64,
+                text: (v > 0 && r.round(v) == 0).then(|| crate::disclosure::LOW.to_string()),
+            },
+            None => chart::Bar {
+                label,
+                value: v as f64,
+                text: None,
+            },
         }
     }
-}
-
-/// A rate or median is shown only when the count behind it is large enough to show.
-pub(super) fn guarded(cells: &Cells, i: usize, v: Option<f64>, f: fn(Option<f64>) -> String) -> String {
-    if cells.known(i) && (cells.below == 0 || cells.values[i] >= cells.below) {
-        f(v)
-    } else {
-        "-".into()
+    /// `part` as a per cent of `whole` (exact, or from the rounded counts).
+    pub(super) fn percent(&self, part: usize, whole: usize) -> String {
+        let (p, w) = (self.values[part], self.values[whole]);
+        match &self.rounding {
+            Some(r) => r.percent(p, w),
+            None if w == 0 => "-".into(),
+            None => format!("{:.0}%", 100.0 * p as f64 / w as f64),
+        }
     }
-}
-
-pub(super) fn pct(v: Option<f64>) -> String {
-    v.map(|v| format!("{v:.0}%")).unwrap_or_else(|| "-".into())
+    /// A figure worked out over the count `over` (a median), shown only where a rate over
+    /// that count would be.
+    pub(super) fn over(&self, over: usize, v: Option<f64>, f: fn(Option<f64>) -> String) -> String {
+        match &self.rounding {
+            Some(r) if v.is_some() && !r.shows_rate_over(self.values[over]) => crate::disclosure::SUPPRESSED.into(),
+            _ => f(v),
+        }
+    }
 }
 
 pub(super) fn days(v: Option<f64>) -> String {
     v.map(|v| format!("{v:.0}")).unwrap_or_else(|| "-".into())
 }
 
-/// The statistics page's context and its CSV files. `below` is the board's suppression
-/// threshold (0 for the team's site: nothing suppressed).
 /// One row per deadline rule and quarter in which any fell due: (rule, what it asks, quarter,
 /// due, met on time, met late, never met, overdue, % on time).
 pub(super) fn deadline_rows(st: &Stats) -> Vec<Vec<String>> {
@@ -125,8 +123,13 @@ pub(super) fn deadline_rows(st: &Stats) -> Vec<Vec<String>> {
     rows
 }
 
-pub(super) fn stats_page(st: &Stats, below: u64) -> (Context, Vec<(String, String)>) {
-    let mut cells = Cells::default();
+/// The statistics page's context and its CSV files: exact for the team's site, rounded for
+/// the board's (`rounding`).
+pub(super) fn stats_page(
+    st: &Stats,
+    rounding: Option<crate::disclosure::Rounding>,
+) -> (Context, Vec<(String, String)>) {
+    let mut cells = Cells::new(rounding);
     struct Period {
         label: String,
         r: usize,
@@ -136,78 +139,47 @@ pub(super) fn stats_page(st: &Stats, below: u64) -> (Context, Vec<(String, Strin
         au: usize,
         c: usize,
         outcomes: Vec<usize>,
-        success: Option<f64>,
+        successes: usize,
+        counted: usize,
         median: Option<f64>,
     }
-    let add_period = |cells: &mut Cells, f: &stats::Figures| {
-        let p = Period {
-            label: f.label.clone(),
-            r: cells.add(f.registered),
-            k: cells.add(f.whereabouts_known),
-            u: cells.add(f.whereabouts_unknown),
-            a: cells.add(f.active_at_end),
-            au: cells.add(f.active_unknown_at_end),
-            c: cells.add(f.closed),
-            outcomes: f.closed_by_outcome.iter().map(|o| cells.add(o.count)).collect(),
-            success: f.success_rate,
-            median: f.median_days_to_resolution,
-        };
-        cells.group(vec![p.k, p.u], p.r);
-        cells.group(p.outcomes.clone(), p.c);
-        p
+    let add_period = |cells: &mut Cells, f: &stats::Figures| Period {
+        label: f.label.clone(),
+        r: cells.add(f.registered),
+        k: cells.add(f.whereabouts_known),
+        u: cells.add(f.whereabouts_unknown),
+        a: cells.add(f.active_at_end),
+        au: cells.add(f.active_unknown_at_end),
+        c: cells.add(f.closed),
+        outcomes: f.closed_by_outcome.iter().map(|o| cells.add(o.count)).collect(),
+        successes: cells.add(f.successes),
+        counted: cells.add(f.counted_closures),
+        median: f.median_days_to_resolution,
     };
     let quarters: Vec<Period> = st.quarters.iter().map(|f| add_period(&mut cells, f)).collect();
     let total = add_period(&mut cells, &st.total);
-    // Quarters partition the period: their counts add up to the totals.
-    for pick in [|p: &Period| p.r, |p: &Period| p.k, |p: &Period| p.u, |p: &Period| p.c] {
-        cells.group(quarters.iter().map(pick).collect(), pick(&total));
-    }
-    for (o, &t) in total.outcomes.iter().enumerate() {
-        cells.group(quarters.iter().map(|q| q.outcomes[o]).collect(), t);
-    }
-    // Months: registered adds up to its quarter's.
     let months: Vec<(String, usize, usize)> = st
         .months
         .iter()
         .map(|f| (f.label.clone(), cells.add(f.registered), cells.add(f.active_at_end)))
         .collect();
-    for (q, f) in quarters.iter().zip(&st.quarters) {
-        let parts: Vec<usize> = st
-            .months
-            .iter()
-            .zip(&months)
-            .filter(|(m, _)| m.start >= f.start && m.end <= f.end)
-            .map(|(_, m)| m.1)
-            .collect();
-        if !parts.is_empty() {
-            cells.group(parts, q.r);
-        }
-    }
     let counts = |cells: &mut Cells, v: &[stats::Count]| -> Vec<(String, usize)> {
         v.iter().map(|x| (view::words(&x.label), cells.add(x.count))).collect()
     };
     let sources = counts(&mut cells, &st.by_source);
     let reasons = counts(&mut cells, &st.by_reason);
     let vulnerabilities = counts(&mut cells, &st.by_vulnerability);
-    cells.group(sources.iter().map(|x| x.1).collect(), total.r);
-    cells.group(reasons.iter().map(|x| x.1).collect(), total.r);
-    // Schools: on time + late + not recorded (never shown) = leavers; likewise joiners.
     let schools: Vec<(String, [usize; 6])> = st
         .schools
         .iter()
         .map(|s| {
             let l = cells.add(s.leavers);
             let (lo, ll) = (cells.add(s.leavers_on_time), cells.add(s.leavers_late));
-            let lnr = cells.add_hidden(s.leavers - s.leavers_on_time - s.leavers_late);
-            cells.group(vec![lo, ll, lnr], l);
             let j = cells.add(s.joiners);
             let (jo, jl) = (cells.add(s.joiners_on_time), cells.add(s.joiners_late));
-            let jnr = cells.add_hidden(s.joiners - s.joiners_on_time - s.joiners_late);
-            cells.group(vec![jo, jl, jnr], j);
             (s.school.clone(), [l, lo, ll, j, jo, jl])
         })
         .collect();
-    cells.decide(below);
 
     let period_header = [
         "Period",
@@ -220,7 +192,6 @@ pub(super) fn stats_page(st: &Stats, below: u64) -> (Context, Vec<(String, Strin
         "Success rate",
         "Median days to resolution",
     ];
-    let counted = |p: &Period| p.c;
     let period_row = |p: &Period| -> Vec<String> {
         vec![
             p.label.clone(),
@@ -230,8 +201,8 @@ pub(super) fn stats_page(st: &Stats, below: u64) -> (Context, Vec<(String, Strin
             cells.show(p.a),
             cells.show(p.au),
             cells.show(p.c),
-            guarded(&cells, counted(p), p.success, pct),
-            guarded(&cells, counted(p), p.median, days),
+            cells.percent(p.successes, p.counted),
+            cells.over(p.c, p.median, days),
         ]
     };
     let quarter_rows: Vec<Vec<String>> = quarters.iter().map(period_row).collect();
@@ -280,10 +251,9 @@ pub(super) fn stats_page(st: &Stats, below: u64) -> (Context, Vec<(String, Strin
         .zip(&total.outcomes)
         .map(|(o, &i)| cells.bar(view::words(&o.key), i))
         .collect();
-    let note = if below > 0 {
-        format!(" Counts from 1 to {} are shown as fewer than {below}.", below - 1)
-    } else {
-        String::new()
+    let note = match rounding {
+        Some(r) => format!(" Counts are rounded to the nearest {}.", r.base),
+        None => String::new(),
     };
     let charts = vec![
         Chart {
@@ -359,7 +329,7 @@ pub(super) fn stats_page(st: &Stats, below: u64) -> (Context, Vec<(String, Strin
     let summary: Vec<(String, String)> = vec![
         ("Referrals registered".into(), cells.show(total.r)),
         (
-            "Whereabouts known / unknown (as recorded now)".into(),
+            "Whereabouts known / unknown (as recorded at the end of the period)".into(),
             format!("{} / {}", cells.show(total.k), cells.show(total.u)),
         ),
         (
@@ -367,10 +337,10 @@ pub(super) fn stats_page(st: &Stats, below: u64) -> (Context, Vec<(String, Strin
             format!("{} ({} whereabouts unknown)", cells.show(total.a), cells.show(total.au)),
         ),
         ("Closed".into(), cells.show(total.c)),
-        ("Success rate".into(), guarded(&cells, total.c, total.success, pct)),
+        ("Success rate".into(), cells.percent(total.successes, total.counted)),
         (
             "Median days from referral to closure".into(),
-            guarded(&cells, total.c, total.median, days),
+            cells.over(total.c, total.median, days),
         ),
     ];
     let mut c = Context::new();
@@ -381,7 +351,7 @@ pub(super) fn stats_page(st: &Stats, below: u64) -> (Context, Vec<(String, Strin
         &serde_json::json!({ "rule": st.rule, "from": st.from, "to": st.to }),
     );
     c.insert("summary", &summary);
-    c.insert("suppression_note", &note.trim());
+    c.insert("rounding_note", &rounding.map(|r| r.note()).unwrap_or_default());
     c.insert("left_out", &st.left_out);
     c.insert("period_header", &period_header);
     c.insert("quarters", &quarter_rows);

@@ -55,19 +55,17 @@ impl GitRepo {
             git_ok(dir.path(), &["config", "user.email", "asmith@example.invalid"]);
         }
         git_ok(dir.path(), &["add", "-A"]);
-        git_ok(
-            dir.path(),
-            &[
-                "-c",
-                "user.name=Set Up",
-                "-c",
-                "user.email=setup@example.invalid",
-                "commit",
-                "-q",
-                "-m",
-                "Set up",
-            ],
-        );
+        // Set up on the day the case was referred (a board's site reads the records as they
+        // stood at the end of a month that has ended).
+        let o = std::process::Command::new("git")
+            .current_dir(dir.path())
+            .args(["-c", "user.name=Set Up", "-c", "user.email=setup@example.invalid"])
+            .args(["commit", "-q", "-m", "Set up"])
+            .env("GIT_AUTHOR_DATE", "2026-09-01T12:00:00+00:00")
+            .env("GIT_COMMITTER_DATE", "2026-09-01T12:00:00+00:00")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         GitRepo {
             dir,
             home: tempfile::tempdir().unwrap(),
@@ -961,19 +959,12 @@ fn a_template_cannot_publish_git_config_or_a_case_record() {
         let link = r.join("templates/cme.css");
         let _ = std::fs::remove_file(&link);
         std::os::unix::fs::symlink(target, &link).unwrap();
-        for audience in ["team", "board"] {
+        for audience in [&["--working-tree"][..], &["--audience", "board", "--period", "month"]] {
             let o = run(
                 r,
-                &[
-                    "build",
-                    "--working-tree",
-                    "--audience",
-                    audience,
-                    "--out",
-                    site.to_str().unwrap(),
-                ],
+                &[&["build"][..], audience, &["--out", site.to_str().unwrap()]].concat(),
             );
-            assert_eq!(o.status.code(), Some(2), "{target} {audience}: {}", stderr(&o));
+            assert_eq!(o.status.code(), Some(2), "{target} {audience:?}: {}", stderr(&o));
             assert!(stderr(&o).contains("never git's or the case records"), "{}", stderr(&o));
         }
     }
@@ -1144,18 +1135,26 @@ fn templates_cannot_read_the_environment() {
         "templates/base.html",
         base.replace("</main>", "SECRET={{ get_env(name=\"CI_SECRET\") }}</main>"),
     );
+    git_ok(r, &["init", "-q"]);
+    git_ok(r, &["add", "-A"]);
+    super::reports::commit_on(r, "2026-09-01", "a case and a template");
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
-    for audience in ["team", "board"] {
+    for audience in [
+        &["--audience", "team"][..],
+        &["--audience", "board", "--period", "month"],
+    ] {
         let o = cme()
             .arg("--repo")
             .arg(r)
-            .args(["--today", TODAY, "build", "--audience", audience, "--out"])
+            .args(["--today", TODAY, "build"])
+            .args(audience)
+            .arg("--out")
             .arg(&site)
             .env("CI_SECRET", "hunter2")
             .output()
             .unwrap();
-        assert_eq!(o.status.code(), Some(2), "{audience}: {}", stderr(&o));
+        assert_eq!(o.status.code(), Some(2), "{audience:?}: {}", stderr(&o));
         assert!(stderr(&o).contains("cannot read the environment"), "{}", stderr(&o));
     }
     assert!(!site.exists());

@@ -1,5 +1,6 @@
-//! The board's site holds no personal value, suppresses small counts, and cannot be
-//! subtracted back to a suppressed one; hostile input is refused or rendered inert.
+//! The board's site holds no personal value, rounds every count, and cannot be subtracted
+//! back to a small count, on one site or across the sites built on every day of a term;
+//! hostile input is refused or rendered inert.
 
 use super::*;
 use cme::load::Repo;
@@ -10,7 +11,16 @@ fn build_board(repo: &Path) -> tempfile::TempDir {
     let o = cme()
         .arg("--repo")
         .arg(repo)
-        .args(["--today", TODAY, "build", "--audience", "board", "--out"])
+        .args([
+            "--today",
+            TODAY,
+            "build",
+            "--audience",
+            "board",
+            "--period",
+            "month",
+            "--out",
+        ])
         .arg(dir.path().join("site"))
         .output()
         .unwrap();
@@ -88,9 +98,21 @@ fn contains_word(hay: &str, needle: &str) -> bool {
     false
 }
 
+/// The Worcestershire demo's records committed on 1 September 2026 in a repository of their
+/// own (the demo folder's history in this repository starts later than its dates).
+fn worcestershire_committed() -> tempfile::TempDir {
+    let repo = empty_repo("worcestershire");
+    copy_dir(&worcestershire_demo().join("cases"), &repo.path().join("cases"));
+    git(repo.path(), &["init", "-q"]);
+    git(repo.path(), &["add", "-A"]);
+    super::reports::commit_on(repo.path(), "2026-09-01", "the demo's records");
+    repo
+}
+
 #[test]
 fn the_board_site_holds_no_personal_value() {
-    for repo in [root(), worcestershire_demo()] {
+    let wor = worcestershire_committed();
+    for repo in [root(), wor.path().to_path_buf()] {
         let values = personal_values(&repo);
         assert!(values.len() > 200, "the scan has something to look for");
         let dir = build_board(&repo);
@@ -114,65 +136,206 @@ fn the_board_site_holds_no_personal_value() {
     }
 }
 
-fn table_cells(html: &Html, table: usize) -> Vec<Vec<String>> {
-    let t = html.select(&Selector::parse("main table").unwrap()).nth(table).unwrap();
-    t.select(&Selector::parse("tbody tr").unwrap())
-        .map(|r| {
-            r.select(&Selector::parse("th, td").unwrap())
-                .map(|c| c.text().collect::<String>().trim().to_string())
-                .collect()
-        })
-        .collect()
+/// The cells of one CSV line (RFC 4180 quoting).
+fn csv_cells(line: &str) -> Vec<String> {
+    let (mut cells, mut cell, mut quoted) = (Vec::new(), String::new(), false);
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                cell.push('"');
+                chars.next();
+            }
+            ('"', q) => quoted = !q,
+            (',', false) => cells.push(std::mem::take(&mut cell)),
+            (c, _) => cell.push(c),
+        }
+    }
+    cells.push(cell);
+    cells
+}
+
+/// Every count a board's site shows, as written: its tables' number cells (not the
+/// percentages or medians), its summary lists and its CSV files.
+fn shown_counts(site: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let skip = |h: &str| h.contains("Median") || h.contains("rate") || h.contains("On time");
+    for e in walkdir::WalkDir::new(site) {
+        let e = e.unwrap();
+        let p = e.path();
+        match p.extension().and_then(|x| x.to_str()) {
+            Some("html") => {
+                let html = Html::parse_document(&std::fs::read_to_string(p).unwrap());
+                for t in html.select(&Selector::parse("main table").unwrap()) {
+                    let header: Vec<String> = t
+                        .select(&Selector::parse("thead th").unwrap())
+                        .map(|h| h.text().collect())
+                        .collect();
+                    for r in t.select(&Selector::parse("tbody tr").unwrap()) {
+                        for (i, c) in r.select(&Selector::parse("th, td").unwrap()).enumerate() {
+                            let text: String = c.text().collect::<String>().trim().to_string();
+                            let is_num = c.value().attr("class").is_some_and(|k| k.contains("cme-num"));
+                            if is_num && !header.get(i).is_some_and(|h| skip(h)) && !text.contains('%') {
+                                out.push(text);
+                            }
+                        }
+                    }
+                }
+                for row in html.select(&Selector::parse("main .cme-summary-list__row").unwrap()) {
+                    let dt: String = row
+                        .select(&Selector::parse("dt").unwrap())
+                        .flat_map(|d| d.text())
+                        .collect();
+                    let dd: String = row
+                        .select(&Selector::parse("dd").unwrap())
+                        .flat_map(|d| d.text())
+                        .collect();
+                    if dt.contains("Referrals") || dt.contains("Whereabouts") || dt.contains("Active") || dt == "Closed"
+                    {
+                        out.extend(
+                            dd.split(|c: char| !c.is_ascii_alphanumeric())
+                                .filter(|w| !w.is_empty() && (w.parse::<u64>().is_ok() || *w == "low"))
+                                .map(str::to_string),
+                        );
+                    }
+                }
+                for c in html.select(&Selector::parse(".cme-count").unwrap()) {
+                    out.push(c.text().collect::<String>().trim().to_string());
+                }
+            }
+            Some("csv") => {
+                let text = std::fs::read_to_string(p).unwrap();
+                let mut lines = text.lines();
+                let header = csv_cells(lines.next().unwrap());
+                for l in lines {
+                    // The first column is the row's label.
+                    for (i, c) in csv_cells(l).into_iter().enumerate().skip(1) {
+                        if !header.get(i).is_some_and(|h| skip(h)) && !c.contains('%') {
+                            out.push(c);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 #[test]
-fn small_counts_are_suppressed_and_cannot_be_recovered() {
+fn every_count_is_rounded_and_the_team_keeps_exact_figures() {
     let dir = build_board(&root());
     let site = dir.path().join("site");
-    let stats = Html::parse_document(&std::fs::read_to_string(site.join("stats/index.html")).unwrap());
-    let mut suppressed = 0;
-    for cell in stats.select(&Selector::parse("main td.cme-num").unwrap()) {
-        let t: String = cell.text().collect();
-        let t = t.trim();
-        if t == "fewer than 5" {
-            suppressed += 1;
-            continue;
+    let counts = shown_counts(&site);
+    assert!(counts.len() > 100, "the scan finds the figures: {}", counts.len());
+    let mut low = 0;
+    for c in &counts {
+        match c.as_str() {
+            "low" => low += 1,
+            "-" => {}
+            n => {
+                let n: u64 = n.parse().unwrap_or_else(|_| panic!("not a count: {n:?}"));
+                assert_eq!(n % 5, 0, "a count of {n} is shown unrounded");
+            }
         }
-        if let Ok(n) = t.parse::<u64>() {
-            assert!(n == 0 || n >= 5, "a count of {n} is shown");
-        }
     }
-    assert!(suppressed > 20, "the demo's small numbers are suppressed");
-    let dash = std::fs::read_to_string(site.join("index.html")).unwrap();
-    assert!(dash.contains("fewer than 5"));
-    // Quarters: known + unknown = registered; no row may show the total and all but one part.
-    let rows = table_cells(&stats, 0);
-    assert!(rows.len() >= 8);
-    for r in &rows {
-        let hidden = [&r[2], &r[3]].iter().filter(|c| c.as_str() == "fewer than 5").count();
-        assert!(
-            !(hidden == 1 && r[1] != "fewer than 5"),
-            "recoverable by subtraction: {r:?}"
-        );
-    }
-    // Outcomes by quarter add up to the quarter's closures.
-    let outcomes = table_cells(&stats, 2);
-    for (q, o) in rows.iter().zip(&outcomes) {
-        let parts = o[1..].iter().filter(|c| c.as_str() == "fewer than 5").count();
-        let total_hidden = q[6] == "fewer than 5";
-        assert!(
-            parts + total_hidden as usize != 1,
-            "quarter {} closures recoverable: {q:?} {o:?}",
-            q[0]
-        );
-    }
-    // The CSVs carry the same suppressed figures.
-    let csv = std::fs::read_to_string(site.join("stats/quarters.csv")).unwrap();
-    assert!(csv.contains("fewer than 5"));
-    // The team's site shows the real figures.
+    assert!(low > 5, "the demo's small numbers are shown as low");
+    let page = std::fs::read_to_string(site.join("stats/index.html")).unwrap();
+    assert!(page.contains("rounded to the nearest 5"), "the page says how");
+    assert!(!page.contains("fewer than"), "no range is given as a figure");
+    assert!(
+        std::fs::read_to_string(site.join("index.html"))
+            .unwrap()
+            .contains("October 2026")
+    );
+    // The team's site shows the real figures, none hidden.
     let o = run(&root(), &["stats", "--format", "json"]);
     let st: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(st["total"]["registered"], 44);
+    let team = tempfile::tempdir().unwrap();
+    let o = run(&root(), &["build", "--out", team.path().join("site").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let page = std::fs::read_to_string(team.path().join("site/stats/index.html")).unwrap();
+    assert!(!page.contains("fewer than") && !page.contains(">low<") && !page.contains("suppressed"));
+    // The board's site covers whole periods that have ended, and says so when asked otherwise.
+    let o = run(
+        &root(),
+        &[
+            "build",
+            "--audience",
+            "board",
+            "--out",
+            team.path().join("b").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("add --period"), "{}", stderr(&o));
+    let o = run(
+        &root(),
+        &[
+            "build",
+            "--audience",
+            "board",
+            "--period",
+            "2026-11",
+            "--out",
+            team.path().join("b").to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("November 2026 has not ended yet"), "{}", stderr(&o));
+}
+
+#[test]
+fn no_small_count_can_be_recovered_from_the_board_sites_of_every_day_of_a_term() {
+    // Autumn term 2026 in the demo's calendar: the board's site built on each day of it, for
+    // the last month that had ended.
+    let (start, end) = (
+        chrono::NaiveDate::from_ymd_opt(2026, 9, 3).unwrap(),
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 18).unwrap(),
+    );
+    let out = tempfile::tempdir().unwrap();
+    let mut sites: Vec<std::collections::BTreeSet<u64>> = Vec::new();
+    let mut distinct: std::collections::BTreeSet<Vec<String>> = Default::default();
+    let mut day = start;
+    while day <= end {
+        let site = out.path().join(day.to_string());
+        let o = cme()
+            .arg("--repo")
+            .arg(root())
+            .args([
+                "--quiet",
+                "--today",
+                &day.to_string(),
+                "build",
+                "--audience",
+                "board",
+                "--period",
+                "month",
+                "--out",
+            ])
+            .arg(&site)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "{day}: {}", stderr(&o));
+        let counts = shown_counts(&site);
+        sites.push(counts.iter().filter_map(|c| c.parse().ok()).collect());
+        distinct.insert(counts);
+        std::fs::remove_dir_all(&site).unwrap();
+        day = day.succ_opt().unwrap();
+    }
+    assert_eq!(sites.len(), 107);
+    // Builds differ only by whole months: one set of figures per month ended in the term
+    // (August to November).
+    assert_eq!(distinct.len(), 4, "one site per ended month");
+    let all: std::collections::BTreeSet<u64> = sites.iter().flatten().copied().collect();
+    assert!(all.len() > 5);
+    for a in &all {
+        for b in &all {
+            let d = a.abs_diff(*b);
+            assert!(d == 0 || d >= 5, "{a} - {b} gives a small count away");
+        }
+    }
 }
 
 #[test]
@@ -371,7 +534,7 @@ fn odd_histories_still_build_no_commits_a_latin1_message_a_future_date() {
 }
 
 #[test]
-fn a_template_override_cannot_show_the_board_an_unsuppressed_figure() {
+fn a_template_override_cannot_show_the_board_an_unrounded_figure() {
     let repo = empty_repo("manchester");
     copy_dir(&root().join("cases"), &repo.path().join("cases"));
     // A council's override of the statistics page reaching for the raw figures.
@@ -384,6 +547,9 @@ fn a_template_override_cannot_show_the_board_an_unsuppressed_figure() {
             "{% block content %}<p id=\"raw\">[{{ stats.total.registered | default(value=\"absent\") }}]</p>",
         ),
     );
+    git(repo.path(), &["init", "-q"]);
+    git(repo.path(), &["add", "-A"]);
+    super::reports::commit_on(repo.path(), "2026-10-01", "the demo's records, and an override");
     let dir = build_board(repo.path());
     let page = std::fs::read_to_string(dir.path().join("site/stats/index.html")).unwrap();
     assert!(

@@ -115,3 +115,151 @@ fn a_past_quarter_counts_each_record_as_it_stood_at_its_end() {
         .unwrap_or_else(|| panic!("{csv}"));
     assert_eq!(q2.split(',').nth(col), Some("1"), "{csv}");
 }
+
+/// A Manchester case for the DfE return: its referral date, reason, sex and date of birth.
+fn dfe_case(id: &str, received: &str, reason: &str, gender: &str, dob: &str) -> String {
+    good_case(id)
+        .replace("received = 2026-09-01", &format!("received = {received}"))
+        .replace("assigned_on = 2026-09-02", &format!("assigned_on = {received}"))
+        .replace("date = 2026-09-04", &format!("date = {received}"))
+        .replace("reason = \"moved-unknown-school\"", &format!("reason = \"{reason}\""))
+        .replace(
+            "whereabouts = \"known-in-area\"",
+            &format!("whereabouts = \"known-in-area\"\ngender = \"{gender}\""),
+        )
+        .lines()
+        .map(|l| {
+            if l.starts_with("date_of_birth") {
+                format!("date_of_birth = {dob}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+fn dfe_json(r: &Path, extra: &[&str]) -> Value {
+    let o = run(
+        r,
+        &[
+            &["report", "dfe", "--census", "2026-10-01", "--format", "json"][..],
+            extra,
+        ]
+        .concat(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    v.as_object_mut().unwrap().remove("as_of");
+    v
+}
+
+#[test]
+fn the_dfe_return_is_a_hand_count_and_stays_true_to_its_census_day() {
+    let repo = empty_repo("manchester");
+    let r = repo.path();
+    git(r, &["init", "-q"]);
+    // On the census day (Thursday 1 October 2026): A (Year 10, F, referred 21 days before)
+    // and B (Year 8, M, referred in June: more than 12 weeks) are missing education; C was
+    // referred and found on a roll in September (any time in the year, not on the day); D is
+    // not yet of compulsory school age (left out, and said why).
+    let a = dfe_case("EXC-2026-0001", "2026-09-10", "moved-unknown-school", "F", "2012-03-04");
+    let b = dfe_case("EXC-2026-0002", "2026-06-01", "moved-abroad", "M", "2014-01-20");
+    let c = dfe_case("EXC-2026-0003", "2026-09-14", "newly-arrived", "F", "2013-05-05")
+        .replace("status = \"open\"", "status = \"closed\"")
+        + "\n[closure]\ndate = 2026-09-25\noutcome = \"not-cme\"\nnote = \"On the roll of a school all along.\"\n";
+    let d = dfe_case("EXC-2026-0004", "2026-09-15", "other", "M", "2022-08-01");
+    for (id, text) in [("0001", &a), ("0002", &b), ("0003", &c), ("0004", &d)] {
+        write(r, &format!("cases/2026/EXC-2026-{id}.toml"), text);
+    }
+    let (code, check) = check_json(r, &[]);
+    let errors: Vec<&Value> = check["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .collect();
+    assert!(errors.is_empty(), "the fixtures are valid: {code} {errors:#?}");
+    git(r, &["add", "-A"]);
+    commit_on(r, "2026-09-28", "four referrals");
+    let before = dfe_json(r, &[]);
+    assert_eq!(before["census"], "2026-10-01");
+    assert_eq!(before["total"], 2, "{before:#}");
+    assert_eq!(
+        before["by_sex"],
+        serde_json::json!({"F": 1, "M": 1, "X": 0, "unknown": 0})
+    );
+    assert_eq!(before["by_year_group"]["10"], 1, "{before:#}");
+    assert_eq!(before["by_year_group"]["8"], 1, "{before:#}");
+    assert_eq!(
+        before["by_time_missing"],
+        serde_json::json!({"up-to-12-weeks": 1, "over-12-weeks": 1, "unknown": 0})
+    );
+    assert_eq!(before["by_reason"]["moved-in-uk"], 1, "{before:#}");
+    assert_eq!(before["by_reason"]["moved-abroad"], 1, "{before:#}");
+    assert_eq!(before["by_reason"]["unknown"], 0, "{before:#}");
+    assert_eq!(before["any_time_in_year"], 3, "{before:#}");
+    assert_eq!(before["left_out"][0]["case"], "EXC-2026-0004", "{before:#}");
+    // After the census day: A is found to have been on a school's roll since 30 September
+    // (closed with that date), and E, missing since 15 September, is recorded late.
+    write(
+        r,
+        "cases/2026/EXC-2026-0001.toml",
+        a.replace("status = \"open\"", "status = \"closed\"")
+            + "\n[closure]\ndate = 2026-09-30\noutcome = \"not-cme\"\nnote = \"On a school roll from 30 September.\"\n",
+    );
+    write(
+        r,
+        "cases/2026/EXC-2026-0005.toml",
+        dfe_case("EXC-2026-0005", "2026-09-15", "post-exclusion", "F", "2011-02-02"),
+    );
+    git(r, &["add", "-A"]);
+    commit_on(r, "2026-10-20", "A found; E recorded late");
+    // As of the census day, the return is what it was.
+    assert_eq!(dfe_json(r, &["--as-of", "2026-10-01"]), before);
+    // At HEAD, the corrected records speak: B and E on the day; A, B, C, E in the year.
+    let now = dfe_json(r, &[]);
+    assert_eq!(now["total"], 2, "{now:#}");
+    assert_eq!(now["by_reason"]["moved-in-uk"], 0, "{now:#}");
+    assert_eq!(now["by_reason"]["excluded"], 1, "{now:#}");
+    assert_eq!(now["by_sex"]["F"], 1, "{now:#}");
+    assert_eq!(now["any_time_in_year"], 4, "{now:#}");
+    // The CSV: a fixed layout, one line per figure, every code listed.
+    let o = run(r, &["report", "dfe", "--census", "2026-10-01", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let csv = stdout(&o);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "census,section,code,description,count");
+    assert_eq!(
+        lines[1],
+        "2026-10-01,total,total,Children missing education at the end of the census day,2"
+    );
+    assert!(lines.contains(&"2026-10-01,sex,F,Female,1"), "{csv}");
+    assert!(lines.contains(&"2026-10-01,year_group,R,Reception,0"), "{csv}");
+    assert!(
+        lines.contains(&"2026-10-01,time_missing,over-12-weeks,More than 12 weeks,1"),
+        "{csv}"
+    );
+    assert_eq!(lines.len(), 1 + 1 + 4 + 13 + 3 + 8 + 1, "{csv}");
+    assert!(
+        lines.last().unwrap().starts_with("2026-10-01,any_time_in_year,total,"),
+        "{csv}"
+    );
+    // The census day defaults to the pack's last one on or before today.
+    let o = run(r, &["report", "dfe", "--format", "json"]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["census"], "2026-10-01");
+    // The human form says the checks it passed and what it left out.
+    let o = run(r, &["report", "dfe", "--census", "2026-10-01"]);
+    let text = stdout(&o);
+    assert!(text.contains("[passed] no child is counted twice"), "{text}");
+    assert!(
+        text.contains("EXC-2026-0004: not yet of compulsory school age"),
+        "{text}"
+    );
+    assert!(stderr(&o).contains("have not been checked against the DfE's current collection guide"));
+    // A census day in the future is refused.
+    let o = run(r, &["report", "dfe", "--census", "2027-01-21"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}

@@ -200,8 +200,23 @@ fn an_invented_council_works_everywhere_in_its_own_words() {
     let id = severe.expect("the demo's scores give a Severe case under this matrix");
     let page = std::fs::read_to_string(site.join(format!("cases/{id}.html"))).unwrap();
     assert!(page.contains("cme-tag--red"), "{id}'s page tags its risk red");
+    // The board's site: the records as they stood at the end of the last month, from git.
+    git(r, &["init", "-q"]);
+    git(r, &["add", "-A"]);
+    super::reports::commit_on(r, "2026-10-15", "Northshire's records");
     let board = out.path().join("board");
-    let o = run(r, &["build", "--audience", "board", "--out", board.to_str().unwrap()]);
+    let o = run(
+        r,
+        &[
+            "build",
+            "--audience",
+            "board",
+            "--period",
+            "month",
+            "--out",
+            board.to_str().unwrap(),
+        ],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let rules = std::fs::read_to_string(site.join("policy/rules.html")).unwrap();
     assert!(rules.contains("NSH-RISK"));
