@@ -363,14 +363,27 @@ impl Repo {
                 None,
             )
         })?;
-        if let Some(p) = pack.problems(&pack::anchors(&policy_md)).into_iter().next() {
-            return Err(SetupError::one(
+        // Every inconsistency at once, so that one edit can fix them all.
+        let problems = pack.problems(&pack::anchors(&policy_md));
+        if let Some((first, rest)) = problems.split_first() {
+            let mut e = SetupError::one(
                 &pack_file,
                 Some(&pack_text),
                 None,
-                format!("the policy pack is inconsistent: {p}"),
+                format!("the policy pack is inconsistent: {first}"),
                 None,
-            ));
+            );
+            for p in rest {
+                let more = SetupError::one(
+                    &pack_file,
+                    Some(&pack_text),
+                    None,
+                    format!("the policy pack is inconsistent: {p}"),
+                    None,
+                );
+                e.report.diagnostics.extend(more.report.diagnostics);
+            }
+            return Err(e);
         }
         // Each officer's role, now and before, is one of the pack's.
         let roles: Vec<&crate::model::Role> = pack.roles.iter().map(|r| &r.id).collect();

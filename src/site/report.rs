@@ -370,6 +370,10 @@ fn section(repo: &Repo, report: &Report, part: &Part, rounding: Option<Rounding>
                         ],
                         None => vec![
                             ("Last review".into(), "None yet: score the case at this meeting".into()),
+                            ("CME / leaver score".into(), "Not yet scored".into()),
+                            ("Safeguarding score".into(), "Not yet scored".into()),
+                            ("Matrix result".into(), "Not yet scored".into()),
+                            ("Closure decision".into(), "Not yet decided".into()),
                             decision_due(f.decision_due),
                         ],
                     },

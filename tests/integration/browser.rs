@@ -83,6 +83,10 @@ fn the_site_passes_axe_in_headless_chromium() {
             "policy/rules.html",
             "stats/index.html",
             "search.html",
+            "reports/index.html",
+            "reports/dfe.html",
+            "reports/smt-monthly-2026-11.html",
+            "reports/qa-board-quarterly-2026-Q2.html",
         ],
         "EXC-2025-0066",
     );
@@ -95,7 +99,86 @@ fn the_site_passes_axe_in_headless_chromium() {
             "queues/whereabouts-unknown.html",
             "stats/index.html",
             "search.html",
+            "reports/missing-mondays-2026-W47.html",
         ],
         "Bailey",
     );
+}
+
+/// The number of pages of a PDF Chromium wrote, and whether they are A4 (595 x 842 points).
+fn pdf_pages(pdf: &[u8]) -> (usize, bool) {
+    let text = String::from_utf8_lossy(pdf);
+    let pages = text
+        .match_indices("/Type /Page")
+        .filter(|(i, _)| !text[i + 11..].starts_with('s'))
+        .count();
+    (
+        pages,
+        text.contains("/MediaBox [0 0 594.95996 841.91998]") || text.contains("/MediaBox [0 0 595"),
+    )
+}
+
+fn print_to_pdf(html: &Path, pdf: &Path) {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let o = std::process::Command::new(chromium)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer"])
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .unwrap();
+    assert!(pdf.exists(), "no PDF: {}", stderr(&o));
+}
+
+#[test]
+fn reports_print_on_a4_with_each_review_form_on_its_own_pages() {
+    if let Some(why) = tools_missing() {
+        assert!(
+            std::env::var("CME_REQUIRE_BROWSER").is_err(),
+            "browser test required but {why}"
+        );
+        eprintln!("skipping the print test: {why}");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // The weekly Missing Mondays pack: one App F form per whereabouts-unknown case.
+    let html = dir.path().join("mm.html");
+    let o = run(
+        &worcestershire_demo(),
+        &["report", "missing-mondays", "--out", html.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let forms = std::fs::read_to_string(&html)
+        .unwrap()
+        .matches("<article class=\"cme-form\"")
+        .count();
+    assert!(forms > 3);
+    let pdf = dir.path().join("mm.pdf");
+    print_to_pdf(&html, &pdf);
+    let (pages, a4) = pdf_pages(&std::fs::read(&pdf).unwrap());
+    assert!(a4, "printed on A4");
+    assert!(
+        pages > forms,
+        "each form starts a page after the summary: {pages} pages, {forms} forms"
+    );
+    // A board's quarterly report: a couple of pages, nothing personal, no navigation.
+    let html = dir.path().join("qa.html");
+    let o = run(
+        &root(),
+        &[
+            "report",
+            "qa-board-quarterly",
+            "--period",
+            "2026-Q2",
+            "--out",
+            html.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let pdf = dir.path().join("qa.pdf");
+    print_to_pdf(&html, &pdf);
+    let (pages, a4) = pdf_pages(&std::fs::read(&pdf).unwrap());
+    assert!(a4 && (1..=3).contains(&pages), "{pages} pages");
+    let shots = root().join("target/screenshots/reports");
+    std::fs::create_dir_all(&shots).unwrap();
+    std::fs::copy(&pdf, shots.join("qa-board-quarterly.pdf")).unwrap();
 }

@@ -263,3 +263,184 @@ fn the_dfe_return_is_a_hand_count_and_stays_true_to_its_census_day() {
     let o = run(r, &["report", "dfe", "--census", "2027-01-21"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
+
+#[test]
+fn governance_reports_are_the_packs_and_print_for_their_period() {
+    let out = tempfile::tempdir().unwrap();
+    // Each report the pack names, and the DfE return.
+    let o = run(&root(), &["report", "--list"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let list = stdout(&o);
+    for id in [
+        "dfe",
+        "smt-monthly",
+        "qa-board-quarterly",
+        "safeguarding-board-quarterly",
+        "annual",
+    ] {
+        assert!(list.contains(&format!("\n  {id}\n")), "{id} in {list}");
+    }
+    // The team's monthly report names each active case; its figures are exact.
+    let file = out.path().join("smt.html");
+    let o = run(
+        &root(),
+        &[
+            "report",
+            "smt-monthly",
+            "--period",
+            "2026-10",
+            "--out",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("keep it within the team"), "{}", stderr(&o));
+    let page = std::fs::read_to_string(&file).unwrap();
+    assert!(page.contains("October 2026") && page.contains("Admissions Senior Management Team"));
+    let o = run(
+        &root(),
+        &["report", "smt-monthly", "--period", "2026-10", "--format", "json"],
+    );
+    let json: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let active = json["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == "active-cases")
+        .unwrap()["cases"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(!active.is_empty());
+    for c in &active {
+        assert!(page.contains(c["id"].as_str().unwrap()), "{} listed", c["id"]);
+    }
+    let figures = json["parts"][0]["total"].clone();
+    assert_eq!(
+        figures["active_at_end"].as_u64(),
+        Some(active.len() as u64),
+        "{figures:#}"
+    );
+    // A report for outside the team: rounded, no case named, and only for an ended period.
+    let file = out.path().join("qa.html");
+    let o = run(
+        &root(),
+        &[
+            "report",
+            "qa-board-quarterly",
+            "--period",
+            "2026-Q2",
+            "--out",
+            file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let page = std::fs::read_to_string(&file).unwrap();
+    assert!(page.contains("rounded to the nearest 5"));
+    assert!(!page.contains("EXC-20"), "no case id on a board's report");
+    assert!(!page.contains("<script"), "nothing runs");
+    assert!(
+        !page.contains("http://") && !page.contains("https://"),
+        "nothing is fetched"
+    );
+    let html = scraper::Html::parse_document(&page);
+    for c in html.select(&scraper::Selector::parse("td.cme-num").unwrap()) {
+        let t: String = c.text().collect();
+        let t = t.trim();
+        if let Ok(n) = t.parse::<u64>() {
+            assert_eq!(n % 5, 0, "{n} unrounded");
+        } else {
+            assert!(["low", "-", "suppressed"].contains(&t) || t.ends_with('%'), "{t:?}");
+        }
+    }
+    for (period, why) in [("2026-Q3", "has not ended yet"), ("soon", "is not a reporting period")] {
+        let o = run(&root(), &["report", "qa-board-quarterly", "--period", period]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains(why), "{}", stderr(&o));
+    }
+    let o = run(
+        &root(),
+        &[
+            "report",
+            "qa-board-quarterly",
+            "--period",
+            "2026-Q2",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "the exact figures stay in the team");
+    let o = run(&root(), &["report", "no-such-report"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("one of: dfe, smt-monthly"), "{}", stderr(&o));
+}
+
+#[test]
+fn the_missing_mondays_pack_has_an_app_f_form_for_each_whereabouts_unknown_case() {
+    let out = tempfile::tempdir().unwrap();
+    let file = out.path().join("mm.html");
+    let demo = worcestershire_demo();
+    let o = run(&demo, &["report", "missing-mondays", "--out", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let page = std::fs::read_to_string(&file).unwrap();
+    // The current week, as the records stand today.
+    assert!(page.contains("Week 47 of 2026"), "{page}");
+    let status = run(&demo, &["status", "--format", "json"]);
+    let status: Value = serde_json::from_slice(&status.stdout).unwrap();
+    let unknown: Vec<&str> = status["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["whereabouts"] == "unknown" && c["status"] == "open")
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(unknown.len() > 3);
+    let html = scraper::Html::parse_document(&page);
+    let forms: Vec<String> = html
+        .select(&scraper::Selector::parse("article.cme-form h3").unwrap())
+        .map(|h| h.text().collect())
+        .collect();
+    assert_eq!(forms.len(), unknown.len(), "{forms:?}");
+    for id in &unknown {
+        assert!(forms.iter().any(|f| f.starts_with(id)), "{id} has a form");
+    }
+    // Each form has App F's checks, the scores and matrix result, and the decision due.
+    for want in [
+        "NAFN",
+        "Border Control",
+        "Matrix result",
+        "Decision due",
+        "Safeguarding score",
+    ] {
+        assert_eq!(page.matches(want).count() >= unknown.len(), true, "{want}");
+    }
+}
+
+#[test]
+fn the_pack_says_which_reports_may_leave_the_team() {
+    let repo = empty_repo("manchester");
+    let r = repo.path();
+    let pack = std::fs::read_to_string(r.join("policy/manchester/policy.toml")).unwrap();
+    write(
+        r,
+        "policy/manchester/policy.toml",
+        pack.replacen(
+            "  { kind = \"outcomes\" },\n]",
+            "  { kind = \"outcomes\" },\n  { kind = \"active-cases\" },\n]",
+            1,
+        )
+        .replacen(
+            "referral_reasons = [\"moved-unknown-school\"]",
+            "referral_reasons = [\"moved-unknown-school\", \"moved-abroad\"]",
+            1,
+        ),
+    );
+    let o = run(r, &["check"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("\"qa-board-quarterly\" is for the board but holds the section \"active-cases\""),
+        "{err}"
+    );
+    assert!(err.contains("\"moved-abroad\" is mapped to 2 DfE reasons"), "{err}");
+}
