@@ -412,7 +412,7 @@ fn the_missing_mondays_pack_has_an_app_f_form_for_each_whereabouts_unknown_case(
         "Decision due",
         "Safeguarding score",
     ] {
-        assert_eq!(page.matches(want).count() >= unknown.len(), true, "{want}");
+        assert!(page.matches(want).count() >= unknown.len(), "{want}");
     }
 }
 
