@@ -336,29 +336,13 @@ pub fn lines(r: &Return, d: &crate::pack::Dfe) -> Vec<(&'static str, String, Str
 /// per figure, in the order of the DfE's form (total; sex; year group; time missing; reason;
 /// any time in the year). Every breakdown lists every code, 0 included.
 pub fn csv(r: &Return, d: &crate::pack::Dfe) -> String {
-    let cell = |s: &str| {
-        // Never read as a formula by a spreadsheet; quoted where it must be.
-        let s = if s.starts_with(['=', '+', '-', '@']) {
-            format!("'{s}")
-        } else {
-            s.to_string()
-        };
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s
-        }
-    };
-    let mut out = String::from("census,section,code,description,count\r\n");
-    for (section, code, label, n) in lines(r, d) {
-        out.push_str(&format!(
-            "{},{section},{},{},{n}\r\n",
-            r.census,
-            cell(&code),
-            cell(&label)
-        ));
-    }
-    out
+    crate::csv::table(
+        &["census", "section", "code", "description", "count"],
+        lines(r, d)
+            .into_iter()
+            .map(|(section, code, label, n)| vec![r.census.to_string(), section.into(), code, label, n.to_string()])
+            .collect(),
+    )
 }
 
 /// The return for a terminal: each figure with its words, the checks and what was left out.

@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod check;
 pub mod checklist;
 pub mod config;
+pub mod csv;
 pub mod deadline;
 pub mod dfe;
 pub mod diagnostic;

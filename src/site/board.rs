@@ -135,10 +135,8 @@ pub(super) fn render_board(
         template: "stats.html",
         context: c,
     });
-    for p in &pages {
-        let html = tera.render(p.template, &p.context).map_err(tera_error)?;
-        write_file(dir, &p.path, html.as_bytes())?;
-    }
+    let n = pages.len();
+    flush(tera, dir, &mut pages, &crate::progress::Quiet)?;
     for (name, bytes) in &theme.assets {
         write_file(dir, name, bytes)?;
     }
@@ -146,7 +144,7 @@ pub(super) fn render_board(
         write_file(dir, &format!("stats/{name}"), text.as_bytes())?;
     }
     Ok(Summary {
-        pages: pages.len(),
+        pages: n,
         reused: 0,
         cases: content.states.len(),
         unreadable: content.files.iter().filter(|f| f.case.is_none()).count(),

@@ -604,9 +604,7 @@ pub(super) fn render_reports(
             context: c,
         });
     }
-    for p in &pages {
-        let html = tera.render(p.template, &p.context).map_err(tera_error)?;
-        write_file(dir, &p.path, html.as_bytes())?;
-    }
-    Ok(pages.len())
+    let n = pages.len();
+    flush(tera, dir, &mut pages, &crate::progress::Quiet)?;
+    Ok(n)
 }

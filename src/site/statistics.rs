@@ -3,31 +3,7 @@
 
 use super::*;
 
-/// One CSV cell, quoted when it must be (RFC 4180), and never read as a formula.
-pub(super) fn csv_cell(s: &str) -> String {
-    // A spreadsheet runs a cell that starts with one of these as a formula.
-    // A cell of a lone "-" (no figure) is text to a spreadsheet, and left as it is.
-    let s = if s != "-" && s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
-
-pub(super) fn csv(header: &[&str], rows: Vec<Vec<String>>) -> String {
-    let mut out = header.iter().map(|h| csv_cell(h)).collect::<Vec<_>>().join(",");
-    out.push_str("\r\n");
-    for r in rows {
-        out.push_str(&r.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
-    }
-    out
-}
+use crate::csv::table as csv;
 
 #[derive(Serialize)]
 struct Chart {
@@ -414,25 +390,4 @@ pub(super) fn stats_page(
         ("schools.csv".to_string(), csv(&school_header, school_rows)),
     ];
     (c, csvs)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_quotes_and_defuses_formulas() {
-        assert_eq!(csv_cell("a,b"), "\"a,b\"");
-        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_cell("=HYPERLINK(1)"), "'=HYPERLINK(1)");
-        for hostile in ["+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1", "\r=1"] {
-            let cell = csv_cell(hostile);
-            assert!(
-                cell.starts_with("'") || cell.starts_with("\"'"),
-                "{hostile:?} -> {cell:?}"
-            );
-        }
-        assert_eq!(csv_cell("12"), "12", "numbers are left as they are");
-        assert_eq!(csv_cell("-"), "-", "no figure");
-    }
 }
