@@ -7,7 +7,8 @@
 //! two versions are compared field by field. Renamed case files are
 //! followed. A merge commit is listed for a file only when the file differs from every parent
 //! (as `git log -- FILE` does), so changes are never listed twice. The result is cached
-//! inside `.git/` keyed by the commit walked, so a rebuild after one new commit walks one
+//! inside `.git/` keyed by the commit walked (the branch tip, and the last older commit asked
+//! for by `--as-of` or a board's site), so a rebuild after one new commit walks one
 //! commit; a rewritten history (force-push) is detected and walked afresh.
 
 mod cache;
@@ -217,15 +218,22 @@ pub fn history(repo: &Git, head: Oid) -> Result<History, AuditError> {
             _ => {}
         }
     }
-    let h = walk(&git, &prefix, head, None)?;
-    // Keep the cache for the branch tip, not for an older commit a time-travel build asked for.
+    // An older commit (`--as-of`, a board's site for a past period) has a cache of its own,
+    // for the last such commit asked for: the board's site for one period is built again
+    // without walking the history again, and the branch tip's cache is left as it is.
     let tip = git.head().ok().and_then(|r| r.target());
-    if tip == Some(head) {
-        let t = std::time::Instant::now();
-        cache::store(&cache_file, &h);
-        if std::env::var_os("CME_TIMING").is_some() {
-            eprintln!("history: cache stored in {:?}", t.elapsed());
-        }
+    let as_of_file = cache_file.with_extension("as-of.bin");
+    if tip != Some(head)
+        && let Some(cached) = cache::load(&as_of_file)
+        && Oid::from_str(&cached.head).ok() == Some(head)
+    {
+        return Ok(cached);
+    }
+    let h = walk(&git, &prefix, head, None)?;
+    let t = std::time::Instant::now();
+    cache::store(if tip == Some(head) { &cache_file } else { &as_of_file }, &h);
+    if std::env::var_os("CME_TIMING").is_some() {
+        eprintln!("history: cache stored in {:?}", t.elapsed());
     }
     Ok(h)
 }

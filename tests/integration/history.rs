@@ -226,6 +226,19 @@ fn the_cache_walks_only_new_commits_and_survives_a_rewrite() {
     assert_eq!(h3.trail("EXC-2026-0003").len(), 1, "the dropped commit is gone");
     assert_eq!(h3.trail("EXC-2026-0004").len(), 2);
     assert!(h3.trail("EXC-2026-0005").is_empty(), "the dropped referral is gone");
+    // An older commit (a board's site for a past period) is walked once, then served from a
+    // cache of its own; the branch tip's cache is not replaced by it.
+    let older = git(r, &["rev-parse", "HEAD~1"]);
+    let older = git2::Oid::from_str(&older).unwrap();
+    let past = cme::audit::history(&cme::git::Git::open(r).unwrap(), older).unwrap();
+    assert!(past.walked >= 3, "walked");
+    assert!(past.trail("EXC-2026-0004").len() == 1, "as it stood then");
+    let again = cme::audit::history(&cme::git::Git::open(r).unwrap(), older).unwrap();
+    assert_eq!(again.walked, 0, "the past commit from its own cache");
+    assert_eq!(again.cases, past.cases);
+    let tip = cme::audit::history(&cme::git::Git::open(r).unwrap(), head3).unwrap();
+    assert_eq!(tip.walked, 0, "the tip's cache is still there");
+    assert_eq!(tip.trail("EXC-2026-0004").len(), 2);
     // The cache lives in .git, never in the work tree.
     assert!(r.join(".git/cme").is_dir());
     assert!(git(r, &["status", "--porcelain"]).is_empty());
