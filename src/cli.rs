@@ -389,7 +389,9 @@ pub struct ReportArgs {
     /// a page to print) or json (team reports).
     #[arg(long, value_enum)]
     pub format: Option<ReportFormat>,
-    /// Where to write a governance report (default: NAME-PERIOD.html in this folder).
+    /// Where to write a governance report (default: reports/NAME-PERIOD.html in the
+    /// repository, a folder git ignores). Never into git's folder or the records, never over
+    /// a file cme did not write, and inside the repository only where git ignores it.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }

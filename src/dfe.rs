@@ -65,12 +65,21 @@ pub struct Return {
     pub any_time_in_year: usize,
     /// Cases open at the end of the census day that the return does not count, and why.
     pub left_out: Vec<LeftOut>,
+    /// The checks the figures pass ([`Return::checks`]), as the JSON gives them.
+    pub checks: Vec<Checked>,
     /// The cases counted, one per child (for the checks; not part of the DfE's figures).
     #[serde(skip)]
     pub counted: Vec<String>,
     /// Whether every child counted was of compulsory school age on the census day.
     #[serde(skip)]
     pub all_of_school_age: bool,
+}
+
+/// One check of the return and whether it passed.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Checked {
+    pub check: String,
+    pub passed: bool,
 }
 
 /// A case the return leaves out.
@@ -216,7 +225,7 @@ pub fn compute(
         let reason = reason_of(c.case.referral.reason).filter(|r| dfe_reasons.contains(&r.as_str()));
         by_reason.add(reason.as_deref().unwrap_or("unknown"));
     }
-    Return {
+    let mut r = Return {
         census,
         as_of: None,
         total: on_census.len(),
@@ -229,8 +238,15 @@ pub fn compute(
             .values()
             .all(|c| school_age::is_of_school_age(c.case.child.date_of_birth, census)),
         left_out,
+        checks: Vec::new(),
         counted: ids,
-    }
+    };
+    r.checks = r
+        .checks()
+        .into_iter()
+        .map(|(check, passed)| Checked { check, passed })
+        .collect();
+    r
 }
 
 impl Return {

@@ -279,6 +279,25 @@ impl Repo {
         Repo::open_store(root, store, Some(git))
     }
 
+    /// This repository's policy (cme.toml, pack, calendar) with the case records as they
+    /// stood at `commit`: a past period counted by the policy as it reads now.
+    pub fn with_records_at(mut self, commit: git2::Oid) -> Result<Repo, SetupError> {
+        let git = self
+            .git
+            .clone()
+            .ok_or_else(|| SetupError::one(config::FILE, None, None, "not a git repository".into(), None))?;
+        self.store = Store::commit(git, commit).map_err(|e| {
+            SetupError::one(
+                config::FILE,
+                None,
+                None,
+                format!("cannot read commit {commit}: {}", e.message()),
+                None,
+            )
+        })?;
+        Ok(self)
+    }
+
     fn open_store(root: &Path, store: Store, git: Option<Arc<Git>>) -> Result<Repo, SetupError> {
         let max = 4 * 1024 * 1024;
         let config_text = read_text(&store, config::FILE, max).map_err(|e| {

@@ -48,6 +48,12 @@ impl Kind {
         }
     }
 
+    /// Whether figures for outside the team may cover a period of this kind: a week or a
+    /// half-term is too short to publish without giving single children away.
+    pub fn for_outside_the_team(self) -> bool {
+        matches!(self, Kind::Month | Kind::Quarter | Kind::Term | Kind::Year)
+    }
+
     /// How an officer names one, for help and errors.
     pub fn example(self) -> &'static str {
         match self {
@@ -105,7 +111,7 @@ fn week(year: i32, w: u32) -> Option<Period> {
         id: format!("{year}-W{w:02}"),
         label: format!(
             "Week {w} of {year} (Monday {} to Sunday {})",
-            start.format("%-d %B"),
+            start.format("%-d %B %Y"),
             (start + Duration::days(6)).format("%-d %B %Y")
         ),
         start,

@@ -121,7 +121,13 @@ fn inside(period: &Period, kind: crate::period::Kind, policy: Policy<'_>) -> Vec
             break;
         };
         let end = p.end.min(period.end);
-        out.push((p.label.clone(), day, end));
+        // A period cut by the report's own start or end is named by its days, not as if whole.
+        let label = if (day, end) == (p.start, p.end) {
+            p.label.clone()
+        } else {
+            format!("{} to {}", day.format("%-d %B %Y"), end.format("%-d %B %Y"))
+        };
+        out.push((label, day, end));
         match end.succ_opt() {
             Some(next) => day = next,
             None => break,
@@ -135,7 +141,12 @@ fn meaning(scale: &[String], score: Option<i64>) -> Option<String> {
     scale.get(i).cloned()
 }
 
-fn review_form(policy: Policy<'_>, case: &Case, state: &CaseState, officer: Option<String>) -> ReviewForm {
+fn review_form(
+    policy: Policy<'_>,
+    case: &Case,
+    state: &CaseState,
+    officer: &dyn Fn(&Option<String>) -> Option<String>,
+) -> ReviewForm {
     let pack = policy.pack;
     let scored = case
         .reviews
@@ -152,11 +163,21 @@ fn review_form(policy: Policy<'_>, case: &Case, state: &CaseState, officer: Opti
         date_of_birth: case.child.date_of_birth,
         previous_school: case.school.as_ref().map(|s| s.name.clone()),
         last_day_in_school: case.school.as_ref().and_then(|s| s.last_attended),
-        officer,
+        officer: officer(&state.assigned_to),
         checks: state
             .checklists
             .iter()
-            .map(|p| (p.title.clone(), p.items.clone()))
+            .map(|p| {
+                let items = p
+                    .items
+                    .iter()
+                    .map(|i| ItemState {
+                        by: officer(&i.by),
+                        ..i.clone()
+                    })
+                    .collect();
+                (p.title.clone(), items)
+            })
             .collect(),
         last_review: scored.map(|r| LastReview {
             date: r.date,
@@ -352,7 +373,7 @@ pub fn compute(def: &ReportDef, period: Period, policy: Policy<'_>, read: &Read<
                     .filter(|(c, s)| {
                         s.status == Status::Open && s.whereabouts == Whereabouts::Unknown && c.referral.received <= end
                     })
-                    .map(|(c, s)| review_form(policy, c, s, officer(&s.assigned_to)))
+                    .map(|(c, s)| review_form(policy, c, s, &officer))
                     .collect(),
             },
             Section::Dfe => Part::Dfe {

@@ -37,7 +37,17 @@ pub fn run(
         )));
     }
     let end = period.as_ref().map(|p| p.end.to_string());
-    let at = super::Records::open(cli, today, end.as_deref().or(as_of), !working_tree)?;
+    let at = super::Records::open(
+        cli,
+        today,
+        end.as_deref().or(as_of),
+        !working_tree,
+        if end.is_some() {
+            super::PolicyOf::Now
+        } else {
+            super::PolicyOf::ThatCommit
+        },
+    )?;
     let (repo, today, commit) = (at.repo, at.today, at.commit);
     let git = repo.git.clone();
     match at.read {

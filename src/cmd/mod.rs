@@ -208,9 +208,25 @@ pub(crate) enum Read {
     AsOf,
 }
 
+/// Which policy reads records of an earlier commit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PolicyOf {
+    /// The policy of that commit too (`build --as-of`: the site as it stood).
+    ThatCommit,
+    /// The policy as HEAD has it (reports and the board's site: a past period counted by
+    /// the policy's current reading, so a report and the site agree).
+    Now,
+}
+
 impl Records {
     /// `head`: read HEAD's commit by default (the site), not the working tree (reports).
-    pub fn open(cli: &Cli, today: chrono::NaiveDate, as_of: Option<&str>, head: bool) -> Result<Records, Error> {
+    pub fn open(
+        cli: &Cli,
+        today: chrono::NaiveDate,
+        as_of: Option<&str>,
+        head: bool,
+        policy: PolicyOf,
+    ) -> Result<Records, Error> {
         let root = &cli.repo;
         let t = std::time::Instant::now();
         // git is opened once, here, for everything the command reads of it.
@@ -218,8 +234,19 @@ impl Records {
         let at = match (as_of, git) {
             (Some(spec), Some(g)) => {
                 let (commit, day) = cme::audit::resolve_as_of(&g, spec).map_err(Error::Usage)?;
+                let repo = match (policy, g.head()) {
+                    (PolicyOf::Now, Some(tip)) => {
+                        let now = if cme::audit::matches_head(&g) {
+                            Repo::open_in(root, Some(g))?
+                        } else {
+                            Repo::at_commit(root, g, tip)?
+                        };
+                        now.with_records_at(commit)?
+                    }
+                    _ => Repo::at_commit(root, g, commit)?,
+                };
                 Records {
-                    repo: Repo::at_commit(root, g, commit)?,
+                    repo,
                     today: day,
                     commit: Some(commit),
                     read: Read::AsOf,

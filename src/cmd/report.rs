@@ -20,6 +20,12 @@ pub fn ended_period(cli: &Cli, today: chrono::NaiveDate, given: Option<&str>, wh
     };
     let repo = Repo::open(&cli.repo)?;
     let p = cme::period::parse(given, today, repo.pack.reports.quarters, &repo.calendar).map_err(Error::Usage)?;
+    if !p.kind.for_outside_the_team() {
+        return Err(Error::Usage(format!(
+            "{what} covers a month, quarter, term or year; a {} is too short to publish for outside the team without giving single children away",
+            p.kind
+        )));
+    }
     if !p.ended(today) {
         return Err(Error::Usage(format!(
             "{} has not ended yet (its last day is {}); {what} covers whole periods that have ended, so that two builds differ only by whole periods",
@@ -30,17 +36,30 @@ pub fn ended_period(cli: &Cli, today: chrono::NaiveDate, given: Option<&str>, wh
 }
 
 /// The records as they stood at the end of `period` (or now, while a team report's period
-/// runs), with git's history for the figures of each earlier day.
-fn records_for(cli: &Cli, today: chrono::NaiveDate, period: &Period) -> Result<super::Records, Error> {
+/// runs), read by the policy as HEAD has it, with git's history for each earlier day. A report
+/// for outside the team needs that history; a team report without it says it counts the
+/// records as they stand.
+fn records_for(
+    cli: &Cli,
+    today: chrono::NaiveDate,
+    period: &Period,
+    audience: ReportAudience,
+) -> Result<super::Records, Error> {
     let git = cme::git::Git::open(&cli.repo).ok().and_then(|g| g.head());
-    match git {
-        Some(_) if period.ended(today) => super::Records::open(cli, today, Some(&period.end.to_string()), true),
-        Some(_) => super::Records::open(cli, today, None, true),
-        None => {
+    match (git, audience) {
+        (Some(_), _) if period.ended(today) => {
+            super::Records::open(cli, today, Some(&period.end.to_string()), true, super::PolicyOf::Now)
+        }
+        (Some(_), _) => super::Records::open(cli, today, None, true, super::PolicyOf::Now),
+        (None, ReportAudience::Board) => Err(Error::Usage(format!(
+            "a report for outside the team gives the records as they stood at the end of its period, from git's history; {} is not a git repository with commits (commit the records first)",
+            cli.repo.display()
+        ))),
+        (None, ReportAudience::Team) => {
             eprintln!(
                 "warning: not a git repository with commits: the report counts the records as they stand now, not as they stood at the end of the period"
             );
-            super::Records::open(cli, today, None, false)
+            super::Records::open(cli, today, None, false, super::PolicyOf::Now)
         }
     }
 }
@@ -91,6 +110,12 @@ pub fn run(cli: &Cli, today: chrono::NaiveDate, a: &ReportArgs) -> Result<ExitCo
     if period.start > today {
         return Err(Error::Usage(format!("{} has not started yet", period.label)));
     }
+    if period.kind != def.period && def.audience == ReportAudience::Board {
+        return Err(Error::Usage(format!(
+            "\"{}\" is a report for each {}; {} is a {} (give --period {} for the last that has ended)",
+            def.id, def.period, period.label, period.kind, def.period
+        )));
+    }
     if period.kind != def.period {
         eprintln!(
             "note: \"{}\" is a report for a {}; this one covers {}",
@@ -98,7 +123,7 @@ pub fn run(cli: &Cli, today: chrono::NaiveDate, a: &ReportArgs) -> Result<ExitCo
         );
     }
     drop(repo);
-    let at = records_for(cli, today, &period)?;
+    let at = records_for(cli, today, &period, def.audience)?;
     let repo = &at.repo;
     let (paths, _) = repo.store.case_paths();
     let files = cme::load::read_many(repo, &paths);
@@ -119,22 +144,34 @@ pub fn run(cli: &Cli, today: chrono::NaiveDate, a: &ReportArgs) -> Result<ExitCo
     );
     match a.format.unwrap_or(ReportFormat::Html) {
         ReportFormat::Json => {
-            let mut out = std::io::stdout().lock();
             if def.audience == ReportAudience::Board {
                 return Err(Error::Usage(
                     "a report for outside the team is written as a page (--format html), with its figures rounded; the exact figures are the team's (cme stats)".into(),
                 ));
             }
-            serde_json::to_writer_pretty(&mut out, &report).map_err(std::io::Error::from)?;
-            writeln!(out)?;
+            let mut text = serde_json::to_vec_pretty(&report).map_err(std::io::Error::from)?;
+            text.push(b'\n');
+            match &a.out {
+                Some(path) => {
+                    guard(repo, path)?;
+                    write(path, &text)?;
+                    eprintln!(
+                        "wrote {}: it may name children; keep it within the team",
+                        path.display()
+                    );
+                }
+                None => std::io::stdout().lock().write_all(&text)?,
+            }
         }
         ReportFormat::Html => {
             let html = cme::site::report::report_html(repo, &report).map_err(Error::from)?;
-            let path = a
-                .out
-                .clone()
-                .unwrap_or_else(|| std::path::PathBuf::from(format!("{}-{}.html", def.id, report.period.id)));
-            cme::edit::atomic_write(&path, html.as_bytes(), false)?;
+            let path = a.out.clone().unwrap_or_else(|| {
+                repo.root
+                    .join("reports")
+                    .join(format!("{}-{}.html", def.id, report.period.id))
+            });
+            guard(repo, &path)?;
+            write(&path, html.as_bytes())?;
             eprintln!(
                 "wrote {} ({}, {}): open it in a browser and print it",
                 path.display(),
@@ -153,6 +190,34 @@ pub fn run(cli: &Cli, today: chrono::NaiveDate, a: &ReportArgs) -> Result<ExitCo
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes a report whole (a temporary file, then renamed), making its folder if need be.
+fn write(path: &std::path::Path, bytes: &[u8]) -> Result<(), Error> {
+    let failed = |e: std::io::Error| Error::Usage(format!("cannot write {}: {e}", path.display()));
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(failed)?;
+    }
+    cme::edit::atomic_write(path, bytes, false).map_err(failed)
+}
+
+/// Refuses a report file where it must not go (git's folder, the records, a file cme did not
+/// write, a place in the repository git would commit).
+fn guard(repo: &Repo, path: &std::path::Path) -> Result<(), Error> {
+    let own_dirs = repo.git.as_ref().map(|g| g.own_dirs.clone()).unwrap_or_default();
+    let ignored = |real: &std::path::Path| match repo.git.as_deref() {
+        Some(g) => {
+            let git = g.lock();
+            let workdir = git.workdir().and_then(|w| w.canonicalize().ok());
+            match workdir.as_deref().and_then(|w| real.strip_prefix(w).ok()) {
+                Some(rel) => git.is_path_ignored(rel).unwrap_or(false),
+                None => true,
+            }
+        }
+        // Not in git: nothing would commit it.
+        None => true,
+    };
+    cme::site::output::check_report_file(path, &repo.root, &own_dirs, &ignored).map_err(|e| Error::Usage(e.0))
 }
 
 fn list(cli: &Cli) -> Result<ExitCode, Error> {
@@ -204,7 +269,7 @@ fn dfe(cli: &Cli, today: chrono::NaiveDate, a: &ReportArgs) -> Result<ExitCode, 
             "the DfE return is for a census day: cme report dfe --census DATE (not --period)".into(),
         ));
     }
-    let at = super::Records::open(cli, today, a.as_of.as_deref(), true)?;
+    let at = super::Records::open(cli, today, a.as_of.as_deref(), true, super::PolicyOf::Now)?;
     let repo = &at.repo;
     let Some(d) = repo.pack.dfe.as_ref() else {
         return Err(Error::Usage(format!(
@@ -212,20 +277,32 @@ fn dfe(cli: &Cli, today: chrono::NaiveDate, a: &ReportArgs) -> Result<ExitCode, 
             repo.pack.pack.id
         )));
     };
+    // The records cannot speak of a day after the one they are read as of, nor after today.
+    let latest = at.today.min(today);
     let census = match a.census {
         Some(c) => c,
-        None => d.census_on_or_before(at.today).map(|c| c.date).ok_or_else(|| {
+        None => d.census_on_or_before(latest).map(|c| c.date).ok_or_else(|| {
             Error::Usage(format!(
-                "no census day in the pack's [[dfe.census]] falls on or before {}: give --census DATE",
-                at.today
+                "no census day in the pack's [[dfe.census]] falls on or before {latest}: give --census DATE"
             ))
         })?,
     };
-    if census > at.today {
+    if census > latest {
         return Err(Error::Usage(format!(
-            "the census day {census} has not come yet (the records are read as of {})",
-            at.today
+            "the census day {census} has not come yet (the records are read as of {latest})"
         )));
+    }
+    match d.census_days.iter().find(|c| c.date == census) {
+        Some(c) => eprintln!("census day {census} ({})", c.term),
+        None => eprintln!(
+            "note: {census} is not one of the census days in [[dfe.census]] of policy/{}/policy.toml ({}); the DfE's return is for its census days",
+            repo.pack.pack.id,
+            d.census_days
+                .iter()
+                .map(|c| c.date.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
     let (paths, _) = repo.store.case_paths();
     let files = cme::load::read_many(repo, &paths);
@@ -251,6 +328,7 @@ fn dfe(cli: &Cli, today: chrono::NaiveDate, a: &ReportArgs) -> Result<ExitCode, 
     let mut out = std::io::stdout().lock();
     match a.format.unwrap_or(ReportFormat::Human) {
         ReportFormat::Json => {
+            // The return as case-format.md gives it, with what was left out and the checks.
             serde_json::to_writer_pretty(&mut out, &r).map_err(std::io::Error::from)?;
             writeln!(out)?;
         }

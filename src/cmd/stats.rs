@@ -8,7 +8,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 pub fn run(cli: &Cli, today: chrono::NaiveDate, a: &StatsArgs) -> Result<ExitCode, Error> {
-    let at = super::Records::open(cli, today, a.as_of.as_deref(), false)?;
+    let at = super::Records::open(cli, today, a.as_of.as_deref(), false, super::PolicyOf::ThatCommit)?;
     let (repo, today) = (&at.repo, at.today);
     let (paths, _) = repo.store.case_paths();
     let files = cme::load::read_many(repo, &paths);

@@ -198,7 +198,8 @@ pub fn init(dir: &Path, a: &InitArgs) -> Result<Vec<String>> {
     for (path, text) in crate::packs::files_for(&a.pack) {
         put(path, text)?;
     }
-    put(".gitignore", "/site\n")?;
+    // The site, and reports written by `cme report` (they may name children).
+    put(".gitignore", "/site\n/reports\n")?;
     put(
         ".gitattributes",
         "# Two officers' edits to one case file merge field by field (cme merge-driver).\ncases/**/*.toml merge=cme\n",

@@ -887,6 +887,12 @@ impl Pack {
                 ));
             }
             if r.audience == ReportAudience::Board {
+                if !r.period.for_outside_the_team() {
+                    out.push(format!(
+                        "[[report]] \"{}\" is for the board but covers a {}: figures for outside the team cover a month, quarter, term or year",
+                        r.id, r.period
+                    ));
+                }
                 for s in r.sections.iter().filter(|s| s.is_personal()) {
                     out.push(format!(
                         "[[report]] \"{}\" is for the board but holds the section \"{}\", which describes single children: such a section is for team reports only",

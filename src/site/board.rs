@@ -62,6 +62,8 @@ pub(super) fn render_board(
         .iter()
         .map(|l| cells.add(open.iter().filter(|s| s.risk.as_deref() == Some(l.as_str())).count()))
         .collect();
+    let unrated = cells.add_hidden(open.iter().filter(|s| s.risk.is_none()).count());
+    cells.group(risk.iter().copied().chain([unrated]).collect(), n_open);
     let mut breaking: HashMap<&str, usize> = HashMap::new();
     for d in &content.report.diagnostics {
         *breaking.entry(d.rule.as_str()).or_default() += 1;
@@ -89,6 +91,7 @@ pub(super) fn render_board(
             ]
         })
         .collect();
+    cells.decide();
     let mut c = base_context(&info, "index.html", "home", "Dashboard");
     c.insert("open", &cells.show(n_open));
     c.insert(

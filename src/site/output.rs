@@ -120,6 +120,68 @@ fn holds_records(dir: &Path) -> Option<String> {
 
 /// Checks that `out` may be built into for the repository at `root`, whose git's own
 /// folders are `own_dirs` ([`crate::git::Git::own_dirs`]).
+/// The mark a report page carries, so that writing one again may replace it and nothing else.
+pub const REPORT_MARK: &str = "<meta name=\"generator\" content=\"cme report\">";
+
+/// Whether a report may be written to the file `out`: never into git's own folder or the
+/// repository's records, policy or templates; inside the repository only where git ignores
+/// it (a report may name children, and must not be committed by accident); and over an
+/// existing file only when it is a report cme wrote. `ignored` says whether git ignores a
+/// path (absolute, free of symbolic links) inside the repository.
+pub fn check_report_file(
+    out: &Path,
+    root: &Path,
+    own_dirs: &[std::path::PathBuf],
+    ignored: &dyn Fn(&Path) -> bool,
+) -> Result<(), Refused> {
+    let shown = out.display();
+    let real_out = resolve(out).map_err(|e| Refused(format!("cannot write {shown}: {e}")))?;
+    let real_root = resolve(root).map_err(|e| Refused(format!("cannot read {}: {e}", root.display())))?;
+    for real in own_dirs {
+        if real_out.starts_with(real) {
+            return Err(Refused(format!(
+                "cannot write {shown}: it is inside git's own folder ({})",
+                real.display()
+            )));
+        }
+    }
+    for inner in ["cases", ".git", "policy", "templates"] {
+        if real_out.starts_with(real_root.join(inner)) {
+            return Err(Refused(format!(
+                "cannot write {shown}: it is inside the repository's {inner}/ folder"
+            )));
+        }
+    }
+    if real_out.starts_with(&real_root) && !ignored(&real_out) {
+        return Err(Refused(format!(
+            "cannot write {shown}: it is in the case repository where git would see it (a report may name children and must not be committed by accident). Write it outside the repository, or into a folder .gitignore lists (add /reports to .gitignore, then use --out reports/...)"
+        )));
+    }
+    match fs::symlink_metadata(out) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Refused(format!("cannot write {shown}: {e}"))),
+        Ok(m) if m.file_type().is_symlink() => Err(Refused(format!(
+            "cannot write {shown}: it is a symbolic link; name the file itself"
+        ))),
+        Ok(m) if m.is_dir() => Err(Refused(format!(
+            "cannot write {shown}: it is a folder; name a file in it"
+        ))),
+        Ok(_) => {
+            let mut head = vec![0u8; 4096];
+            let n = fs::File::open(out)
+                .and_then(|mut f| io::Read::read(&mut f, &mut head))
+                .unwrap_or(0);
+            if String::from_utf8_lossy(&head[..n]).contains(REPORT_MARK) {
+                Ok(())
+            } else {
+                Err(Refused(format!(
+                    "cannot write {shown}: the file exists and is not a report cme wrote; choose another --out, or remove it first"
+                )))
+            }
+        }
+    }
+}
+
 pub fn check(out: &Path, root: &Path, own_dirs: &[std::path::PathBuf]) -> Result<(), Refused> {
     let shown = out.display();
     let real_out = resolve(out).map_err(|e| Refused(format!("cannot build into {shown}: {e}")))?;

@@ -60,61 +60,143 @@ pub(super) struct ReportView {
     sections: Vec<SectionView>,
 }
 
-fn figure_value(cells: &mut Cells, f: Figure, x: &crate::stats::Figures) -> String {
-    let mut show = |n: usize| {
-        let i = cells.add(n);
-        cells.show(i)
-    };
-    match f {
-        Figure::Registered => show(x.registered),
-        Figure::WhereaboutsKnown => show(x.whereabouts_known),
-        Figure::WhereaboutsUnknown => show(x.whereabouts_unknown),
-        Figure::ActiveAtEnd => show(x.active_at_end),
-        Figure::ActiveUnknownAtEnd => show(x.active_unknown_at_end),
-        Figure::Closed => show(x.closed),
-        Figure::SuccessRate => {
-            let (s, c) = (cells.add(x.successes), cells.add(x.counted_closures));
-            cells.percent(s, c)
-        }
-        Figure::MedianDaysToResolution => {
-            let c = cells.add(x.closed);
-            cells.over(c, x.median_days_to_resolution, |v| {
-                v.map(|v| format!("{v:.0}")).unwrap_or_else(|| "-".into())
-            })
+/// A cell of a table before the figures are decided: words, a count, a rate of two counts,
+/// or a median over a count.
+enum V {
+    T(String),
+    C(usize),
+    P(usize, usize),
+    M(usize, Option<f64>),
+}
+
+/// A table whose figures are shown once every count and group of its section is in.
+struct Pending {
+    caption: String,
+    header: Vec<String>,
+    rows: Vec<Vec<V>>,
+}
+
+impl Pending {
+    fn shown(self, cells: &Cells) -> Table {
+        Table {
+            caption: self.caption,
+            header: self.header,
+            rows: self
+                .rows
+                .into_iter()
+                .map(|r| {
+                    r.into_iter()
+                        .map(|v| match v {
+                            V::T(t) => t,
+                            V::C(i) => cells.show(i),
+                            V::P(p, w) => cells.percent(p, w),
+                            V::M(over, m) => cells.median(over, m),
+                        })
+                        .collect()
+                })
+                .collect(),
         }
     }
 }
 
-fn count_table(cells: &mut Cells, caption: &str, column: &str, counts: &[crate::stats::Count]) -> Table {
-    Table {
+/// The cells of one period's figures: those the report shows, and the rest kept hidden so
+/// that the groups they add up in still hold.
+struct FigureCells {
+    r: usize,
+    k: usize,
+    u: usize,
+    a: usize,
+    au: usize,
+    c: usize,
+    s: usize,
+    cc: usize,
+    median: Option<f64>,
+}
+
+impl FigureCells {
+    fn add(cells: &mut Cells, x: &crate::stats::Figures, shown: &[Figure]) -> FigureCells {
+        let mut add = |f: Figure, n: usize| {
+            if shown.contains(&f) {
+                cells.add(n)
+            } else {
+                cells.add_hidden(n)
+            }
+        };
+        let fc = FigureCells {
+            r: add(Figure::Registered, x.registered),
+            k: add(Figure::WhereaboutsKnown, x.whereabouts_known),
+            u: add(Figure::WhereaboutsUnknown, x.whereabouts_unknown),
+            a: add(Figure::ActiveAtEnd, x.active_at_end),
+            au: add(Figure::ActiveUnknownAtEnd, x.active_unknown_at_end),
+            c: add(Figure::Closed, x.closed),
+            s: add(Figure::SuccessRate, x.successes),
+            cc: add(Figure::SuccessRate, x.counted_closures),
+            median: x.median_days_to_resolution,
+        };
+        cells.group(vec![fc.k, fc.u], fc.r);
+        fc
+    }
+
+    fn value(&self, f: Figure) -> V {
+        match f {
+            Figure::Registered => V::C(self.r),
+            Figure::WhereaboutsKnown => V::C(self.k),
+            Figure::WhereaboutsUnknown => V::C(self.u),
+            Figure::ActiveAtEnd => V::C(self.a),
+            Figure::ActiveUnknownAtEnd => V::C(self.au),
+            Figure::Closed => V::C(self.c),
+            Figure::SuccessRate => V::P(self.s, self.cc),
+            Figure::MedianDaysToResolution => V::M(self.c, self.median),
+        }
+    }
+}
+
+/// A table of counts by key (outcome, source, reason ...) that add up to `total`.
+fn count_table(
+    cells: &mut Cells,
+    caption: &str,
+    column: &str,
+    counts: &[crate::stats::Count],
+    total: Option<usize>,
+) -> Pending {
+    let ids: Vec<usize> = counts.iter().map(|c| cells.add(c.count)).collect();
+    if let Some(t) = total {
+        cells.group(ids.clone(), t);
+    }
+    Pending {
         caption: caption.into(),
         header: vec![column.into(), "Number".into()],
         rows: counts
             .iter()
-            .map(|c| {
-                let i = cells.add(c.count);
-                vec![view::words(&c.label), cells.show(i)]
-            })
+            .zip(ids)
+            .map(|(c, i)| vec![V::T(view::count_label(c)), V::C(i)])
             .collect(),
     }
 }
 
 /// The DfE return's section: its tables, checks and (for the team) what was left out.
 pub(super) fn dfe_section(pack: &crate::pack::Pack, r: &Return, rounding: Option<Rounding>, team: bool) -> SectionView {
-    let mut cells = Cells::new(rounding);
-    let mut one = |n: usize| {
-        let i = cells.add(n);
-        cells.show(i)
-    };
     use crate::dfe::{sex_label, time_label, year_label};
     let reason_label = |k: &str| match pack.dfe.as_ref() {
         Some(d) => crate::dfe::reason_label(d, k),
         None => "Not known".to_string(),
     };
-    let mut table = |caption: &str, column: &str, b: &crate::dfe::Breakdown, label: &dyn Fn(&str) -> String| Table {
-        caption: caption.into(),
-        header: vec![column.into(), "Children".into()],
-        rows: b.0.iter().map(|(k, n)| vec![label(k), one(*n)]).collect(),
+    let mut cells = Cells::new(rounding);
+    let total = cells.add(r.total);
+    let any = cells.add(r.any_time_in_year);
+    let mut table = |caption: &str, column: &str, b: &crate::dfe::Breakdown, label: &dyn Fn(&str) -> String| {
+        let ids: Vec<usize> = b.0.iter().map(|(_, n)| cells.add(*n)).collect();
+        cells.group(ids.clone(), total);
+        Pending {
+            caption: caption.into(),
+            header: vec![column.into(), "Children".into()],
+            rows: b
+                .0
+                .iter()
+                .zip(ids)
+                .map(|((k, _), i)| vec![V::T(label(k)), V::C(i)])
+                .collect(),
+        }
     };
     let tables = vec![
         table("By sex", "Sex", &r.by_sex, &sex_label),
@@ -132,14 +214,16 @@ pub(super) fn dfe_section(pack: &crate::pack::Pack, r: &Return, rounding: Option
         ),
         table("By the DfE's primary reason", "Reason", &r.by_reason, &reason_label),
     ];
-    let (total, any) = (one(r.total), one(r.any_time_in_year));
+    cells.decide();
     SectionView {
         kind: "dfe",
         title: format!("DfE return: census day {}", view::date(r.census)),
         intro: format!(
-            "Children missing education at the end of the census day: {total}. Children missing education at any time from 1 September to the census day: {any}."
+            "Children missing education at the end of the census day: {}. Children missing education at any time from 1 September to the census day: {}.",
+            cells.show(total),
+            cells.show(any)
         ),
-        tables,
+        tables: tables.into_iter().map(|t| t.shown(&cells)).collect(),
         forms: Vec::new(),
         checks: r.checks(),
         left_out: if team {
@@ -150,39 +234,52 @@ pub(super) fn dfe_section(pack: &crate::pack::Pack, r: &Return, rounding: Option
     }
 }
 
-fn section(repo: &Repo, report: &Report, part: &Part, rounding: Option<Rounding>) -> SectionView {
+/// A section of figures: every count and group in, then decided, then shown.
+fn figures_section(repo: &Repo, report: &Report, part: &Part, rounding: Option<Rounding>) -> Option<SectionView> {
     let mut cells = Cells::new(rounding);
     let team = rounding.is_none();
-    match part {
+    let (kind, title, intro, pending): (&'static str, String, Vec<V>, Vec<Pending>) = match part {
         Part::Figures { figures, total, by } => {
-            let mut tables = vec![Table {
+            let t = FigureCells::add(&mut cells, total, figures);
+            let mut tables = vec![Pending {
                 caption: format!("Figures for {}", report.period.label),
                 header: vec!["Figure".into(), "Number".into()],
                 rows: figures
                     .iter()
-                    .map(|f| vec![f.label().to_string(), figure_value(&mut cells, *f, total)])
+                    .map(|f| vec![V::T(f.label().into()), t.value(*f)])
                     .collect(),
             }];
             if !by.is_empty() {
-                tables.push(Table {
+                let rows: Vec<FigureCells> = by.iter().map(|x| FigureCells::add(&mut cells, x, figures)).collect();
+                // The shorter periods partition the report's: their flows add up to its.
+                for pick in [
+                    |f: &FigureCells| f.r,
+                    |f: &FigureCells| f.k,
+                    |f: &FigureCells| f.u,
+                    |f: &FigureCells| f.c,
+                ] {
+                    cells.group(rows.iter().map(pick).collect(), pick(&t));
+                }
+                tables.push(Pending {
                     caption: "The same, period by period".into(),
                     header: std::iter::once("Period".to_string())
                         .chain(figures.iter().map(|f| f.label().to_string()))
                         .collect(),
                     rows: by
                         .iter()
-                        .map(|x| {
-                            std::iter::once(x.label.clone())
-                                .chain(figures.iter().map(|f| figure_value(&mut cells, *f, x)))
+                        .zip(&rows)
+                        .map(|(x, fc)| {
+                            std::iter::once(V::T(x.label.clone()))
+                                .chain(figures.iter().map(|f| fc.value(*f)))
                                 .collect()
                         })
                         .collect(),
                 });
             }
-            SectionView {
-                kind: "figures",
-                title: "Figures".into(),
-                intro: format!(
+            (
+                "figures",
+                "Figures".to_string(),
+                vec![V::T(format!(
                     "Each record counted as it stood at the end of the period. Success means the child was found and re-integrated into education ({}).",
                     repo.pack
                         .reports
@@ -191,21 +288,15 @@ fn section(repo: &Repo, report: &Report, part: &Part, rounding: Option<Rounding>
                         .map(|o| view::words(o.as_str()))
                         .collect::<Vec<_>>()
                         .join(", ")
-                ),
+                ))],
                 tables,
-                ..Default::default()
-            }
+            )
         }
         Part::Outcomes { closed, outcomes } => {
-            let mut t = count_table(&mut cells, "Closures by outcome", "Outcome", outcomes);
-            let i = cells.add(*closed);
-            t.rows.push(vec!["All closures".into(), cells.show(i)]);
-            SectionView {
-                kind: "outcomes",
-                title: "Cases closed, by outcome".into(),
-                tables: vec![t],
-                ..Default::default()
-            }
+            let c = cells.add(*closed);
+            let mut t = count_table(&mut cells, "Closures by outcome", "Outcome", outcomes, Some(c));
+            t.rows.push(vec![V::T("All closures".into()), V::C(c)]);
+            ("outcomes", "Cases closed, by outcome".into(), Vec::new(), vec![t])
         }
         Part::Referrals {
             registered,
@@ -213,54 +304,116 @@ fn section(repo: &Repo, report: &Report, part: &Part, rounding: Option<Rounding>
             reasons,
             vulnerabilities,
         } => {
-            let i = cells.add(*registered);
-            let intro = format!("Referrals received in the period: {}.", cells.show(i));
-            SectionView {
-                kind: "referrals",
-                title: "Referrals".into(),
-                intro,
-                tables: vec![
-                    count_table(&mut cells, "Referrals by source", "Source", sources),
-                    count_table(&mut cells, "Referrals by reason", "Reason", reasons),
-                    count_table(&mut cells, "Referrals by vulnerability", "Vulnerability", vulnerabilities),
+            let r = cells.add(*registered);
+            let tables = vec![
+                count_table(&mut cells, "Referrals by source", "Source", sources, Some(r)),
+                count_table(&mut cells, "Referrals by reason", "Reason", reasons, Some(r)),
+                count_table(
+                    &mut cells,
+                    "Referrals by vulnerability",
+                    "Vulnerability",
+                    vulnerabilities,
+                    None,
+                ),
+            ];
+            (
+                "referrals",
+                "Referrals".into(),
+                vec![
+                    V::T("Referrals received in the period: ".into()),
+                    V::C(r),
+                    V::T(".".into()),
                 ],
-                ..Default::default()
-            }
+                tables,
+            )
         }
-        Part::Deadlines { rules } => SectionView {
-            kind: "deadlines",
-            title: "Deadlines kept".into(),
-            intro: "Each deadline of the policy that fell due in the period: met on time, met late, never met (the case closed without it), or still overdue.".into(),
-            tables: vec![Table {
-                caption: "Deadlines kept, by rule".into(),
-                header: ["Rule", "Asks for", "Fell due", "Met on time", "Met late", "Never met", "Overdue", "On time"]
-                    .map(String::from)
-                    .to_vec(),
-                rows: rules
-                    .iter()
-                    .map(|d| {
-                        let p = d.periods.first();
-                        let get = |f: fn(&crate::stats::Compliance) -> usize| p.map(f).unwrap_or(0);
-                        let due = cells.add(get(|p| p.due));
-                        let met = cells.add(get(|p| p.met));
-                        let late = cells.add(get(|p| p.late));
-                        let never = cells.add(get(|p| p.never_met));
-                        let overdue = cells.add(get(|p| p.overdue));
-                        vec![
-                            d.rule.to_string(),
-                            d.asks.clone(),
-                            cells.show(due),
-                            cells.show(met),
-                            cells.show(late),
-                            cells.show(never),
-                            cells.show(overdue),
-                            cells.percent(met, due),
-                        ]
-                    })
-                    .collect(),
-            }],
-            ..Default::default()
-        },
+        Part::Deadlines { rules } => {
+            let rows = rules
+                .iter()
+                .map(|d| {
+                    let p = d.periods.first();
+                    let get = |f: fn(&crate::stats::Compliance) -> usize| p.map(f).unwrap_or(0);
+                    let due = cells.add(get(|p| p.due));
+                    let met = cells.add(get(|p| p.met));
+                    let late = cells.add(get(|p| p.late));
+                    let never = cells.add(get(|p| p.never_met));
+                    let overdue = cells.add(get(|p| p.overdue));
+                    cells.group(vec![met, late, never, overdue], due);
+                    vec![
+                        V::T(d.rule.to_string()),
+                        V::T(d.asks.clone()),
+                        V::C(due),
+                        V::C(met),
+                        V::C(late),
+                        V::C(never),
+                        V::C(overdue),
+                        V::P(met, due),
+                    ]
+                })
+                .collect();
+            (
+                "deadlines",
+                "Deadlines kept".into(),
+                vec![V::T("Each deadline of the policy that fell due in the period: met on time, met late, never met (the case closed without it), or still overdue.".into())],
+                vec![Pending {
+                    caption: "Deadlines kept, by rule".into(),
+                    header: ["Rule", "Asks for", "Fell due", "Met on time", "Met late", "Never met", "Overdue", "On time"]
+                        .map(String::from)
+                        .to_vec(),
+                    rows,
+                }],
+            )
+        }
+        Part::Dfe { returns } => {
+            let mut s = SectionView {
+                kind: "dfe",
+                title: "DfE return".into(),
+                intro: if returns.is_empty() {
+                    "No census day of the DfE's collection falls in this period.".into()
+                } else {
+                    String::new()
+                },
+                ..Default::default()
+            };
+            for r in returns {
+                let d = dfe_section(&repo.pack, r, rounding, team);
+                s.intro.push_str(&format!("{} {} ", d.title, d.intro));
+                s.tables.extend(d.tables.into_iter().map(|mut t| {
+                    t.caption = format!("{}, {}", t.caption, view::date(r.census));
+                    t
+                }));
+                s.checks.extend(d.checks);
+                s.left_out.extend(d.left_out);
+            }
+            return Some(s);
+        }
+        Part::ActiveCases { .. } | Part::ReviewForms { .. } => return None,
+    };
+    cells.decide();
+    let intro = intro
+        .into_iter()
+        .map(|v| Pending {
+            caption: String::new(),
+            header: Vec::new(),
+            rows: vec![vec![v]],
+        })
+        .flat_map(|p| p.shown(&cells).rows.into_iter().flatten())
+        .collect::<String>();
+    Some(SectionView {
+        kind,
+        title,
+        intro,
+        tables: pending.into_iter().map(|t| t.shown(&cells)).collect(),
+        ..Default::default()
+    })
+}
+
+fn section(repo: &Repo, report: &Report, part: &Part, rounding: Option<Rounding>) -> SectionView {
+    if let Some(s) = figures_section(repo, report, part, rounding) {
+        return s;
+    }
+    let team = rounding.is_none();
+    match part {
         // Personal sections are refused for the board when the pack is loaded; a report for
         // outside the team never shows one, whatever the pack says.
         Part::ActiveCases { .. } | Part::ReviewForms { .. } if !team => SectionView {
@@ -272,12 +425,24 @@ fn section(repo: &Repo, report: &Report, part: &Part, rounding: Option<Rounding>
         Part::ActiveCases { cases } => SectionView {
             kind: "active-cases",
             title: format!("Active cases ({})", cases.len()),
-            intro: format!("Every case open at the end of {}, most urgent first.", view::date(report.as_of)),
+            intro: format!(
+                "Every case open at the end of {}, most urgent first.",
+                view::date(report.as_of)
+            ),
             tables: vec![Table {
                 caption: "Active cases".into(),
-                header: ["Case", "Child", "Officer", "Referred", "Whereabouts", "Risk", "Next deadline", "Overdue"]
-                    .map(String::from)
-                    .to_vec(),
+                header: [
+                    "Case",
+                    "Child",
+                    "Officer",
+                    "Referred",
+                    "Whereabouts",
+                    "Risk",
+                    "Next deadline",
+                    "Overdue",
+                ]
+                .map(String::from)
+                .to_vec(),
                 rows: {
                     let mut v: Vec<&crate::report::ActiveCase> = cases.iter().collect();
                     v.sort_by_key(|c| (std::cmp::Reverse(c.overdue), c.priority, c.received));
@@ -320,24 +485,36 @@ fn section(repo: &Repo, report: &Report, part: &Part, rounding: Option<Rounding>
                     rows: vec![
                         ("Pupil".into(), f.child.clone()),
                         ("Date of birth".into(), view::date(f.date_of_birth)),
-                        ("Previous school".into(), f.previous_school.clone().unwrap_or_else(|| "Not known".into())),
+                        (
+                            "Previous school".into(),
+                            f.previous_school.clone().unwrap_or_else(|| "Not known".into()),
+                        ),
                         ("Last day in school".into(), view::opt_date(f.last_day_in_school)),
                         ("Meeting date".into(), view::date(report.period.start)),
-                        ("Officer".into(), f.officer.clone().unwrap_or_else(|| "Unassigned".into())),
+                        (
+                            "Officer".into(),
+                            f.officer.clone().unwrap_or_else(|| "Unassigned".into()),
+                        ),
                     ],
                     tables: f
                         .checks
                         .iter()
                         .map(|(title, items)| Table {
                             caption: title.clone(),
-                            header: ["Type of enquiry", "Check", "Date completed", "By"].map(String::from).to_vec(),
+                            header: ["Type of enquiry", "Check", "Date completed", "By"]
+                                .map(String::from)
+                                .to_vec(),
                             rows: items
                                 .iter()
                                 .map(|i| {
                                     vec![
                                         i.group.clone().unwrap_or_default(),
                                         i.label.clone(),
-                                        if i.done { view::opt_date(i.date) } else { "Not done".into() },
+                                        if i.done {
+                                            view::opt_date(i.date)
+                                        } else {
+                                            "Not done".into()
+                                        },
                                         i.by.clone().unwrap_or_default(),
                                     ]
                                 })
@@ -350,21 +527,39 @@ fn section(repo: &Repo, report: &Report, part: &Part, rounding: Option<Rounding>
                             (
                                 "CME / leaver score".into(),
                                 r.cme_score
-                                    .map(|s| format!("{s}{}", r.cme_meaning.as_ref().map(|m| format!(": {m}")).unwrap_or_default()))
+                                    .map(|s| {
+                                        format!(
+                                            "{s}{}",
+                                            r.cme_meaning.as_ref().map(|m| format!(": {m}")).unwrap_or_default()
+                                        )
+                                    })
                                     .unwrap_or_else(|| "Not scored".into()),
                             ),
                             (
                                 "Safeguarding score".into(),
                                 r.safeguarding_score
-                                    .map(|s| format!("{s}{}", r.safeguarding_meaning.as_ref().map(|m| format!(": {m}")).unwrap_or_default()))
+                                    .map(|s| {
+                                        format!(
+                                            "{s}{}",
+                                            r.safeguarding_meaning
+                                                .as_ref()
+                                                .map(|m| format!(": {m}"))
+                                                .unwrap_or_default()
+                                        )
+                                    })
                                     .unwrap_or_else(|| "Not scored".into()),
                             ),
                             ("Matrix result".into(), r.level.clone().unwrap_or_else(|| "-".into())),
                             (
                                 "Closure decision".into(),
-                                r.decision.map(|d| view::words(d.as_str())).unwrap_or_else(|| "Not yet decided".into()),
+                                r.decision
+                                    .map(|d| view::words(d.as_str()))
+                                    .unwrap_or_else(|| "Not yet decided".into()),
                             ),
-                            ("Signed off by".into(), r.signed_off_by.clone().unwrap_or_else(|| "Not yet signed off".into())),
+                            (
+                                "Signed off by".into(),
+                                r.signed_off_by.clone().unwrap_or_else(|| "Not yet signed off".into()),
+                            ),
                             ("Comments".into(), r.comments.clone().unwrap_or_default()),
                             decision_due(f.decision_due),
                         ],
@@ -381,29 +576,7 @@ fn section(repo: &Repo, report: &Report, part: &Part, rounding: Option<Rounding>
                 .collect(),
             ..Default::default()
         },
-        Part::Dfe { returns } => {
-            let mut s = SectionView {
-                kind: "dfe",
-                title: "DfE return".into(),
-                intro: if returns.is_empty() {
-                    "No census day of the DfE's collection falls in this period.".into()
-                } else {
-                    String::new()
-                },
-                ..Default::default()
-            };
-            for r in returns {
-                let d = dfe_section(&repo.pack, r, rounding, team);
-                s.intro.push_str(&format!("{} {} ", d.title, d.intro));
-                s.tables.extend(d.tables.into_iter().map(|mut t| {
-                    t.caption = format!("{}, {}", t.caption, view::date(r.census));
-                    t
-                }));
-                s.checks.extend(d.checks);
-                s.left_out.extend(d.left_out);
-            }
-            s
-        }
+        _ => unreachable!("figures_section shows every section of figures"),
     }
 }
 

@@ -13,27 +13,56 @@ struct Chart {
 
 /// The counts of a page of figures, shown exact (the team's) or rounded (for outside the
 /// team: [`crate::disclosure`]), so that a template (or an override of it) is only ever
-/// given the figures as they may be shown.
+/// given the figures as they may be shown. Counts that add up are declared as groups, so
+/// that rounding is backed by secondary suppression where a group would pin a small count.
 #[derive(Default)]
 pub(super) struct Cells {
     values: Vec<u64>,
+    hidden: Vec<bool>,
+    groups: Vec<crate::disclosure::Group>,
+    suppressed: Vec<bool>,
     rounding: Option<crate::disclosure::Rounding>,
+    decided: bool,
 }
 
 impl Cells {
     pub(super) fn new(rounding: Option<crate::disclosure::Rounding>) -> Cells {
         Cells {
-            values: Vec::new(),
             rounding,
+            ..Default::default()
         }
     }
     pub(super) fn add(&mut self, v: usize) -> usize {
         self.values.push(v as u64);
+        self.hidden.push(false);
         self.values.len() - 1
+    }
+    /// A count never shown (a reader knows nothing of it), that a group adds up with.
+    pub(super) fn add_hidden(&mut self, v: usize) -> usize {
+        let i = self.add(v);
+        self.hidden[i] = true;
+        i
+    }
+    /// `total` is the sum of `parts`.
+    pub(super) fn group(&mut self, parts: Vec<usize>, total: usize) {
+        self.groups.push(crate::disclosure::Group { parts, total });
+    }
+    /// Decides, once every count and group is in, which are suppressed as well as rounded.
+    pub(super) fn decide(&mut self) {
+        self.suppressed = match &self.rounding {
+            Some(r) => r.secondary(&self.values, &self.hidden, &self.groups),
+            None => vec![false; self.values.len()],
+        };
+        self.decided = true;
+    }
+    fn suppressed(&self, i: usize) -> bool {
+        assert!(self.decided, "Cells::decide is called before a figure is shown");
+        self.suppressed.get(i).copied().unwrap_or(false)
     }
     pub(super) fn show(&self, i: usize) -> String {
         let v = self.values[i];
         match &self.rounding {
+            _ if self.suppressed(i) => crate::disclosure::SUPPRESSED.into(),
             Some(r) => r.count(v),
             None => v.to_string(),
         }
@@ -42,6 +71,11 @@ impl Cells {
     pub(super) fn bar(&self, label: String, i: usize) -> chart::Bar {
         let v = self.values[i];
         match &self.rounding {
+            _ if self.suppressed(i) => chart::Bar {
+                label,
+                value: 0.0,
+                text: Some(crate::disclosure::SUPPRESSED.into()),
+            },
             Some(r) => chart::Bar {
                 label,
                 value: r.round(v) as f64,
@@ -58,23 +92,25 @@ impl Cells {
     pub(super) fn percent(&self, part: usize, whole: usize) -> String {
         let (p, w) = (self.values[part], self.values[whole]);
         match &self.rounding {
+            _ if self.suppressed(part) || self.suppressed(whole) => crate::disclosure::SUPPRESSED.into(),
             Some(r) => r.percent(p, w),
             None if w == 0 => "-".into(),
             None => format!("{:.0}%", 100.0 * p as f64 / w as f64),
         }
     }
-    /// A figure worked out over the count `over` (a median), shown only where a rate over
-    /// that count would be.
-    pub(super) fn over(&self, over: usize, v: Option<f64>, f: fn(Option<f64>) -> String) -> String {
-        match &self.rounding {
-            Some(r) if v.is_some() && !r.shows_rate_over(self.values[over]) => crate::disclosure::SUPPRESSED.into(),
-            _ => f(v),
+    /// A median worked out over the count `over`, shown only where a rate over that count
+    /// would be, and for outside the team rounded as the counts are (a median of a few cases
+    /// is one child's case).
+    pub(super) fn median(&self, over: usize, v: Option<f64>) -> String {
+        match (&self.rounding, v) {
+            (_, None) => "-".into(),
+            (Some(r), Some(_)) if self.suppressed(over) || !r.shows_rate_over(self.values[over]) => {
+                crate::disclosure::SUPPRESSED.into()
+            }
+            (Some(r), Some(d)) => format!("about {}", r.round(d.round().max(0.0) as u64)),
+            (None, Some(d)) => format!("{d:.0}"),
         }
     }
-}
-
-pub(super) fn days(v: Option<f64>) -> String {
-    v.map(|v| format!("{v:.0}")).unwrap_or_else(|| "-".into())
 }
 
 /// One row per deadline rule and quarter in which any fell due: (rule, what it asks, quarter,
@@ -119,43 +155,92 @@ pub(super) fn stats_page(
         counted: usize,
         median: Option<f64>,
     }
-    let add_period = |cells: &mut Cells, f: &stats::Figures| Period {
-        label: f.label.clone(),
-        r: cells.add(f.registered),
-        k: cells.add(f.whereabouts_known),
-        u: cells.add(f.whereabouts_unknown),
-        a: cells.add(f.active_at_end),
-        au: cells.add(f.active_unknown_at_end),
-        c: cells.add(f.closed),
-        outcomes: f.closed_by_outcome.iter().map(|o| cells.add(o.count)).collect(),
-        successes: cells.add(f.successes),
-        counted: cells.add(f.counted_closures),
-        median: f.median_days_to_resolution,
+    // For outside the team, only whole months and quarters: one cut short by the end of the
+    // figures would change from one build to the next by less than a period.
+    let board = rounding.is_some();
+    let shown = |f: &stats::Figures, quarter: bool| {
+        let next = f.end.succ_opt().expect("a day after");
+        !board || (chrono::Datelike::day(&next) == 1 && (!quarter || chrono::Datelike::month0(&next).is_multiple_of(3)))
     };
-    let quarters: Vec<Period> = st.quarters.iter().map(|f| add_period(&mut cells, f)).collect();
-    let total = add_period(&mut cells, &st.total);
-    let months: Vec<(String, usize, usize)> = st
+    let add_period = |cells: &mut Cells, f: &stats::Figures, show: bool| {
+        let mut add = |n: usize| if show { cells.add(n) } else { cells.add_hidden(n) };
+        let p = Period {
+            label: f.label.clone(),
+            r: add(f.registered),
+            k: add(f.whereabouts_known),
+            u: add(f.whereabouts_unknown),
+            a: add(f.active_at_end),
+            au: add(f.active_unknown_at_end),
+            c: add(f.closed),
+            outcomes: f.closed_by_outcome.iter().map(|o| add(o.count)).collect(),
+            successes: add(f.successes),
+            counted: add(f.counted_closures),
+            median: f.median_days_to_resolution,
+        };
+        cells.group(vec![p.k, p.u], p.r);
+        cells.group(p.outcomes.clone(), p.c);
+        p
+    };
+    let quarters: Vec<(Period, bool)> = st
+        .quarters
+        .iter()
+        .map(|f| (add_period(&mut cells, f, shown(f, true)), shown(f, true)))
+        .collect();
+    let total = add_period(&mut cells, &st.total, true);
+    // Quarters partition the whole: their counts add up to the totals.
+    for pick in [|p: &Period| p.r, |p: &Period| p.k, |p: &Period| p.u, |p: &Period| p.c] {
+        cells.group(quarters.iter().map(|(q, _)| pick(q)).collect(), pick(&total));
+    }
+    for (o, &t) in total.outcomes.iter().enumerate() {
+        cells.group(quarters.iter().map(|(q, _)| q.outcomes[o]).collect(), t);
+    }
+    let months: Vec<(String, usize, usize, bool)> = st
         .months
         .iter()
-        .map(|f| (f.label.clone(), cells.add(f.registered), cells.add(f.active_at_end)))
+        .map(|f| {
+            let show = shown(f, false);
+            let mut add = |n: usize| if show { cells.add(n) } else { cells.add_hidden(n) };
+            (f.label.clone(), add(f.registered), add(f.active_at_end), show)
+        })
         .collect();
+    // Months: registered adds up to its quarter's.
+    for ((q, _), f) in quarters.iter().zip(&st.quarters) {
+        let parts: Vec<usize> = st
+            .months
+            .iter()
+            .zip(&months)
+            .filter(|(m, _)| m.start >= f.start && m.end <= f.end)
+            .map(|(_, m)| m.1)
+            .collect();
+        if !parts.is_empty() {
+            cells.group(parts, q.r);
+        }
+    }
     let counts = |cells: &mut Cells, v: &[stats::Count]| -> Vec<(String, usize)> {
-        v.iter().map(|x| (view::words(&x.label), cells.add(x.count))).collect()
+        v.iter().map(|x| (view::count_label(x), cells.add(x.count))).collect()
     };
     let sources = counts(&mut cells, &st.by_source);
     let reasons = counts(&mut cells, &st.by_reason);
     let vulnerabilities = counts(&mut cells, &st.by_vulnerability);
+    cells.group(sources.iter().map(|x| x.1).collect(), total.r);
+    cells.group(reasons.iter().map(|x| x.1).collect(), total.r);
+    // Schools: on time + late + not recorded (never shown) = leavers; likewise joiners.
     let schools: Vec<(String, [usize; 6])> = st
         .schools
         .iter()
         .map(|s| {
             let l = cells.add(s.leavers);
             let (lo, ll) = (cells.add(s.leavers_on_time), cells.add(s.leavers_late));
+            let lnr = cells.add_hidden(s.leavers - s.leavers_on_time - s.leavers_late);
+            cells.group(vec![lo, ll, lnr], l);
             let j = cells.add(s.joiners);
             let (jo, jl) = (cells.add(s.joiners_on_time), cells.add(s.joiners_late));
+            let jnr = cells.add_hidden(s.joiners - s.joiners_on_time - s.joiners_late);
+            cells.group(vec![jo, jl, jnr], j);
             (s.school.clone(), [l, lo, ll, j, jo, jl])
         })
         .collect();
+    cells.decide();
 
     let period_header = [
         "Period",
@@ -178,20 +263,27 @@ pub(super) fn stats_page(
             cells.show(p.au),
             cells.show(p.c),
             cells.percent(p.successes, p.counted),
-            cells.over(p.c, p.median, days),
+            cells.median(p.c, p.median),
         ]
     };
-    let quarter_rows: Vec<Vec<String>> = quarters.iter().map(period_row).collect();
+    let quarter_rows: Vec<Vec<String>> = quarters
+        .iter()
+        .filter(|(_, show)| *show)
+        .map(|(q, _)| period_row(q))
+        .collect();
     let month_header = ["Month", "Registered", "Active at end"];
     let month_rows: Vec<Vec<String>> = months
         .iter()
-        .map(|(l, r, a)| vec![l.clone(), cells.show(*r), cells.show(*a)])
+        .filter(|m| m.3)
+        .map(|(l, r, a, _)| vec![l.clone(), cells.show(*r), cells.show(*a)])
         .collect();
     let outcome_header: Vec<String> = std::iter::once("Period".to_string())
         .chain(st.total.closed_by_outcome.iter().map(|o| view::words(&o.key)))
         .collect();
     let outcome_rows: Vec<Vec<String>> = quarters
         .iter()
+        .filter(|(_, show)| *show)
+        .map(|(q, _)| q)
         .chain(std::iter::once(&total))
         .map(|q| {
             std::iter::once(q.label.clone())
@@ -241,6 +333,7 @@ pub(super) fn stats_page(
                 &st.months
                     .iter()
                     .zip(&months)
+                    .filter(|(_, m)| m.3)
                     .map(|(f, m)| cells.bar(f.start.format("%b %Y").to_string(), m.1))
                     .collect::<Vec<_>>(),
             ),
@@ -254,6 +347,7 @@ pub(super) fn stats_page(
                 &st.months
                     .iter()
                     .zip(&months)
+                    .filter(|(_, m)| m.3)
                     .map(|(f, m)| cells.bar(f.start.format("%b %Y").to_string(), m.2))
                     .collect::<Vec<_>>(),
             ),
@@ -316,7 +410,7 @@ pub(super) fn stats_page(
         ("Success rate".into(), cells.percent(total.successes, total.counted)),
         (
             "Median days from referral to closure".into(),
-            cells.over(total.c, total.median, days),
+            cells.median(total.c, total.median),
         ),
     ];
     let mut c = Context::new();

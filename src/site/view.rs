@@ -42,6 +42,16 @@ pub fn words(s: &str) -> String {
     }
 }
 
+/// The words for a counted key: a vocabulary value in words ("Confirmed other LA"), or the
+/// pack's own label (a vulnerability's).
+pub fn count_label(c: &crate::stats::Count) -> String {
+    if c.label == c.key.replace('-', " ") {
+        words(&c.key)
+    } else {
+        c.label.clone()
+    }
+}
+
 /// A labelled value of a summary list.
 #[derive(Clone, Debug, Serialize)]
 pub struct Row {

@@ -222,17 +222,72 @@ fn shown_counts(site: &Path) -> Vec<String> {
     out
 }
 
+/// Every small count (1 to 4) that a reader could pin down exactly from a board site's
+/// tables that add up: registered = known + unknown, and closed = the closures by outcome,
+/// for each quarter. Empty when none can be.
+fn pinned_small_counts(site: &Path) -> Vec<String> {
+    use cme::disclosure::{Group, Rounding};
+    let r = Rounding {
+        base: 5,
+        min_denominator: 10,
+    };
+    let read = |name: &str| -> Vec<Vec<String>> {
+        std::fs::read_to_string(site.join("stats").join(name))
+            .unwrap()
+            .lines()
+            .map(csv_cells)
+            .collect()
+    };
+    let quarters = read("quarters.csv");
+    let outcomes = read("outcomes-by-quarter.csv");
+    let col = |t: &[Vec<String>], h: &str| t[0].iter().position(|x| x == h).unwrap();
+    let (reg, known, unknown, closed) = (
+        col(&quarters, "Registered"),
+        col(&quarters, "Whereabouts known"),
+        col(&quarters, "Whereabouts unknown"),
+        col(&quarters, "Closed"),
+    );
+    let mut found = Vec::new();
+    for q in &quarters[1..] {
+        let by_outcome = outcomes.iter().find(|o| o[0] == q[0]).expect("the same quarter");
+        let mut shown: Vec<&str> = vec![&q[reg], &q[known], &q[unknown], &q[closed]];
+        shown.extend(by_outcome[1..].iter().map(String::as_str));
+        let groups = [
+            Group {
+                parts: vec![1, 2],
+                total: 0,
+            },
+            Group {
+                parts: (4..shown.len()).collect(),
+                total: 3,
+            },
+        ];
+        for (i, (lo, hi)) in r.read_back(&shown, &groups).into_iter().enumerate() {
+            if lo == hi && (1..5).contains(&lo) {
+                found.push(format!("{}: cell {i} of {shown:?} is exactly {lo}", q[0]));
+            }
+        }
+    }
+    found
+}
+
 #[test]
 fn every_count_is_rounded_and_the_team_keeps_exact_figures() {
     let dir = build_board(&root());
     let site = dir.path().join("site");
     let counts = shown_counts(&site);
     assert!(counts.len() > 100, "the scan finds the figures: {}", counts.len());
+    let pinned = pinned_small_counts(&site);
+    assert!(pinned.is_empty(), "{pinned:#?}");
+    // The figures that added up to a small count before secondary suppression: one of each
+    // such group now says "suppressed".
+    let quarters = std::fs::read_to_string(site.join("stats/quarters.csv")).unwrap();
+    assert!(quarters.contains("suppressed"), "{quarters}");
     let mut low = 0;
     for c in &counts {
         match c.as_str() {
             "low" => low += 1,
-            "-" => {}
+            "-" | "suppressed" => {}
             n => {
                 let n: u64 = n.parse().unwrap_or_else(|_| panic!("not a count: {n:?}"));
                 assert_eq!(n % 5, 0, "a count of {n} is shown unrounded");
@@ -319,6 +374,8 @@ fn no_small_count_can_be_recovered_from_the_board_sites_of_every_day_of_a_term()
             .unwrap();
         assert_eq!(o.status.code(), Some(0), "{day}: {}", stderr(&o));
         let counts = shown_counts(&site);
+        let pinned = pinned_small_counts(&site);
+        assert!(pinned.is_empty(), "{day}: {pinned:#?}");
         sites.push(counts.iter().filter_map(|c| c.parse().ok()).collect());
         distinct.insert(counts);
         std::fs::remove_dir_all(&site).unwrap();

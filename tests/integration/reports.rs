@@ -444,3 +444,116 @@ fn the_pack_says_which_reports_may_leave_the_team() {
     );
     assert!(err.contains("\"moved-abroad\" is mapped to 2 DfE reasons"), "{err}");
 }
+
+#[test]
+fn a_report_is_written_only_where_it_belongs() {
+    // A repository of its own, with a .gitignore that lists reports/ as `cme init` writes it.
+    let repo = empty_repo("manchester");
+    let r = repo.path();
+    write(r, "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001"));
+    write(r, ".gitignore", "/site\n/reports\n");
+    write(r, "README.md", "the council's notes\n");
+    git(r, &["init", "-q"]);
+    git(r, &["add", "-A"]);
+    commit_on(r, "2026-09-02", "a referral");
+    let report = |out: &str| run(r, &["report", "smt-monthly", "--period", "2026-10", "--out", out]);
+    let outside = tempfile::tempdir().unwrap();
+    let existing = outside.path().join("thesis.html");
+    std::fs::write(&existing, "years of work").unwrap();
+    for (out, why) in [
+        (r.join(".git/HEAD"), "inside git's own folder"),
+        (r.join("README.md"), "where git would see it"),
+        (r.join("october.html"), "where git would see it"),
+        (r.join("cases/2026/x.html"), "inside the repository's cases/ folder"),
+        (existing.clone(), "is not a report cme wrote"),
+        (outside.path().to_path_buf(), "it is a folder"),
+    ] {
+        let o = report(out.to_str().unwrap());
+        assert_eq!(o.status.code(), Some(2), "{}: {}", out.display(), stderr(&o));
+        assert!(stderr(&o).contains(why), "{}: {}", out.display(), stderr(&o));
+    }
+    assert_eq!(std::fs::read_to_string(&existing).unwrap(), "years of work");
+    assert_eq!(
+        std::fs::read_to_string(r.join("README.md")).unwrap(),
+        "the council's notes\n"
+    );
+    assert!(
+        git(r, &["status", "--porcelain"]).is_empty(),
+        "nothing git would commit"
+    );
+    // By default: reports/ in the repository, which git ignores; written again, replaced.
+    for _ in 0..2 {
+        let o = run(r, &["report", "smt-monthly", "--period", "2026-10"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    assert!(r.join("reports/smt-monthly-2026-10.html").is_file());
+    assert!(git(r, &["status", "--porcelain"]).is_empty());
+    // A team report's JSON goes where --out says, under the same rules.
+    let json = outside.path().join("october.json");
+    let o = run(
+        r,
+        &[
+            "report",
+            "smt-monthly",
+            "--period",
+            "2026-10",
+            "--format",
+            "json",
+            "--out",
+            json.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty(), "nothing personal on the terminal");
+    assert!(std::fs::read_to_string(&json).unwrap().contains("EXC-2026-0001"));
+}
+
+#[test]
+fn figures_for_outside_the_team_need_git_whole_periods_and_the_reports_own_kind() {
+    // Without git's history, a board report cannot say how the records stood: refused.
+    let repo = empty_repo("manchester");
+    let r = repo.path();
+    write(r, "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001"));
+    let o = run(r, &["report", "qa-board-quarterly", "--period", "2026-Q2"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("not a git repository with commits"),
+        "{}",
+        stderr(&o)
+    );
+    // A board report is for its own kind of period; a board's site for a month or longer.
+    for (args, why) in [
+        (
+            &["report", "qa-board-quarterly", "--period", "2026-10"][..],
+            "is a report for each quarter",
+        ),
+        (
+            &["build", "--audience", "board", "--period", "2026-W46"][..],
+            "a week is too short",
+        ),
+        (
+            &["build", "--audience", "board", "--period", "half-term"][..],
+            "a half-term is too short",
+        ),
+    ] {
+        let o = run(&root(), args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(why), "{args:?}: {}", stderr(&o));
+    }
+    // A DfE return for a day that is not a census day says so; its JSON carries its checks.
+    let o = run(
+        &root(),
+        &["report", "dfe", "--census", "2026-10-02", "--format", "json"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("is not one of the census days"), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        v["checks"].as_array().unwrap().iter().all(|c| c["passed"] == true),
+        "{v:#}"
+    );
+    // Read as of a day after today, the census day is still one that has come.
+    let o = run(&root(), &["report", "dfe", "--as-of", "2030-01-01", "--format", "json"]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["census"], "2026-10-01", "{}", stderr(&o));
+}
