@@ -68,6 +68,19 @@ impl<'a> Policy<'a> {
     }
 }
 
+/// The records of a commit, or why they cannot be read.
+fn commit_store(git: Arc<Git>, commit: git2::Oid) -> Result<Store, SetupError> {
+    Store::commit(git, commit).map_err(|e| {
+        SetupError::one(
+            config::FILE,
+            None,
+            None,
+            format!("cannot read commit {commit}: {}", e.message()),
+            None,
+        )
+    })
+}
+
 impl Repo {
     /// The authority, pack and calendar, for the rules and computations.
     pub fn policy(&self) -> Policy<'_> {
@@ -267,15 +280,7 @@ impl Repo {
 
     /// The repository as it stood at a commit (cme.toml, pack, calendar and cases alike).
     pub fn at_commit(root: &Path, git: Arc<Git>, commit: git2::Oid) -> Result<Repo, SetupError> {
-        let store = Store::commit(git.clone(), commit).map_err(|e| {
-            SetupError::one(
-                config::FILE,
-                None,
-                None,
-                format!("cannot read commit {commit}: {}", e.message()),
-                None,
-            )
-        })?;
+        let store = commit_store(git.clone(), commit)?;
         Repo::open_store(root, store, Some(git))
     }
 
@@ -286,15 +291,7 @@ impl Repo {
             .git
             .clone()
             .ok_or_else(|| SetupError::one(config::FILE, None, None, "not a git repository".into(), None))?;
-        self.store = Store::commit(git, commit).map_err(|e| {
-            SetupError::one(
-                config::FILE,
-                None,
-                None,
-                format!("cannot read commit {commit}: {}", e.message()),
-                None,
-            )
-        })?;
+        self.store = commit_store(git, commit)?;
         Ok(self)
     }
 

@@ -2,7 +2,7 @@
 //! the team, rounded for outside it ([`crate::disclosure`]). A template is given only the
 //! figures as they may be shown (strings), never the counts behind them.
 
-use super::statistics::Cells;
+use super::statistics::{Cells, FigureCells};
 use super::*;
 use crate::dfe::Return;
 use crate::disclosure::Rounding;
@@ -99,55 +99,17 @@ impl Pending {
     }
 }
 
-/// The cells of one period's figures: those the report shows, and the rest kept hidden so
-/// that the groups they add up in still hold.
-struct FigureCells {
-    r: usize,
-    k: usize,
-    u: usize,
-    a: usize,
-    au: usize,
-    c: usize,
-    s: usize,
-    cc: usize,
-    median: Option<f64>,
-}
-
-impl FigureCells {
-    fn add(cells: &mut Cells, x: &crate::stats::Figures, shown: &[Figure]) -> FigureCells {
-        let mut add = |f: Figure, n: usize| {
-            if shown.contains(&f) {
-                cells.add(n)
-            } else {
-                cells.add_hidden(n)
-            }
-        };
-        let fc = FigureCells {
-            r: add(Figure::Registered, x.registered),
-            k: add(Figure::WhereaboutsKnown, x.whereabouts_known),
-            u: add(Figure::WhereaboutsUnknown, x.whereabouts_unknown),
-            a: add(Figure::ActiveAtEnd, x.active_at_end),
-            au: add(Figure::ActiveUnknownAtEnd, x.active_unknown_at_end),
-            c: add(Figure::Closed, x.closed),
-            s: add(Figure::SuccessRate, x.successes),
-            cc: add(Figure::SuccessRate, x.counted_closures),
-            median: x.median_days_to_resolution,
-        };
-        cells.group(vec![fc.k, fc.u], fc.r);
-        fc
-    }
-
-    fn value(&self, f: Figure) -> V {
-        match f {
-            Figure::Registered => V::C(self.r),
-            Figure::WhereaboutsKnown => V::C(self.k),
-            Figure::WhereaboutsUnknown => V::C(self.u),
-            Figure::ActiveAtEnd => V::C(self.a),
-            Figure::ActiveUnknownAtEnd => V::C(self.au),
-            Figure::Closed => V::C(self.c),
-            Figure::SuccessRate => V::P(self.s, self.cc),
-            Figure::MedianDaysToResolution => V::M(self.c, self.median),
-        }
+/// A figure of a period, as a cell of a table.
+fn figure_v(fc: &FigureCells, f: Figure) -> V {
+    match f {
+        Figure::Registered => V::C(fc.r),
+        Figure::WhereaboutsKnown => V::C(fc.k),
+        Figure::WhereaboutsUnknown => V::C(fc.u),
+        Figure::ActiveAtEnd => V::C(fc.a),
+        Figure::ActiveUnknownAtEnd => V::C(fc.au),
+        Figure::Closed => V::C(fc.c),
+        Figure::SuccessRate => V::P(fc.s, fc.cc),
+        Figure::MedianDaysToResolution => V::M(fc.c, fc.median),
     }
 }
 
@@ -240,17 +202,20 @@ fn figures_section(repo: &Repo, report: &Report, part: &Part, rounding: Option<R
     let team = rounding.is_none();
     let (kind, title, intro, pending): (&'static str, String, Vec<V>, Vec<Pending>) = match part {
         Part::Figures { figures, total, by } => {
-            let t = FigureCells::add(&mut cells, total, figures);
+            let t = FigureCells::add(&mut cells, total, &|f| figures.contains(&f));
             let mut tables = vec![Pending {
                 caption: format!("Figures for {}", report.period.label),
                 header: vec!["Figure".into(), "Number".into()],
                 rows: figures
                     .iter()
-                    .map(|f| vec![V::T(f.label().into()), t.value(*f)])
+                    .map(|f| vec![V::T(f.label().into()), figure_v(&t, *f)])
                     .collect(),
             }];
             if !by.is_empty() {
-                let rows: Vec<FigureCells> = by.iter().map(|x| FigureCells::add(&mut cells, x, figures)).collect();
+                let rows: Vec<FigureCells> = by
+                    .iter()
+                    .map(|x| FigureCells::add(&mut cells, x, &|f| figures.contains(&f)))
+                    .collect();
                 // The shorter periods partition the report's: their flows add up to its.
                 for pick in [
                     |f: &FigureCells| f.r,
@@ -270,7 +235,7 @@ fn figures_section(repo: &Repo, report: &Report, part: &Part, rounding: Option<R
                         .zip(&rows)
                         .map(|(x, fc)| {
                             std::iter::once(V::T(x.label.clone()))
-                                .chain(figures.iter().map(|f| fc.value(*f)))
+                                .chain(figures.iter().map(|f| figure_v(fc, *f)))
                                 .collect()
                         })
                         .collect(),

@@ -113,6 +113,47 @@ impl Cells {
     }
 }
 
+/// The cells of one period's figures: those shown, and the rest kept hidden so that the
+/// groups they add up in still hold (registered = known + unknown, declared here).
+pub(super) struct FigureCells {
+    pub r: usize,
+    pub k: usize,
+    pub u: usize,
+    pub a: usize,
+    pub au: usize,
+    pub c: usize,
+    /// Successes and the closures the success rate counts (shown only as a rate).
+    pub s: usize,
+    pub cc: usize,
+    pub median: Option<f64>,
+}
+
+impl FigureCells {
+    pub(super) fn add(
+        cells: &mut Cells,
+        x: &stats::Figures,
+        shown: &dyn Fn(crate::pack::Figure) -> bool,
+    ) -> FigureCells {
+        use crate::pack::Figure;
+        let mut add = |f: Figure, n: usize| {
+            if shown(f) { cells.add(n) } else { cells.add_hidden(n) }
+        };
+        let fc = FigureCells {
+            r: add(Figure::Registered, x.registered),
+            k: add(Figure::WhereaboutsKnown, x.whereabouts_known),
+            u: add(Figure::WhereaboutsUnknown, x.whereabouts_unknown),
+            a: add(Figure::ActiveAtEnd, x.active_at_end),
+            au: add(Figure::ActiveUnknownAtEnd, x.active_unknown_at_end),
+            c: add(Figure::Closed, x.closed),
+            s: add(Figure::SuccessRate, x.successes),
+            cc: add(Figure::SuccessRate, x.counted_closures),
+            median: x.median_days_to_resolution,
+        };
+        cells.group(vec![fc.k, fc.u], fc.r);
+        fc
+    }
+}
+
 /// One row per deadline rule and quarter in which any fell due: (rule, what it asks, quarter,
 /// due, met on time, met late, never met, overdue, % on time).
 pub(super) fn deadline_rows(st: &Stats) -> Vec<Vec<String>> {
@@ -144,16 +185,8 @@ pub(super) fn stats_page(
     let mut cells = Cells::new(rounding);
     struct Period {
         label: String,
-        r: usize,
-        k: usize,
-        u: usize,
-        a: usize,
-        au: usize,
-        c: usize,
+        f: FigureCells,
         outcomes: Vec<usize>,
-        successes: usize,
-        counted: usize,
-        median: Option<f64>,
     }
     // For outside the team, only whole months and quarters: one cut short by the end of the
     // figures would change from one build to the next by less than a period.
@@ -163,23 +196,24 @@ pub(super) fn stats_page(
         !board || (chrono::Datelike::day(&next) == 1 && (!quarter || chrono::Datelike::month0(&next).is_multiple_of(3)))
     };
     let add_period = |cells: &mut Cells, f: &stats::Figures, show: bool| {
-        let mut add = |n: usize| if show { cells.add(n) } else { cells.add_hidden(n) };
-        let p = Period {
+        let fc = FigureCells::add(cells, f, &|_| show);
+        let outcomes: Vec<usize> = f
+            .closed_by_outcome
+            .iter()
+            .map(|o| {
+                if show {
+                    cells.add(o.count)
+                } else {
+                    cells.add_hidden(o.count)
+                }
+            })
+            .collect();
+        cells.group(outcomes.clone(), fc.c);
+        Period {
             label: f.label.clone(),
-            r: add(f.registered),
-            k: add(f.whereabouts_known),
-            u: add(f.whereabouts_unknown),
-            a: add(f.active_at_end),
-            au: add(f.active_unknown_at_end),
-            c: add(f.closed),
-            outcomes: f.closed_by_outcome.iter().map(|o| add(o.count)).collect(),
-            successes: add(f.successes),
-            counted: add(f.counted_closures),
-            median: f.median_days_to_resolution,
-        };
-        cells.group(vec![p.k, p.u], p.r);
-        cells.group(p.outcomes.clone(), p.c);
-        p
+            f: fc,
+            outcomes,
+        }
     };
     let quarters: Vec<(Period, bool)> = st
         .quarters
@@ -188,7 +222,12 @@ pub(super) fn stats_page(
         .collect();
     let total = add_period(&mut cells, &st.total, true);
     // Quarters partition the whole: their counts add up to the totals.
-    for pick in [|p: &Period| p.r, |p: &Period| p.k, |p: &Period| p.u, |p: &Period| p.c] {
+    for pick in [
+        |p: &Period| p.f.r,
+        |p: &Period| p.f.k,
+        |p: &Period| p.f.u,
+        |p: &Period| p.f.c,
+    ] {
         cells.group(quarters.iter().map(|(q, _)| pick(q)).collect(), pick(&total));
     }
     for (o, &t) in total.outcomes.iter().enumerate() {
@@ -213,7 +252,7 @@ pub(super) fn stats_page(
             .map(|(_, m)| m.1)
             .collect();
         if !parts.is_empty() {
-            cells.group(parts, q.r);
+            cells.group(parts, q.f.r);
         }
     }
     let counts = |cells: &mut Cells, v: &[stats::Count]| -> Vec<(String, usize)> {
@@ -222,8 +261,8 @@ pub(super) fn stats_page(
     let sources = counts(&mut cells, &st.by_source);
     let reasons = counts(&mut cells, &st.by_reason);
     let vulnerabilities = counts(&mut cells, &st.by_vulnerability);
-    cells.group(sources.iter().map(|x| x.1).collect(), total.r);
-    cells.group(reasons.iter().map(|x| x.1).collect(), total.r);
+    cells.group(sources.iter().map(|x| x.1).collect(), total.f.r);
+    cells.group(reasons.iter().map(|x| x.1).collect(), total.f.r);
     // Schools: on time + late + not recorded (never shown) = leavers; likewise joiners.
     let schools: Vec<(String, [usize; 6])> = st
         .schools
@@ -256,14 +295,14 @@ pub(super) fn stats_page(
     let period_row = |p: &Period| -> Vec<String> {
         vec![
             p.label.clone(),
-            cells.show(p.r),
-            cells.show(p.k),
-            cells.show(p.u),
-            cells.show(p.a),
-            cells.show(p.au),
-            cells.show(p.c),
-            cells.percent(p.successes, p.counted),
-            cells.median(p.c, p.median),
+            cells.show(p.f.r),
+            cells.show(p.f.k),
+            cells.show(p.f.u),
+            cells.show(p.f.a),
+            cells.show(p.f.au),
+            cells.show(p.f.c),
+            cells.percent(p.f.s, p.f.cc),
+            cells.median(p.f.c, p.f.median),
         ]
     };
     let quarter_rows: Vec<Vec<String>> = quarters
@@ -397,20 +436,24 @@ pub(super) fn stats_page(
         rows: Vec<Vec<String>>,
     }
     let summary: Vec<(String, String)> = vec![
-        ("Referrals registered".into(), cells.show(total.r)),
+        ("Referrals registered".into(), cells.show(total.f.r)),
         (
             "Whereabouts known / unknown (as recorded at the end of the period)".into(),
-            format!("{} / {}", cells.show(total.k), cells.show(total.u)),
+            format!("{} / {}", cells.show(total.f.k), cells.show(total.f.u)),
         ),
         (
             "Active cases at the end of the period".into(),
-            format!("{} ({} whereabouts unknown)", cells.show(total.a), cells.show(total.au)),
+            format!(
+                "{} ({} whereabouts unknown)",
+                cells.show(total.f.a),
+                cells.show(total.f.au)
+            ),
         ),
-        ("Closed".into(), cells.show(total.c)),
-        ("Success rate".into(), cells.percent(total.successes, total.counted)),
+        ("Closed".into(), cells.show(total.f.c)),
+        ("Success rate".into(), cells.percent(total.f.s, total.f.cc)),
         (
             "Median days from referral to closure".into(),
-            cells.median(total.c, total.median),
+            cells.median(total.f.c, total.f.median),
         ),
     ];
     let mut c = Context::new();
