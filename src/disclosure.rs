@@ -123,16 +123,25 @@ impl Rounding {
 
     /// Which cells must be suppressed as well as rounded, so that no count from 1 to
     /// base - 1 is pinned down exactly by the groups that add up. `hidden` cells are never
-    /// shown (a reader knows nothing of them). Returns, per cell, whether it is suppressed.
-    pub fn secondary(&self, values: &[u64], hidden: &[bool], groups: &[Group]) -> Vec<bool> {
+    /// shown (a reader knows nothing of them); `fixed` cells are what a reader knows already
+    /// from elsewhere (another period's figure, as shown there): they are never suppressed
+    /// here. Returns, per cell, whether it is suppressed.
+    pub fn secondary(
+        &self,
+        values: &[u64],
+        hidden: &[bool],
+        fixed: &[Option<(u64, u64)>],
+        groups: &[Group],
+    ) -> Vec<bool> {
         let n = values.len();
+        let is_fixed = |i: usize| fixed.get(i).is_some_and(Option::is_some);
         let mut suppressed = vec![false; n];
         loop {
-            let range = self.solve(values, hidden, &suppressed, groups);
+            let range = self.solve(values, hidden, fixed, &suppressed, groups);
             // A small count a reader can pin down, shown or suppressed (a suppressed cell the
             // others add up to is no secret).
             let pinned: Vec<usize> = (0..n)
-                .filter(|&i| !hidden.get(i).copied().unwrap_or(false))
+                .filter(|&i| !hidden.get(i).copied().unwrap_or(false) && !is_fixed(i))
                 .filter(|&i| range[i].0 == range[i].1 && values[i] > 0 && values[i] < self.base)
                 .collect();
             let before = suppressed.clone();
@@ -143,7 +152,9 @@ impl Rounding {
                 for g in groups.iter().filter(|g| g.members().any(|m| m == i)) {
                     let other = g
                         .members()
-                        .filter(|&m| m != i && !suppressed[m] && !hidden.get(m).copied().unwrap_or(false))
+                        .filter(|&m| {
+                            m != i && !suppressed[m] && !hidden.get(m).copied().unwrap_or(false) && !is_fixed(m)
+                        })
                         .min_by_key(|&m| (values[m] == 0, values[m], m));
                     if let Some(m) = other {
                         suppressed[m] = true;
@@ -158,16 +169,21 @@ impl Rounding {
 
     /// What a reader can work out of each cell: its range from its shown figure, narrowed by
     /// every group until nothing narrows further.
-    fn solve(&self, values: &[u64], hidden: &[bool], suppressed: &[bool], groups: &[Group]) -> Vec<(u64, u64)> {
+    fn solve(
+        &self,
+        values: &[u64],
+        hidden: &[bool],
+        fixed: &[Option<(u64, u64)>],
+        suppressed: &[bool],
+        groups: &[Group],
+    ) -> Vec<(u64, u64)> {
         let r: Vec<(u64, u64)> = values
             .iter()
             .enumerate()
-            .map(|(i, &v)| {
-                if suppressed[i] || hidden.get(i).copied().unwrap_or(false) {
-                    ANY
-                } else {
-                    self.range(v)
-                }
+            .map(|(i, &v)| match fixed.get(i).copied().flatten() {
+                Some(known) => known,
+                None if suppressed[i] || hidden.get(i).copied().unwrap_or(false) => ANY,
+                None => self.range(v),
             })
             .collect();
         narrow(r, groups)
@@ -176,17 +192,18 @@ impl Rounding {
     /// What a reader can work out of figures as shown ("0", "low", "15", "suppressed"),
     /// given which add up: each cell's range of true counts.
     pub fn read_back(&self, shown: &[&str], groups: &[Group]) -> Vec<(u64, u64)> {
+        narrow(shown.iter().map(|s| self.range_of_shown(s)).collect(), groups)
+    }
+
+    /// The true counts a figure as shown may stand for ("suppressed": any).
+    pub fn range_of_shown(&self, s: &str) -> (u64, u64) {
         let b = self.base.max(1);
-        let r = shown
-            .iter()
-            .map(|s| match (*s, s.parse::<u64>()) {
-                ("0", _) => (0, 0),
-                (LOW, _) => (1, (b - 1) / 2),
-                (_, Ok(n)) => (n - (b / 2).min(n), n + (b - 1) / 2),
-                _ => ANY,
-            })
-            .collect();
-        narrow(r, groups)
+        match (s, s.parse::<u64>()) {
+            ("0", _) => (0, 0),
+            (LOW, _) => (1, (b - 1) / 2),
+            (_, Ok(n)) => (n - (b / 2).min(n), n + (b - 1) / 2),
+            _ => ANY,
+        }
     }
 
     /// A sentence saying how the figures were treated, for the page that shows them.
@@ -255,13 +272,13 @@ mod tests {
             total: 4,
         }];
         assert!(
-            ten.solve(&values, &[false; 5], &[false; 5], &g)
+            ten.solve(&values, &[false; 5], &[], &[false; 5], &g)
                 .iter()
                 .all(|(lo, hi)| lo == hi)
         );
-        let s = ten.secondary(&values, &[false; 5], &g);
+        let s = ten.secondary(&values, &[false; 5], &[], &g);
         assert!(s.iter().any(|&x| x), "something is suppressed: {s:?}");
-        let left = ten.solve(&values, &[false; 5], &s, &g);
+        let left = ten.solve(&values, &[false; 5], &[], &s, &g);
         for (i, (lo, hi)) in left.iter().enumerate() {
             assert!(lo != hi, "cell {i} pinned: {left:?}");
         }
@@ -269,6 +286,7 @@ mod tests {
         let s = R.secondary(
             &[1, 1, 2],
             &[false; 3],
+            &[],
             &[Group {
                 parts: vec![0, 1],
                 total: 2,
@@ -279,6 +297,7 @@ mod tests {
         let s = R.secondary(
             &[3, 9, 12],
             &[false; 3],
+            &[],
             &[Group {
                 parts: vec![0, 1],
                 total: 2,
@@ -307,8 +326,8 @@ mod tests {
             values.push(totals.iter().map(|&t| values[t]).sum());
             groups.push(Group { parts: totals.clone(), total: values.len() - 1 });
             let hidden = vec![false; values.len()];
-            let s = R.secondary(&values, &hidden, &groups);
-            let left = R.solve(&values, &hidden, &s, &groups);
+            let s = R.secondary(&values, &hidden, &[], &groups);
+            let left = R.solve(&values, &hidden, &[], &s, &groups);
             for (i, v) in values.iter().enumerate() {
                 if *v > 0 && *v < 5 {
                     prop_assert!(left[i].0 < left[i].1, "{v} pinned at {i}: {values:?} {s:?} {left:?}");

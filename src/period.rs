@@ -48,10 +48,10 @@ impl Kind {
         }
     }
 
-    /// Whether figures for outside the team may cover a period of this kind: a week or a
-    /// half-term is too short to publish without giving single children away.
+    /// Whether figures for outside the team may cover a period of this kind. They are
+    /// published by quarter (see `site::published`): a quarter, or a year of quarters.
     pub fn for_outside_the_team(self) -> bool {
-        matches!(self, Kind::Month | Kind::Quarter | Kind::Term | Kind::Year)
+        matches!(self, Kind::Quarter | Kind::Year)
     }
 
     /// How an officer names one, for help and errors.

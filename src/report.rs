@@ -9,7 +9,7 @@ use crate::checklist::ItemState;
 use crate::dfe;
 use crate::diagnostic::CheckReport;
 use crate::load::{CaseFile, Policy};
-use crate::model::{Case, Decision, Status, Vocabulary, Whereabouts};
+use crate::model::{Case, Decision, Status, Whereabouts};
 use crate::pack::{Figure, ReportDef, Section};
 use crate::period::Period;
 use crate::state::CaseState;
@@ -30,6 +30,20 @@ pub struct Report {
     /// Case files failing validation, left out of every figure.
     pub left_out: usize,
     pub parts: Vec<Part>,
+    /// For a report for outside the team: every quarter from the first referral's to the
+    /// period's end, from which its figures are published quarter by quarter.
+    #[serde(skip)]
+    pub published: Option<Published>,
+}
+
+/// The quarters a report for outside the team publishes from, each as it stood at its end.
+#[derive(Clone, Debug)]
+pub struct Published {
+    pub quarters: Vec<Figures>,
+    /// Each quarter's referrals by source, reason and vulnerability.
+    pub referrals: Vec<(Vec<Count>, Vec<Count>, Vec<Count>)>,
+    /// How each deadline was kept, by quarter.
+    pub deadlines: Vec<DeadlineCompliance>,
 }
 
 /// One section, worked out.
@@ -282,15 +296,6 @@ pub fn compute(def: &ReportDef, period: Period, policy: Policy<'_>, read: &Read<
         })
     };
     let total = stats::figures_of(policy.pack, &stood, &[(period.label.clone(), period.start, end)]).remove(0);
-    let in_period: Vec<&&Case> = cases
-        .iter()
-        .filter(|c| (period.start..=end).contains(&c.referral.received))
-        .collect();
-    let counts = |v: Vec<(String, String, usize)>| -> Vec<Count> {
-        v.into_iter()
-            .map(|(key, label, count)| Count { key, label, count })
-            .collect()
-    };
     let parts = def
         .sections
         .iter()
@@ -306,41 +311,19 @@ pub fn compute(def: &ReportDef, period: Period, policy: Policy<'_>, read: &Read<
                 closed: total.closed,
                 outcomes: total.closed_by_outcome.clone(),
             },
-            Section::Referrals => Part::Referrals {
-                registered: in_period.len(),
-                sources: counts(
-                    crate::model::Source::ALL
+            Section::Referrals => {
+                let (sources, reasons, vulnerabilities) =
+                    stats::referral_counts(policy.pack, &cases, period.start, end);
+                Part::Referrals {
+                    registered: cases
                         .iter()
-                        .map(|x| {
-                            let n = in_period.iter().filter(|c| c.referral.source == *x).count();
-                            (x.as_str().to_string(), x.as_str().replace('-', " "), n)
-                        })
-                        .collect(),
-                ),
-                reasons: counts(
-                    crate::model::Reason::ALL
-                        .iter()
-                        .map(|x| {
-                            let n = in_period.iter().filter(|c| c.referral.reason == *x).count();
-                            (x.as_str().to_string(), x.as_str().replace('-', " "), n)
-                        })
-                        .collect(),
-                ),
-                vulnerabilities: counts(
-                    policy
-                        .pack
-                        .vulnerabilities
-                        .iter()
-                        .map(|v| {
-                            let n = in_period
-                                .iter()
-                                .filter(|c| c.child.vulnerabilities.contains(&v.id))
-                                .count();
-                            (v.id.clone(), v.label.clone(), n)
-                        })
-                        .collect(),
-                ),
-            },
+                        .filter(|c| (period.start..=end).contains(&c.referral.received))
+                        .count(),
+                    sources,
+                    reasons,
+                    vulnerabilities,
+                }
+            }
             Section::Deadlines => {
                 let all: Vec<crate::deadline::Deadline> = states()
                     .iter()
@@ -388,6 +371,28 @@ pub fn compute(def: &ReportDef, period: Period, policy: Policy<'_>, read: &Read<
             },
         })
         .collect();
+    let published = (def.audience == crate::pack::ReportAudience::Board).then(|| {
+        let first = cases
+            .iter()
+            .map(|c| c.referral.received)
+            .min()
+            .unwrap_or(period.start)
+            .min(period.start);
+        let spans = stats::quarter_spans(policy.pack, first, end);
+        let quarters = stats::figures_of(policy.pack, &stood, &spans);
+        let all: Vec<crate::deadline::Deadline> = states()
+            .iter()
+            .flat_map(|(c, s)| s.occurrences(policy, c, end))
+            .collect();
+        Published {
+            referrals: spans
+                .iter()
+                .map(|(_, s, e)| stats::referral_counts(policy.pack, &cases, *s, *e))
+                .collect(),
+            deadlines: stats::deadline_compliance(policy.pack, &quarters, all.iter()),
+            quarters,
+        }
+    });
     Report {
         def: def.clone(),
         period,
@@ -396,5 +401,6 @@ pub fn compute(def: &ReportDef, period: Period, policy: Policy<'_>, read: &Read<
         authority: authority.to_string(),
         left_out,
         parts,
+        published,
     }
 }

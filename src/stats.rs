@@ -59,6 +59,9 @@ pub struct Figures {
     pub success_rate: Option<f64>,
     /// Median calendar days from referral (or reopening) to closure, for closures in the period.
     pub median_days_to_resolution: Option<f64>,
+    /// Reopenings dated in the period (with registered and closed, what moves the active
+    /// cases from one period's end to the next).
+    pub reopened: usize,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
@@ -144,6 +147,11 @@ fn figures(pack: &Pack, cases: &[Facts], label: String, start: NaiveDate, end: N
         successes,
         success_rate: (!counted.is_empty()).then(|| 100.0 * successes as f64 / counted.len() as f64),
         median_days_to_resolution: median(days),
+        reopened: cases
+            .iter()
+            .flat_map(|c| &c.reopened)
+            .filter(|(d, _)| (start..=end).contains(d))
+            .count(),
     }
 }
 
@@ -197,14 +205,49 @@ pub fn compute(
         months.push(period(m.format("%B %Y").to_string(), m.max(from), end));
         m = m + Months::new(1);
     }
-    let mut quarters = Vec::new();
+    let quarters: Vec<Figures> = quarter_spans(pack, from, to)
+        .into_iter()
+        .map(|(label, start, end)| period(label, start, end))
+        .collect();
+    let total = period(format!("{from} to {to}"), from, to);
+    let (by_source, by_reason, by_vulnerability) = referral_counts(pack, cases, from, to);
+    Stats {
+        rule: pack.reports.rule.clone(),
+        from,
+        to,
+        total,
+        months,
+        quarters,
+        by_source,
+        by_reason,
+        by_vulnerability,
+        schools: schools(pack, cal, cases, from, to),
+        deadlines: Vec::new(),
+        left_out: 0,
+    }
+}
+
+/// The quarters from `from` to `to` (the first from `from`, the last to `to`), as the
+/// statistics name them: (label, first day, last day).
+pub fn quarter_spans(pack: &Pack, from: NaiveDate, to: NaiveDate) -> Vec<(String, NaiveDate, NaiveDate)> {
+    let mut out = Vec::new();
     let mut q = quarter_start(from);
     while q <= to {
         let end = (q + Months::new(3)).pred_opt().expect("a day before").min(to);
-        quarters.push(period(quarter_label(q, pack.reports.quarters), q.max(from), end));
+        out.push((quarter_label(q, pack.reports.quarters), q.max(from), end));
         q = q + Months::new(3);
     }
-    let total = period(format!("{from} to {to}"), from, to);
+    out
+}
+
+/// Referrals received from `from` to `to`, by source, reason and vulnerability (every one of
+/// each listed).
+pub fn referral_counts(
+    pack: &Pack,
+    cases: &[&Case],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> (Vec<Count>, Vec<Count>, Vec<Count>) {
     let in_range: Vec<&Case> = cases
         .iter()
         .copied()
@@ -238,20 +281,7 @@ pub fn compute(
                 .count(),
         })
         .collect();
-    Stats {
-        rule: pack.reports.rule.clone(),
-        from,
-        to,
-        total,
-        months,
-        quarters,
-        by_source,
-        by_reason,
-        by_vulnerability,
-        schools: schools(pack, cal, cases, from, to),
-        deadlines: Vec::new(),
-        left_out: 0,
-    }
+    (by_source, by_reason, by_vulnerability)
 }
 
 /// The figures of each of `periods` (label, first day, last day), each counting each case as

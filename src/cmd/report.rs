@@ -22,7 +22,7 @@ pub fn ended_period(cli: &Cli, today: chrono::NaiveDate, given: Option<&str>, wh
     let p = cme::period::parse(given, today, repo.pack.reports.quarters, &repo.calendar).map_err(Error::Usage)?;
     if !p.kind.for_outside_the_team() {
         return Err(Error::Usage(format!(
-            "{what} covers a month, quarter, term or year; a {} is too short to publish for outside the team without giving single children away",
+            "{what} covers a quarter or a year that has ended: figures for outside the team are published by quarter, so that each reads the same wherever it is shown and none can be subtracted from another (a {} is not one)",
             p.kind
         )));
     }

@@ -889,8 +889,24 @@ impl Pack {
             if r.audience == ReportAudience::Board {
                 if !r.period.for_outside_the_team() {
                     out.push(format!(
-                        "[[report]] \"{}\" is for the board but covers a {}: figures for outside the team cover a month, quarter, term or year",
+                        "[[report]] \"{}\" is for the board but covers a {}: figures for outside the team are published by quarter, for a quarter or a year",
                         r.id, r.period
+                    ));
+                }
+                for s in &r.sections {
+                    if let Section::Figures { by: Some(k), .. } = s
+                        && *k != crate::period::Kind::Quarter
+                    {
+                        out.push(format!(
+                            "[[report]] \"{}\" is for the board but gives its figures by {k}: figures for outside the team are published by quarter",
+                            r.id
+                        ));
+                    }
+                }
+                if r.sections.contains(&Section::Dfe) {
+                    out.push(format!(
+                        "[[report]] \"{}\" is for the board but holds the DfE return: its census-day and year-to-date counts cut across the quarters the board's figures are published by (the DfE publishes the return itself, rounded); keep it in a team report",
+                        r.id
                     ));
                 }
                 for s in r.sections.iter().filter(|s| s.is_personal()) {

@@ -1,6 +1,7 @@
 //! The board's site: figures only, for one whole reporting period, rounded.
 
-use super::statistics::{Cells, stats_page};
+use super::published::{self, Block};
+use super::statistics::{Cells, csv};
 use super::*;
 
 /// What every page of the board's site knows about it.
@@ -30,6 +31,11 @@ pub(super) fn render_board(
     let rounding = pack.reports.rounding();
     let info = board_info(repo, content, period);
     let mut pages: Vec<Page> = Vec::new();
+    let (cases, _) = crate::stats::countable(&content.files, &content.report);
+    let referrals = |s, e| crate::stats::referral_counts(pack, &cases, s, e);
+    let blocks = published::blocks(&stats.quarters, &referrals, rounding);
+    // The open cases at the period's end are its last quarter's "active at end", as shown there.
+    let open_shown = blocks.last().map_or_else(|| "0".to_string(), |b| b.figures[3].clone());
     // Dashboard counts.
     let open: Vec<&CaseState> = content
         .states
@@ -38,11 +44,19 @@ pub(super) fn render_board(
         .filter(|s| s.status == Status::Open)
         .collect();
     let mut cells = Cells::new(Some(rounding));
-    let n_open = cells.add(open.len());
+    let n_open = cells.add_known(open.len(), rounding.range_of_shown(&open_shown));
     let mut queue_cells = Vec::new();
+    // The whereabouts-unknown queue is the last quarter's "active, whereabouts unknown", and
+    // is shown as that quarter shows it (suppressed there, suppressed here).
+    let unknown_shown = blocks.last().map_or_else(|| "0".to_string(), |b| b.figures[4].clone());
     for q in Queue::ALL {
         let n = content.states.iter().filter(|(_, s)| q.holds(pack, s)).count();
-        queue_cells.push((q.title(), cells.add(n)));
+        let i = if q == Queue::WhereaboutsUnknown {
+            cells.add_known(n, rounding.range_of_shown(&unknown_shown))
+        } else {
+            cells.add(n)
+        };
+        queue_cells.push((q, q.title(), i));
     }
     let failing = content
         .report
@@ -64,41 +78,21 @@ pub(super) fn render_board(
         .collect();
     let unrated = cells.add_hidden(open.iter().filter(|s| s.risk.is_none()).count());
     cells.group(risk.iter().copied().chain([unrated]).collect(), n_open);
-    let mut breaking: HashMap<&str, usize> = HashMap::new();
-    for d in &content.report.diagnostics {
-        *breaking.entry(d.rule.as_str()).or_default() += 1;
-    }
-    let rule_cells: Vec<[usize; 3]> = pack
-        .rules
-        .iter()
-        .map(|r| {
-            let overdue = open
-                .iter()
-                .filter(|s| {
-                    s.deadlines
-                        .iter()
-                        .any(|d| *d.rule == r.id && d.state == crate::deadline::State::Overdue)
-                })
-                .count();
-            let owed = open
-                .iter()
-                .filter(|s| s.deadlines.iter().any(|d| *d.rule == r.id && !d.state.is_done()))
-                .count();
-            [
-                cells.add(breaking.get(r.id.as_str()).copied().unwrap_or(0)),
-                cells.add(overdue),
-                cells.add(owed),
-            ]
-        })
-        .collect();
     cells.decide();
     let mut c = base_context(&info, "index.html", "home", "Dashboard");
-    c.insert("open", &cells.show(n_open));
+    c.insert("open", &open_shown);
     c.insert(
         "queues",
         &queue_cells
             .iter()
-            .map(|(t, i)| (t.to_string(), cells.show(*i)))
+            .map(|(q, t, i)| {
+                let shown = if *q == Queue::WhereaboutsUnknown {
+                    unknown_shown.clone()
+                } else {
+                    cells.show(*i)
+                };
+                (t.to_string(), shown)
+            })
             .collect::<Vec<_>>(),
     );
     c.insert("failing", &cells.show(n_failing));
@@ -119,8 +113,9 @@ pub(super) fn render_board(
     let rules: Vec<RuleRow> = pack
         .rules
         .iter()
-        .zip(&rule_cells)
-        .map(|(r, cs)| RuleRow::new(r, [cells.show(cs[0]), cells.show(cs[1]), cells.show(cs[2])]))
+        // No live counts for outside the team: one rule owed by every open case would be
+        // the open cases again, rounded apart from its quarter.
+        .map(|r| RuleRow::new(r, [String::new(), String::new(), String::new()]))
         .collect();
     let mut c = base_context(&info, "policy/rules.html", "rules", "Rule catalogue");
     c.insert("rules", &rules);
@@ -130,14 +125,12 @@ pub(super) fn render_board(
         context: c,
     });
     pages.push(policy_page(&info, repo));
-    let (stats_context, csvs) = stats_page(stats, Some(rounding));
-    let mut c = base_context(&info, "stats/index.html", "stats", "Statistics");
-    c.extend(stats_context);
-    pages.push(Page {
-        path: "stats/index.html".into(),
-        template: "stats.html",
-        context: c,
-    });
+    let in_period: Vec<&Block> = blocks
+        .iter()
+        .filter(|b| period.is_none_or(|p| b.end >= p.start))
+        .collect();
+    let (page, csvs) = stats_page(&info, stats, &blocks, &in_period, rounding);
+    pages.push(page);
     let n = pages.len();
     flush(tera, dir, &mut pages, &crate::progress::Quiet)?;
     for (name, bytes) in &theme.assets {
@@ -152,4 +145,132 @@ pub(super) fn render_board(
         cases: content.states.len(),
         unreadable: content.files.iter().filter(|f| f.case.is_none()).count(),
     })
+}
+
+/// A table as the templates' `data_table` macro lays it out.
+#[derive(Serialize)]
+struct Table {
+    caption: String,
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+/// The board's statistics page: every published quarter, and the breakdowns of the quarters
+/// of the board's own period; with the same tables as CSV.
+fn stats_page(
+    info: &SiteInfo,
+    stats: &crate::stats::Stats,
+    blocks: &[Block],
+    in_period: &[&Block],
+    rounding: crate::disclosure::Rounding,
+) -> (Page, Vec<(String, String)>) {
+    let header =
+        |first: &str, rest: Vec<String>| -> Vec<String> { std::iter::once(first.to_string()).chain(rest).collect() };
+    let quarters = Table {
+        caption: "Figures by quarter".into(),
+        header: header("Quarter", published::FIGURES.iter().map(|s| s.to_string()).collect()),
+        rows: blocks
+            .iter()
+            .map(|b| {
+                std::iter::once(b.label.clone())
+                    .chain(b.figures.iter().cloned())
+                    .collect()
+            })
+            .collect(),
+    };
+    let outcome_names: Vec<String> = stats.total.closed_by_outcome.iter().map(view::count_label).collect();
+    let outcomes = Table {
+        caption: "Closures by outcome, by quarter".into(),
+        header: header("Quarter", outcome_names.clone()),
+        rows: blocks
+            .iter()
+            .map(|b| {
+                std::iter::once(b.label.clone())
+                    .chain((0..outcome_names.len()).map(|i| {
+                        b.outcomes
+                            .get(i)
+                            .map(|(_, v)| v.clone())
+                            .unwrap_or_else(|| crate::disclosure::SUPPRESSED.into())
+                    }))
+                    .collect()
+            })
+            .collect(),
+    };
+    let columns: Vec<String> = in_period.iter().map(|b| b.label.clone()).collect();
+    let referral_table = |id: &str, title: &str, column: &str, pick: fn(&Block) -> &Vec<(String, String)>| {
+        (
+            id.to_string(),
+            Table {
+                caption: title.into(),
+                header: header(column, columns.clone()),
+                rows: published::breakdown_rows(in_period, pick),
+            },
+        )
+    };
+    let referrals = [
+        referral_table("sources", "Referrals by source", "Source", |b| &b.sources),
+        referral_table("reasons", "Referrals by reason", "Reason", |b| &b.reasons),
+        referral_table("vulnerabilities", "Referrals by vulnerability", "Vulnerability", |b| {
+            &b.vulnerabilities
+        }),
+    ];
+    let as_csv = |t: &Table| csv(&t.header.iter().map(String::as_str).collect::<Vec<_>>(), t.rows.clone());
+    let deadlines = Table {
+        caption: "Deadlines kept, by rule and quarter".into(),
+        header: [
+            "Rule",
+            "Quarter",
+            "Fell due",
+            "Met on time",
+            "Met late",
+            "Never met",
+            "Overdue",
+            "On time",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: stats
+            .deadlines
+            .iter()
+            .flat_map(|d| {
+                d.periods
+                    .iter()
+                    .filter(|c| c.due > 0 && in_period.iter().any(|b| b.label == c.label))
+                    .map(|c| {
+                        [d.rule.to_string(), c.label.clone()]
+                            .into_iter()
+                            .chain(published::deadline_block(c, rounding))
+                            .collect()
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect(),
+    };
+    let mut csvs = vec![
+        ("quarters.csv".to_string(), as_csv(&quarters)),
+        ("outcomes-by-quarter.csv".to_string(), as_csv(&outcomes)),
+        ("deadlines.csv".to_string(), as_csv(&deadlines)),
+    ];
+    csvs.extend(referrals.iter().map(|(id, t)| (format!("{id}.csv"), as_csv(t))));
+    let mut c = base_context(info, "stats/index.html", "stats", "Statistics");
+    c.insert("rule", &stats.rule);
+    c.insert("left_out", &stats.left_out);
+    c.insert("quarters", &quarters);
+    c.insert("outcomes", &outcomes);
+    c.insert("deadlines", &deadlines);
+    c.insert(
+        "referrals",
+        &referrals
+            .iter()
+            .map(|(id, t)| serde_json::json!({"id": id, "table": t}))
+            .collect::<Vec<_>>(),
+    );
+    (
+        Page {
+            path: "stats/index.html".into(),
+            template: "board_stats.html",
+            context: c,
+        },
+        csvs,
+    )
 }

@@ -8,6 +8,7 @@ mod cases;
 mod chart;
 pub mod markdown;
 pub mod output;
+mod published;
 pub mod report;
 pub mod serve;
 mod statistics;
@@ -54,6 +55,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("stats.html", include_str!("templates/stats.html")),
     ("search.html", include_str!("templates/search.html")),
     ("board.html", include_str!("templates/board.html")),
+    ("board_stats.html", include_str!("templates/board_stats.html")),
     ("report.html", include_str!("templates/report.html")),
     ("reports.html", include_str!("templates/reports.html")),
     ("dfe.html", include_str!("templates/dfe.html")),
@@ -932,7 +934,7 @@ fn render_team_stats(
 }
 
 fn team_stats_page(info: &SiteInfo, stats: &Stats) -> (Page, Vec<(String, String)>) {
-    let (stats_context, csvs) = stats_page(stats, None);
+    let (stats_context, csvs) = stats_page(stats);
     let mut c = base_context(info, "stats/index.html", "stats", "Statistics");
     c.extend(stats_context);
     // The team's page only: exact counts of how each deadline was kept.

@@ -146,7 +146,21 @@ pub(super) fn dfe_section(pack: &crate::pack::Pack, r: &Return, rounding: Option
     let mut cells = Cells::new(rounding);
     let total = cells.add(r.total);
     let any = cells.add(r.any_time_in_year);
+    // For outside the team, too few children to break down are not broken down: with two
+    // children, one non-zero cell in each breakdown would describe them both.
+    let small = rounding.is_some_and(|x| !x.shows_rate_over(r.total as u64));
     let mut table = |caption: &str, column: &str, b: &crate::dfe::Breakdown, label: &dyn Fn(&str) -> String| {
+        if small {
+            return Pending {
+                caption: caption.into(),
+                header: vec![column.into(), "Children".into()],
+                rows: b
+                    .0
+                    .iter()
+                    .map(|(k, _)| vec![V::T(label(k)), V::T(crate::disclosure::SUPPRESSED.into())])
+                    .collect(),
+            };
+        }
         let ids: Vec<usize> = b.0.iter().map(|(_, n)| cells.add(*n)).collect();
         cells.group(ids.clone(), total);
         Pending {
@@ -196,8 +210,155 @@ pub(super) fn dfe_section(pack: &crate::pack::Pack, r: &Return, rounding: Option
     }
 }
 
+/// A section of a report for outside the team: its period's quarters as they are published
+/// everywhere ([`super::published`]), never a total over them.
+fn board_section(repo: &Repo, report: &Report, part: &Part, r: Rounding) -> Option<SectionView> {
+    use super::published::{self, Block};
+    let p = report.published.as_ref()?;
+    let referrals = |s: NaiveDate, _: NaiveDate| {
+        p.quarters
+            .iter()
+            .position(|q| q.start == s)
+            .and_then(|i| p.referrals.get(i).cloned())
+            .unwrap_or_default()
+    };
+    let blocks = published::blocks(&p.quarters, &referrals, r);
+    let mine: Vec<&Block> = blocks
+        .iter()
+        // The quarters of the report's period (the first may start with the first referral).
+        .filter(|b| b.end >= report.period.start)
+        .collect();
+    let columns: Vec<String> = mine.iter().map(|b| b.label.clone()).collect();
+    let header = |first: &str, rest: Vec<String>| std::iter::once(first.to_string()).chain(rest).collect::<Vec<_>>();
+    let index = |f: &Figure| -> usize {
+        match f {
+            Figure::Registered => 0,
+            Figure::WhereaboutsKnown => 1,
+            Figure::WhereaboutsUnknown => 2,
+            Figure::ActiveAtEnd => 3,
+            Figure::ActiveUnknownAtEnd => 4,
+            Figure::Closed => 5,
+            Figure::SuccessRate => 6,
+            Figure::MedianDaysToResolution => 7,
+        }
+    };
+    let view = |kind: &'static str, title: &str, intro: String, tables: Vec<Table>| SectionView {
+        kind,
+        title: title.into(),
+        intro,
+        tables,
+        ..Default::default()
+    };
+    Some(match part {
+        Part::Figures { figures, .. } => view(
+            "figures",
+            "Figures",
+            format!(
+                "By quarter, each record counted as it stood at the quarter's end; the same figures as every other output for outside the team gives. Success means the child was found and re-integrated into education ({}).",
+                repo.pack
+                    .reports
+                    .success_outcomes
+                    .iter()
+                    .map(|o| view::words(o.as_str()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            vec![Table {
+                caption: format!("Figures by quarter, {}", report.period.label),
+                header: header("Quarter", figures.iter().map(|f| f.label().to_string()).collect()),
+                rows: mine
+                    .iter()
+                    .map(|b| {
+                        std::iter::once(b.label.clone())
+                            .chain(figures.iter().map(|f| b.figures[index(f)].clone()))
+                            .collect()
+                    })
+                    .collect(),
+            }],
+        ),
+        Part::Outcomes { outcomes, .. } => view(
+            "outcomes",
+            "Cases closed, by outcome",
+            "A quarter with too few closures to break down gives none.".into(),
+            vec![Table {
+                caption: "Closures by outcome, by quarter".into(),
+                header: header("Outcome", columns.clone()),
+                rows: outcomes
+                    .iter()
+                    .enumerate()
+                    .map(|(i, o)| {
+                        std::iter::once(view::count_label(o))
+                            .chain(mine.iter().map(|b| {
+                                b.outcomes
+                                    .get(i)
+                                    .map(|(_, v)| v.clone())
+                                    .unwrap_or_else(|| crate::disclosure::SUPPRESSED.into())
+                            }))
+                            .collect()
+                    })
+                    .collect(),
+            }],
+        ),
+        Part::Referrals { .. } => view(
+            "referrals",
+            "Referrals",
+            "A quarter with too few referrals to break down gives none.".into(),
+            vec![
+                Table {
+                    caption: "Referrals by source".into(),
+                    header: header("Source", columns.clone()),
+                    rows: published::breakdown_rows(&mine, |b| &b.sources),
+                },
+                Table {
+                    caption: "Referrals by reason".into(),
+                    header: header("Reason", columns.clone()),
+                    rows: published::breakdown_rows(&mine, |b| &b.reasons),
+                },
+                Table {
+                    caption: "Referrals by vulnerability".into(),
+                    header: header("Vulnerability", columns.clone()),
+                    rows: published::breakdown_rows(&mine, |b| &b.vulnerabilities),
+                },
+            ],
+        ),
+        Part::Deadlines { .. } => view(
+            "deadlines",
+            "Deadlines kept",
+            "Each deadline of the policy, by the quarter it fell due in: met on time, met late, never met (the case closed without it), or still overdue.".into(),
+            vec![Table {
+                caption: "Deadlines kept, by rule and quarter".into(),
+                header: ["Rule", "Quarter", "Fell due", "Met on time", "Met late", "Never met", "Overdue", "On time"]
+                    .map(String::from)
+                    .to_vec(),
+                rows: p
+                    .deadlines
+                    .iter()
+                    .flat_map(|d| {
+                        d.periods
+                            .iter()
+                            .filter(|c| c.due > 0 && mine.iter().any(|b| b.label == c.label))
+                            .map(|c| {
+                                [d.rule.to_string(), c.label.clone()]
+                                    .into_iter()
+                                    .chain(published::deadline_block(c, r))
+                                    .collect()
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                    .collect(),
+            }],
+        ),
+        _ => return None,
+    })
+}
+
 /// A section of figures: every count and group in, then decided, then shown.
 fn figures_section(repo: &Repo, report: &Report, part: &Part, rounding: Option<Rounding>) -> Option<SectionView> {
+    if let Some(r) = rounding
+        && let Some(s) = board_section(repo, report, part, r)
+    {
+        return Some(s);
+    }
     let mut cells = Cells::new(rounding);
     let team = rounding.is_none();
     let (kind, title, intro, pending): (&'static str, String, Vec<V>, Vec<Pending>) = match part {

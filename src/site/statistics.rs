@@ -3,7 +3,7 @@
 
 use super::*;
 
-use crate::csv::table as csv;
+pub(super) use crate::csv::table as csv;
 
 #[derive(Serialize)]
 struct Chart {
@@ -19,6 +19,7 @@ struct Chart {
 pub(super) struct Cells {
     values: Vec<u64>,
     hidden: Vec<bool>,
+    fixed: Vec<Option<(u64, u64)>>,
     groups: Vec<crate::disclosure::Group>,
     suppressed: Vec<bool>,
     rounding: Option<crate::disclosure::Rounding>,
@@ -35,7 +36,15 @@ impl Cells {
     pub(super) fn add(&mut self, v: usize) -> usize {
         self.values.push(v as u64);
         self.hidden.push(false);
+        self.fixed.push(None);
         self.values.len() - 1
+    }
+    /// A count a reader already knows this much of from elsewhere (another period's figure
+    /// as shown there, or a count taken as known): never shown or suppressed here.
+    pub(super) fn add_known(&mut self, v: usize, range: (u64, u64)) -> usize {
+        let i = self.add_hidden(v);
+        self.fixed[i] = Some(range);
+        i
     }
     /// A count never shown (a reader knows nothing of it), that a group adds up with.
     pub(super) fn add_hidden(&mut self, v: usize) -> usize {
@@ -50,7 +59,7 @@ impl Cells {
     /// Decides, once every count and group is in, which are suppressed as well as rounded.
     pub(super) fn decide(&mut self) {
         self.suppressed = match &self.rounding {
-            Some(r) => r.secondary(&self.values, &self.hidden, &self.groups),
+            Some(r) => r.secondary(&self.values, &self.hidden, &self.fixed, &self.groups),
             None => vec![false; self.values.len()],
         };
         self.decided = true;
@@ -103,10 +112,11 @@ impl Cells {
     /// is one child's case).
     pub(super) fn median(&self, over: usize, v: Option<f64>) -> String {
         match (&self.rounding, v) {
+            // A suppressed count gives nothing away through what is worked out over it: not
+            // even that there was nothing to work out.
+            (Some(_), _) if self.suppressed(over) => crate::disclosure::SUPPRESSED.into(),
             (_, None) => "-".into(),
-            (Some(r), Some(_)) if self.suppressed(over) || !r.shows_rate_over(self.values[over]) => {
-                crate::disclosure::SUPPRESSED.into()
-            }
+            (Some(r), Some(_)) if !r.shows_rate_over(self.values[over]) => crate::disclosure::SUPPRESSED.into(),
             (Some(r), Some(d)) => format!("about {}", r.round(d.round().max(0.0) as u64)),
             (None, Some(d)) => format!("{d:.0}"),
         }
@@ -176,93 +186,33 @@ pub(super) fn deadline_rows(st: &Stats) -> Vec<Vec<String>> {
     rows
 }
 
-/// The statistics page's context and its CSV files: exact for the team's site, rounded for
-/// the board's (`rounding`).
-pub(super) fn stats_page(
-    st: &Stats,
-    rounding: Option<crate::disclosure::Rounding>,
-) -> (Context, Vec<(String, String)>) {
-    let mut cells = Cells::new(rounding);
+/// The team's statistics page's context and its CSV files: exact figures (the board's is
+/// [`super::board`]'s, published by quarter).
+pub(super) fn stats_page(st: &Stats) -> (Context, Vec<(String, String)>) {
+    let mut cells = Cells::new(None);
     struct Period {
         label: String,
         f: FigureCells,
         outcomes: Vec<usize>,
     }
-    // For outside the team, only whole months and quarters: one cut short by the end of the
-    // figures would change from one build to the next by less than a period.
-    let board = rounding.is_some();
-    let shown = |f: &stats::Figures, quarter: bool| {
-        let next = f.end.succ_opt().expect("a day after");
-        !board || (chrono::Datelike::day(&next) == 1 && (!quarter || chrono::Datelike::month0(&next).is_multiple_of(3)))
+    let add_period = |cells: &mut Cells, f: &stats::Figures| Period {
+        label: f.label.clone(),
+        f: FigureCells::add(cells, f, &|_| true),
+        outcomes: f.closed_by_outcome.iter().map(|o| cells.add(o.count)).collect(),
     };
-    let add_period = |cells: &mut Cells, f: &stats::Figures, show: bool| {
-        let fc = FigureCells::add(cells, f, &|_| show);
-        let outcomes: Vec<usize> = f
-            .closed_by_outcome
-            .iter()
-            .map(|o| {
-                if show {
-                    cells.add(o.count)
-                } else {
-                    cells.add_hidden(o.count)
-                }
-            })
-            .collect();
-        cells.group(outcomes.clone(), fc.c);
-        Period {
-            label: f.label.clone(),
-            f: fc,
-            outcomes,
-        }
-    };
-    let quarters: Vec<(Period, bool)> = st
-        .quarters
-        .iter()
-        .map(|f| (add_period(&mut cells, f, shown(f, true)), shown(f, true)))
-        .collect();
-    let total = add_period(&mut cells, &st.total, true);
-    // Quarters partition the whole: their counts add up to the totals.
-    for pick in [
-        |p: &Period| p.f.r,
-        |p: &Period| p.f.k,
-        |p: &Period| p.f.u,
-        |p: &Period| p.f.c,
-    ] {
-        cells.group(quarters.iter().map(|(q, _)| pick(q)).collect(), pick(&total));
-    }
-    for (o, &t) in total.outcomes.iter().enumerate() {
-        cells.group(quarters.iter().map(|(q, _)| q.outcomes[o]).collect(), t);
-    }
-    let months: Vec<(String, usize, usize, bool)> = st
+    let quarters: Vec<Period> = st.quarters.iter().map(|f| add_period(&mut cells, f)).collect();
+    let total = add_period(&mut cells, &st.total);
+    let months: Vec<(String, usize, usize)> = st
         .months
         .iter()
-        .map(|f| {
-            let show = shown(f, false);
-            let mut add = |n: usize| if show { cells.add(n) } else { cells.add_hidden(n) };
-            (f.label.clone(), add(f.registered), add(f.active_at_end), show)
-        })
+        .map(|f| (f.label.clone(), cells.add(f.registered), cells.add(f.active_at_end)))
         .collect();
-    // Months: registered adds up to its quarter's.
-    for ((q, _), f) in quarters.iter().zip(&st.quarters) {
-        let parts: Vec<usize> = st
-            .months
-            .iter()
-            .zip(&months)
-            .filter(|(m, _)| m.start >= f.start && m.end <= f.end)
-            .map(|(_, m)| m.1)
-            .collect();
-        if !parts.is_empty() {
-            cells.group(parts, q.f.r);
-        }
-    }
     let counts = |cells: &mut Cells, v: &[stats::Count]| -> Vec<(String, usize)> {
         v.iter().map(|x| (view::count_label(x), cells.add(x.count))).collect()
     };
     let sources = counts(&mut cells, &st.by_source);
     let reasons = counts(&mut cells, &st.by_reason);
     let vulnerabilities = counts(&mut cells, &st.by_vulnerability);
-    cells.group(sources.iter().map(|x| x.1).collect(), total.f.r);
-    cells.group(reasons.iter().map(|x| x.1).collect(), total.f.r);
     // Schools: on time + late + not recorded (never shown) = leavers; likewise joiners.
     let schools: Vec<(String, [usize; 6])> = st
         .schools
@@ -270,12 +220,8 @@ pub(super) fn stats_page(
         .map(|s| {
             let l = cells.add(s.leavers);
             let (lo, ll) = (cells.add(s.leavers_on_time), cells.add(s.leavers_late));
-            let lnr = cells.add_hidden(s.leavers - s.leavers_on_time - s.leavers_late);
-            cells.group(vec![lo, ll, lnr], l);
             let j = cells.add(s.joiners);
             let (jo, jl) = (cells.add(s.joiners_on_time), cells.add(s.joiners_late));
-            let jnr = cells.add_hidden(s.joiners - s.joiners_on_time - s.joiners_late);
-            cells.group(vec![jo, jl, jnr], j);
             (s.school.clone(), [l, lo, ll, j, jo, jl])
         })
         .collect();
@@ -305,24 +251,17 @@ pub(super) fn stats_page(
             cells.median(p.f.c, p.f.median),
         ]
     };
-    let quarter_rows: Vec<Vec<String>> = quarters
-        .iter()
-        .filter(|(_, show)| *show)
-        .map(|(q, _)| period_row(q))
-        .collect();
+    let quarter_rows: Vec<Vec<String>> = quarters.iter().map(period_row).collect();
     let month_header = ["Month", "Registered", "Active at end"];
     let month_rows: Vec<Vec<String>> = months
         .iter()
-        .filter(|m| m.3)
-        .map(|(l, r, a, _)| vec![l.clone(), cells.show(*r), cells.show(*a)])
+        .map(|(l, r, a)| vec![l.clone(), cells.show(*r), cells.show(*a)])
         .collect();
     let outcome_header: Vec<String> = std::iter::once("Period".to_string())
         .chain(st.total.closed_by_outcome.iter().map(|o| view::words(&o.key)))
         .collect();
     let outcome_rows: Vec<Vec<String>> = quarters
         .iter()
-        .filter(|(_, show)| *show)
-        .map(|(q, _)| q)
         .chain(std::iter::once(&total))
         .map(|q| {
             std::iter::once(q.label.clone())
@@ -358,10 +297,7 @@ pub(super) fn stats_page(
         .zip(&total.outcomes)
         .map(|(o, &i)| cells.bar(view::words(&o.key), i))
         .collect();
-    let note = match rounding {
-        Some(r) => format!(" Counts are rounded to the nearest {}.", r.base),
-        None => String::new(),
-    };
+    let note = "";
     let charts = vec![
         Chart {
             id: "registered-by-month".into(),
@@ -372,7 +308,6 @@ pub(super) fn stats_page(
                 &st.months
                     .iter()
                     .zip(&months)
-                    .filter(|(_, m)| m.3)
                     .map(|(f, m)| cells.bar(f.start.format("%b %Y").to_string(), m.1))
                     .collect::<Vec<_>>(),
             ),
@@ -386,7 +321,6 @@ pub(super) fn stats_page(
                 &st.months
                     .iter()
                     .zip(&months)
-                    .filter(|(_, m)| m.3)
                     .map(|(f, m)| cells.bar(f.start.format("%b %Y").to_string(), m.2))
                     .collect::<Vec<_>>(),
             ),
@@ -464,7 +398,7 @@ pub(super) fn stats_page(
         &serde_json::json!({ "rule": st.rule, "from": st.from, "to": st.to }),
     );
     c.insert("summary", &summary);
-    c.insert("rounding_note", &rounding.map(|r| r.note()).unwrap_or_default());
+    c.insert("rounding_note", "");
     c.insert("left_out", &st.left_out);
     c.insert("period_header", &period_header);
     c.insert("quarters", &quarter_rows);

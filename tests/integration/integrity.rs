@@ -959,7 +959,7 @@ fn a_template_cannot_publish_git_config_or_a_case_record() {
         let link = r.join("templates/cme.css");
         let _ = std::fs::remove_file(&link);
         std::os::unix::fs::symlink(target, &link).unwrap();
-        for audience in [&["--working-tree"][..], &["--audience", "board", "--period", "month"]] {
+        for audience in [&["--working-tree"][..], &["--audience", "board", "--period", "quarter"]] {
             let o = run(
                 r,
                 &[&["build"][..], audience, &["--out", site.to_str().unwrap()]].concat(),
@@ -1142,7 +1142,7 @@ fn templates_cannot_read_the_environment() {
     let site = out.path().join("site");
     for audience in [
         &["--audience", "team"][..],
-        &["--audience", "board", "--period", "month"],
+        &["--audience", "board", "--period", "quarter"],
     ] {
         let o = cme()
             .arg("--repo")

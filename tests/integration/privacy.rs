@@ -18,7 +18,7 @@ fn build_board(repo: &Path) -> tempfile::TempDir {
             "--audience",
             "board",
             "--period",
-            "month",
+            "quarter",
             "--out",
         ])
         .arg(dir.path().join("site"))
@@ -159,7 +159,7 @@ fn csv_cells(line: &str) -> Vec<String> {
 /// percentages or medians), its summary lists and its CSV files.
 fn shown_counts(site: &Path) -> Vec<String> {
     let mut out = Vec::new();
-    let skip = |h: &str| h.contains("Median") || h.contains("rate") || h.contains("On time");
+    let skip = |h: &str| h.contains("Median") || h.contains("rate") || h.contains("On time") || h == "Quarter";
     for e in walkdir::WalkDir::new(site) {
         let e = e.unwrap();
         let p = e.path();
@@ -283,6 +283,18 @@ fn every_count_is_rounded_and_the_team_keeps_exact_figures() {
     // such group now says "suppressed".
     let quarters = std::fs::read_to_string(site.join("stats/quarters.csv")).unwrap();
     assert!(quarters.contains("suppressed"), "{quarters}");
+    // What is worked out over suppressed closures is suppressed with them, never "-" (which
+    // would say there were none).
+    for line in quarters.lines().skip(1) {
+        let c = csv_cells(line);
+        if c[6] == "suppressed" {
+            assert_eq!((c[7].as_str(), c[8].as_str()), ("suppressed", "suppressed"), "{line}");
+        }
+    }
+    // The rule catalogue gives no live counts (a rule every open case owes would be the open
+    // cases again).
+    let rules = std::fs::read_to_string(site.join("policy/rules.html")).unwrap();
+    assert!(!rules.contains("Owed") && rules.contains("COM-SCHOOL-AGE"));
     let mut low = 0;
     for c in &counts {
         match c.as_str() {
@@ -301,7 +313,7 @@ fn every_count_is_rounded_and_the_team_keeps_exact_figures() {
     assert!(
         std::fs::read_to_string(site.join("index.html"))
             .unwrap()
-            .contains("October 2026")
+            .contains("July to September 2026")
     );
     // The team's site shows the real figures, none hidden.
     let o = run(&root(), &["stats", "--format", "json"]);
@@ -332,19 +344,23 @@ fn every_count_is_rounded_and_the_team_keeps_exact_figures() {
             "--audience",
             "board",
             "--period",
-            "2026-11",
+            "2026-Q3",
             "--out",
             team.path().join("b").to_str().unwrap(),
         ],
     );
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("November 2026 has not ended yet"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("October to December 2026) has not ended yet"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
 fn no_small_count_can_be_recovered_from_the_board_sites_of_every_day_of_a_term() {
     // Autumn term 2026 in the demo's calendar: the board's site built on each day of it, for
-    // the last month that had ended.
+    // the last quarter that had ended.
     let (start, end) = (
         chrono::NaiveDate::from_ymd_opt(2026, 9, 3).unwrap(),
         chrono::NaiveDate::from_ymd_opt(2026, 12, 18).unwrap(),
@@ -352,6 +368,7 @@ fn no_small_count_can_be_recovered_from_the_board_sites_of_every_day_of_a_term()
     let out = tempfile::tempdir().unwrap();
     let mut sites: Vec<std::collections::BTreeSet<u64>> = Vec::new();
     let mut distinct: std::collections::BTreeSet<Vec<String>> = Default::default();
+    let mut quarters: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     let mut day = start;
     while day <= end {
         let site = out.path().join(day.to_string());
@@ -366,7 +383,7 @@ fn no_small_count_can_be_recovered_from_the_board_sites_of_every_day_of_a_term()
                 "--audience",
                 "board",
                 "--period",
-                "month",
+                "quarter",
                 "--out",
             ])
             .arg(&site)
@@ -376,17 +393,84 @@ fn no_small_count_can_be_recovered_from_the_board_sites_of_every_day_of_a_term()
         let counts = shown_counts(&site);
         let pinned = pinned_small_counts(&site);
         assert!(pinned.is_empty(), "{day}: {pinned:#?}");
+        // A quarter reads the same on every site that shows it.
+        let csv = std::fs::read_to_string(site.join("stats/quarters.csv")).unwrap();
+        for line in csv.lines().skip(1) {
+            let cells = csv_cells(line);
+            let seen = quarters.entry(cells[0].clone()).or_insert_with(|| cells.clone());
+            assert_eq!(*seen, cells, "{day}: the quarter reads differently");
+        }
         sites.push(counts.iter().filter_map(|c| c.parse().ok()).collect());
         distinct.insert(counts);
         std::fs::remove_dir_all(&site).unwrap();
         day = day.succ_opt().unwrap();
     }
     assert_eq!(sites.len(), 107);
-    // Builds differ only by whole months: one set of figures per month ended in the term
-    // (August to November).
-    assert_eq!(distinct.len(), 4, "one site per ended month");
+    // Builds differ only by whole quarters: one set of figures per quarter ended in the term
+    // (April to June, then July to September).
+    assert_eq!(distinct.len(), 2, "one site per ended quarter");
     let all: std::collections::BTreeSet<u64> = sites.iter().flatten().copied().collect();
-    assert!(all.len() > 5);
+    assert!(all.len() >= 2, "{all:?}");
+    // The board's site for the year 2025/26 and the quality-assurance board's report for a
+    // quarter of it give that quarter as the quarterly sites do.
+    let year = out.path().join("year");
+    let o = run(
+        &root(),
+        &[
+            "build",
+            "--audience",
+            "board",
+            "--period",
+            "2025",
+            "--out",
+            year.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(year.join("stats/quarters.csv")).unwrap();
+    let mut compared = 0;
+    for line in csv.lines().skip(1) {
+        let cells = csv_cells(line);
+        if let Some(seen) = quarters.get(&cells[0]) {
+            assert_eq!(*seen, cells, "the year's site reads the quarter differently");
+            compared += 1;
+        }
+    }
+    assert!(compared >= 4, "{compared} quarters compared");
+    let report = out.path().join("qa.html");
+    let o = run(
+        &root(),
+        &[
+            "report",
+            "qa-board-quarterly",
+            "--period",
+            "2026-Q1",
+            "--out",
+            report.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let html = Html::parse_document(&std::fs::read_to_string(&report).unwrap());
+    let row: Vec<String> = html
+        .select(&Selector::parse("main table tbody tr").unwrap())
+        .next()
+        .unwrap()
+        .select(&Selector::parse("th, td").unwrap())
+        .map(|c| c.text().collect::<String>().trim().to_string())
+        .collect();
+    let site_row = quarters
+        .get(&row[0])
+        .unwrap_or_else(|| panic!("{row:?} in {quarters:?}"));
+    // The report shows registered, known, closed and the success rate, as the sites do.
+    assert_eq!(
+        row[1..],
+        [
+            site_row[1].clone(),
+            site_row[2].clone(),
+            site_row[6].clone(),
+            site_row[7].clone()
+        ]
+    );
     for a in &all {
         for b in &all {
             let d = a.abs_diff(*b);
@@ -595,10 +679,10 @@ fn a_template_override_cannot_show_the_board_an_unrounded_figure() {
     let repo = empty_repo("manchester");
     copy_dir(&root().join("cases"), &repo.path().join("cases"));
     // A council's override of the statistics page reaching for the raw figures.
-    let builtin = std::fs::read_to_string(root().join("src/site/templates/stats.html")).unwrap();
+    let builtin = std::fs::read_to_string(root().join("src/site/templates/board_stats.html")).unwrap();
     write(
         repo.path(),
-        "templates/stats.html",
+        "templates/board_stats.html",
         builtin.replace(
             "{% block content %}",
             "{% block content %}<p id=\"raw\">[{{ stats.total.registered | default(value=\"absent\") }}]</p>",
@@ -606,7 +690,7 @@ fn a_template_override_cannot_show_the_board_an_unrounded_figure() {
     );
     git(repo.path(), &["init", "-q"]);
     git(repo.path(), &["add", "-A"]);
-    super::reports::commit_on(repo.path(), "2026-10-01", "the demo's records, and an override");
+    super::reports::commit_on(repo.path(), "2026-09-01", "the demo's records, and an override");
     let dir = build_board(repo.path());
     let page = std::fs::read_to_string(dir.path().join("site/stats/index.html")).unwrap();
     assert!(

@@ -525,15 +525,15 @@ fn figures_for_outside_the_team_need_git_whole_periods_and_the_reports_own_kind(
     for (args, why) in [
         (
             &["report", "qa-board-quarterly", "--period", "2026-10"][..],
-            "is a report for each quarter",
+            "a month is not one",
         ),
         (
             &["build", "--audience", "board", "--period", "2026-W46"][..],
-            "a week is too short",
+            "a week is not one",
         ),
         (
             &["build", "--audience", "board", "--period", "half-term"][..],
-            "a half-term is too short",
+            "a half-term is not one",
         ),
     ] {
         let o = run(&root(), args);

@@ -200,10 +200,10 @@ fn an_invented_council_works_everywhere_in_its_own_words() {
     let id = severe.expect("the demo's scores give a Severe case under this matrix");
     let page = std::fs::read_to_string(site.join(format!("cases/{id}.html"))).unwrap();
     assert!(page.contains("cme-tag--red"), "{id}'s page tags its risk red");
-    // The board's site: the records as they stood at the end of the last month, from git.
+    // The board's site: the records as they stood at the end of the last quarter, from git.
     git(r, &["init", "-q"]);
     git(r, &["add", "-A"]);
-    super::reports::commit_on(r, "2026-10-15", "Northshire's records");
+    super::reports::commit_on(r, "2026-09-15", "Northshire's records");
     let board = out.path().join("board");
     let o = run(
         r,
@@ -212,7 +212,7 @@ fn an_invented_council_works_everywhere_in_its_own_words() {
             "--audience",
             "board",
             "--period",
-            "month",
+            "quarter",
             "--out",
             board.to_str().unwrap(),
         ],
