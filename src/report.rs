@@ -42,8 +42,6 @@ pub struct Published {
     pub quarters: Vec<Figures>,
     /// Each quarter's referrals by source, reason and vulnerability.
     pub referrals: Vec<(Vec<Count>, Vec<Count>, Vec<Count>)>,
-    /// How each deadline was kept, by quarter.
-    pub deadlines: Vec<DeadlineCompliance>,
 }
 
 /// One section, worked out.
@@ -379,18 +377,12 @@ pub fn compute(def: &ReportDef, period: Period, policy: Policy<'_>, read: &Read<
             .unwrap_or(period.start)
             .min(period.start);
         let spans = stats::quarter_spans(policy.pack, first, end);
-        let quarters = stats::figures_of(policy.pack, &stood, &spans);
-        let all: Vec<crate::deadline::Deadline> = states()
-            .iter()
-            .flat_map(|(c, s)| s.occurrences(policy, c, end))
-            .collect();
         Published {
+            quarters: stats::figures_of(policy.pack, &stood, &spans),
             referrals: spans
                 .iter()
                 .map(|(_, s, e)| stats::referral_counts(policy.pack, &cases, *s, *e))
                 .collect(),
-            deadlines: stats::deadline_compliance(policy.pack, &quarters, all.iter()),
-            quarters,
         }
     });
     Report {

@@ -903,6 +903,12 @@ impl Pack {
                         ));
                     }
                 }
+                if r.sections.contains(&Section::Deadlines) {
+                    out.push(format!(
+                        "[[report]] \"{}\" is for the board but holds the deadlines kept: each deadline follows one case's dates (an assignment due within days of a referral republishes the referrals), and is counted as the records stand, not as they stood; keep it in a team report",
+                        r.id
+                    ));
+                }
                 if r.sections.contains(&Section::Dfe) {
                     out.push(format!(
                         "[[report]] \"{}\" is for the board but holds the DfE return: its census-day and year-to-date counts cut across the quarters the board's figures are published by (the DfE publishes the return itself, rounded); keep it in a team report",

@@ -129,7 +129,7 @@ pub(super) fn render_board(
         .iter()
         .filter(|b| period.is_none_or(|p| b.end >= p.start))
         .collect();
-    let (page, csvs) = stats_page(&info, stats, &blocks, &in_period, rounding);
+    let (page, csvs) = stats_page(&info, stats, &blocks, &in_period);
     pages.push(page);
     let n = pages.len();
     flush(tera, dir, &mut pages, &crate::progress::Quiet)?;
@@ -162,7 +162,6 @@ fn stats_page(
     stats: &crate::stats::Stats,
     blocks: &[Block],
     in_period: &[&Block],
-    rounding: crate::disclosure::Rounding,
 ) -> (Page, Vec<(String, String)>) {
     let header =
         |first: &str, rest: Vec<String>| -> Vec<String> { std::iter::once(first.to_string()).chain(rest).collect() };
@@ -215,41 +214,9 @@ fn stats_page(
         }),
     ];
     let as_csv = |t: &Table| csv(&t.header.iter().map(String::as_str).collect::<Vec<_>>(), t.rows.clone());
-    let deadlines = Table {
-        caption: "Deadlines kept, by rule and quarter".into(),
-        header: [
-            "Rule",
-            "Quarter",
-            "Fell due",
-            "Met on time",
-            "Met late",
-            "Never met",
-            "Overdue",
-            "On time",
-        ]
-        .map(String::from)
-        .to_vec(),
-        rows: stats
-            .deadlines
-            .iter()
-            .flat_map(|d| {
-                d.periods
-                    .iter()
-                    .filter(|c| c.due > 0 && in_period.iter().any(|b| b.label == c.label))
-                    .map(|c| {
-                        [d.rule.to_string(), c.label.clone()]
-                            .into_iter()
-                            .chain(published::deadline_block(c, rounding))
-                            .collect()
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .collect(),
-    };
     let mut csvs = vec![
         ("quarters.csv".to_string(), as_csv(&quarters)),
         ("outcomes-by-quarter.csv".to_string(), as_csv(&outcomes)),
-        ("deadlines.csv".to_string(), as_csv(&deadlines)),
     ];
     csvs.extend(referrals.iter().map(|(id, t)| (format!("{id}.csv"), as_csv(t))));
     let mut c = base_context(info, "stats/index.html", "stats", "Statistics");
@@ -257,7 +224,6 @@ fn stats_page(
     c.insert("left_out", &stats.left_out);
     c.insert("quarters", &quarters);
     c.insert("outcomes", &outcomes);
-    c.insert("deadlines", &deadlines);
     c.insert(
         "referrals",
         &referrals

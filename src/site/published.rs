@@ -14,7 +14,7 @@
 use super::statistics::{Cells, FigureCells};
 use super::*;
 use crate::disclosure::Rounding;
-use crate::stats::{Compliance, Count, Figures};
+use crate::stats::{Count, Figures};
 
 /// One quarter's figures as published.
 #[derive(Clone, Debug, Serialize)]
@@ -121,24 +121,6 @@ fn block(x: &Figures, before: (usize, (u64, u64)), referrals: Referrals<'_>, r: 
         reasons: shown(reasons),
         vulnerabilities: shown(vulnerabilities),
     }
-}
-
-/// How one deadline rule was kept in one quarter, as published: (due, met on time, met late,
-/// never met, overdue, % on time).
-pub(super) fn deadline_block(p: &Compliance, r: Rounding) -> [String; 6] {
-    let mut cells = Cells::new(Some(r));
-    let due = cells.add(p.due);
-    let parts = [p.met, p.late, p.never_met, p.overdue].map(|n| cells.add(n));
-    cells.group(parts.to_vec(), due);
-    cells.decide();
-    [
-        cells.show(due),
-        cells.show(parts[0]),
-        cells.show(parts[1]),
-        cells.show(parts[2]),
-        cells.show(parts[3]),
-        cells.percent(parts[0], due),
-    ]
 }
 
 /// A breakdown table over the blocks given (one column each): rows are the categories.

@@ -321,32 +321,12 @@ fn board_section(repo: &Repo, report: &Report, part: &Part, r: Rounding) -> Opti
                 },
             ],
         ),
-        Part::Deadlines { .. } => view(
-            "deadlines",
-            "Deadlines kept",
-            "Each deadline of the policy, by the quarter it fell due in: met on time, met late, never met (the case closed without it), or still overdue.".into(),
-            vec![Table {
-                caption: "Deadlines kept, by rule and quarter".into(),
-                header: ["Rule", "Quarter", "Fell due", "Met on time", "Met late", "Never met", "Overdue", "On time"]
-                    .map(String::from)
-                    .to_vec(),
-                rows: p
-                    .deadlines
-                    .iter()
-                    .flat_map(|d| {
-                        d.periods
-                            .iter()
-                            .filter(|c| c.due > 0 && mine.iter().any(|b| b.label == c.label))
-                            .map(|c| {
-                                [d.rule.to_string(), c.label.clone()]
-                                    .into_iter()
-                                    .chain(published::deadline_block(c, r))
-                                    .collect()
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                    .collect(),
-            }],
+        // Refused for the board when the pack is loaded; never shown whatever the pack says.
+        Part::Deadlines { .. } | Part::Dfe { .. } => view(
+            "withheld",
+            "Withheld",
+            "This section follows single cases' dates and is for the team only.".into(),
+            Vec::new(),
         ),
         _ => return None,
     })
