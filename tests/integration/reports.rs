@@ -426,7 +426,7 @@ fn the_pack_says_which_reports_may_leave_the_team() {
         "policy/manchester/policy.toml",
         pack.replacen(
             "  { kind = \"outcomes\" },\n]",
-            "  { kind = \"outcomes\" },\n  { kind = \"active-cases\" },\n]",
+            "  { kind = \"outcomes\" },\n  { kind = \"active-cases\" },\n  { kind = \"deadlines\" },\n]",
             1,
         )
         .replacen(
@@ -443,6 +443,10 @@ fn the_pack_says_which_reports_may_leave_the_team() {
         "{err}"
     );
     assert!(err.contains("\"moved-abroad\" is mapped to 2 DfE reasons"), "{err}");
+    assert!(
+        err.contains("\"qa-board-quarterly\" is for the board but holds the deadlines kept"),
+        "{err}"
+    );
 }
 
 #[test]
