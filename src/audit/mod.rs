@@ -214,7 +214,14 @@ pub fn history(repo: &Git, head: Oid) -> Result<History, AuditError> {
                 cache::store(&cache_file, &merged);
                 return Ok(merged);
             }
-            // History rewritten, or `head` is older (an as-of build): walk afresh.
+            // `head` is older (an as-of build, a board's site for a past period): the trails
+            // up to it are the cached trails' older part.
+            Some(c) if git.graph_descendant_of(c, head).unwrap_or(false) => {
+                if let Some(h) = at_ancestor(&cached, &git, head) {
+                    return Ok(h);
+                }
+            }
+            // History rewritten: walk afresh.
             _ => {}
         }
     }
@@ -236,6 +243,64 @@ pub fn history(repo: &Git, head: Oid) -> Result<History, AuditError> {
         eprintln!("history: cache stored in {:?}", t.elapsed());
     }
     Ok(h)
+}
+
+/// The history up to `head`, an ancestor of the history's own head: its commits reachable from
+/// `head`, each case's trail keyed by the case's id as it was then (a later rename undone).
+fn at_ancestor(h: &History, git: &Repository, head: Oid) -> Option<History> {
+    let mut walk = git.revwalk().ok()?;
+    walk.push(head).ok()?;
+    let reachable: std::collections::HashSet<Oid> = walk.filter_map(Result::ok).collect();
+    let mut index: Vec<Option<u32>> = vec![None; h.commits.len()];
+    let mut commits = Vec::new();
+    for (i, c) in h.commits.iter().enumerate() {
+        if reachable.contains(&Oid::from_str(&c.commit).ok()?) {
+            index[i] = Some(commits.len() as u32);
+            commits.push(c.clone());
+        }
+    }
+    let at = |i: u32| index.get(i as usize).copied().flatten();
+    let mut cases: HashMap<String, Vec<Entry>> = HashMap::new();
+    for (id, entries) in &h.cases {
+        let mut key = id.clone();
+        for e in entries {
+            match at(e.commit) {
+                Some(commit) => cases
+                    .entry(key.clone())
+                    .or_default()
+                    .push(Entry { commit, ..e.clone() }),
+                // A later commit renamed the file: before it, the case had the old name.
+                None => {
+                    if let Some(old) = e
+                        .changes
+                        .iter()
+                        .find(|c| c.field == "(renamed from)")
+                        .and_then(|c| c.old.as_deref())
+                    {
+                        key = stem(old);
+                    }
+                }
+            }
+        }
+    }
+    let tampering = h
+        .tampering
+        .iter()
+        .filter_map(|t| {
+            Some(Tamper {
+                commit: at(t.commit)?,
+                earlier: t.earlier.and_then(at),
+                ..t.clone()
+            })
+        })
+        .collect();
+    Some(History {
+        head: head.to_string(),
+        commits,
+        cases,
+        tampering,
+        walked: 0,
+    })
 }
 
 /// Puts newer entries (walked from the new head down to the cached one) on top of the cache,

@@ -226,18 +226,23 @@ fn the_cache_walks_only_new_commits_and_survives_a_rewrite() {
     assert_eq!(h3.trail("EXC-2026-0003").len(), 1, "the dropped commit is gone");
     assert_eq!(h3.trail("EXC-2026-0004").len(), 2);
     assert!(h3.trail("EXC-2026-0005").is_empty(), "the dropped referral is gone");
-    // An older commit (a board's site for a past period) is walked once, then served from a
-    // cache of its own; the branch tip's cache is not replaced by it.
+    // An older commit (a board's site for a past period): its trails are the older part of
+    // the tip's cache, without a walk, and the same as a walk gives.
     let older = git(r, &["rev-parse", "HEAD~1"]);
     let older = git2::Oid::from_str(&older).unwrap();
-    let past = cme::audit::history(&cme::git::Git::open(r).unwrap(), older).unwrap();
-    assert!(past.walked >= 3, "walked");
-    assert!(past.trail("EXC-2026-0004").len() == 1, "as it stood then");
+    let derived = cme::audit::history(&cme::git::Git::open(r).unwrap(), older).unwrap();
+    assert_eq!(derived.walked, 0, "from the tip's cache");
+    assert_eq!(derived.trail("EXC-2026-0004").len(), 1, "as it stood then");
+    std::fs::remove_dir_all(r.join(".git/cme")).unwrap();
+    let walked = cme::audit::history(&cme::git::Git::open(r).unwrap(), older).unwrap();
+    assert!(walked.walked >= 3, "walked");
+    assert_eq!(derived.commits, walked.commits);
+    assert_eq!(derived.cases, walked.cases);
+    assert_eq!(derived.head, walked.head);
+    // Without the tip's cache, the older commit has a cache of its own.
     let again = cme::audit::history(&cme::git::Git::open(r).unwrap(), older).unwrap();
     assert_eq!(again.walked, 0, "the past commit from its own cache");
-    assert_eq!(again.cases, past.cases);
     let tip = cme::audit::history(&cme::git::Git::open(r).unwrap(), head3).unwrap();
-    assert_eq!(tip.walked, 0, "the tip's cache is still there");
     assert_eq!(tip.trail("EXC-2026-0004").len(), 2);
     // The cache lives in .git, never in the work tree.
     assert!(r.join(".git/cme").is_dir());
@@ -708,5 +713,46 @@ fn history_lists_exactly_the_commits_git_log_lists() {
             assert_eq!(ours.len(), count, "{id} ({pass}): {ours:?}");
             assert_eq!(ours, theirs, "{id} ({pass}): cme history and git log --follow differ");
         }
+    }
+}
+
+#[test]
+fn a_past_commits_trails_from_the_tips_cache_are_those_a_walk_gives() {
+    // The demo's own history, cloned: every older commit's trails worked out from the tip's
+    // cache are what walking up to that commit gives (renames included).
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path().join("repo");
+    let o = std::process::Command::new("git")
+        .args(["clone", "-q"])
+        .arg(root())
+        .arg(&r)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let open = || cme::git::Git::open(&r).unwrap();
+    let tip = open().head().unwrap();
+    cme::audit::history(&open(), tip).unwrap();
+    let olders: Vec<String> = git(&r, &["rev-list", "--before=2026-06-01", "-n", "3", "HEAD"])
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert!(!olders.is_empty(), "the demo's history reaches back before June 2026");
+    for older in olders {
+        let older = git2::Oid::from_str(&older).unwrap();
+        let derived = cme::audit::history(&open(), older).unwrap();
+        assert_eq!(derived.walked, 0);
+        let cache = r.join(".git/cme");
+        let kept = dir.path().join("kept");
+        std::fs::rename(&cache, &kept).unwrap();
+        let walked = cme::audit::history(&open(), older).unwrap();
+        std::fs::remove_dir_all(&cache).unwrap();
+        std::fs::rename(&kept, &cache).unwrap();
+        assert!(walked.walked > 0);
+        assert_eq!(derived.commits, walked.commits, "{older}");
+        let mut a: Vec<_> = derived.cases.iter().collect();
+        let mut b: Vec<_> = walked.cases.iter().collect();
+        a.sort_by(|x, y| x.0.cmp(y.0));
+        b.sort_by(|x, y| x.0.cmp(y.0));
+        assert_eq!(a, b, "{older}");
     }
 }
