@@ -185,12 +185,7 @@ fn stats_page(
             .iter()
             .map(|b| {
                 std::iter::once(b.label.clone())
-                    .chain((0..outcome_names.len()).map(|i| {
-                        b.outcomes
-                            .get(i)
-                            .map(|(_, v)| v.clone())
-                            .unwrap_or_else(|| crate::disclosure::SUPPRESSED.into())
-                    }))
+                    .chain((0..outcome_names.len()).map(|i| b.outcome(i)))
                     .collect()
             })
             .collect(),

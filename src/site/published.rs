@@ -32,6 +32,16 @@ pub(super) struct Block {
     pub vulnerabilities: Vec<(String, String)>,
 }
 
+impl Block {
+    /// The `i`th outcome's closures as shown, or "suppressed" where the quarter gives none.
+    pub(super) fn outcome(&self, i: usize) -> String {
+        self.outcomes
+            .get(i)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| crate::disclosure::SUPPRESSED.into())
+    }
+}
+
 /// The figures' column names, in [`Block::figures`] order.
 pub(super) const FIGURES: [&str; 8] = [
     "Registered",

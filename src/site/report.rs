@@ -288,12 +288,7 @@ fn board_section(repo: &Repo, report: &Report, part: &Part, r: Rounding) -> Opti
                     .enumerate()
                     .map(|(i, o)| {
                         std::iter::once(view::count_label(o))
-                            .chain(mine.iter().map(|b| {
-                                b.outcomes
-                                    .get(i)
-                                    .map(|(_, v)| v.clone())
-                                    .unwrap_or_else(|| crate::disclosure::SUPPRESSED.into())
-                            }))
+                            .chain(mine.iter().map(|b| b.outcome(i)))
                             .collect()
                     })
                     .collect(),
@@ -322,12 +317,9 @@ fn board_section(repo: &Repo, report: &Report, part: &Part, r: Rounding) -> Opti
             ],
         ),
         // Refused for the board when the pack is loaded; never shown whatever the pack says.
-        Part::Deadlines { .. } | Part::Dfe { .. } => view(
-            "withheld",
-            "Withheld",
-            "This section follows single cases' dates and is for the team only.".into(),
-            Vec::new(),
-        ),
+        Part::Deadlines { .. } | Part::Dfe { .. } => {
+            withheld("This section follows single cases' dates and is for the team only.")
+        }
         _ => return None,
     })
 }
@@ -522,12 +514,9 @@ fn section(repo: &Repo, report: &Report, part: &Part, rounding: Option<Rounding>
     match part {
         // Personal sections are refused for the board when the pack is loaded; a report for
         // outside the team never shows one, whatever the pack says.
-        Part::ActiveCases { .. } | Part::ReviewForms { .. } if !team => SectionView {
-            kind: "withheld",
-            title: "Withheld".into(),
-            intro: "This section describes single children and is for the team only.".into(),
-            ..Default::default()
-        },
+        Part::ActiveCases { .. } | Part::ReviewForms { .. } if !team => {
+            withheld("This section describes single children and is for the team only.")
+        }
         Part::ActiveCases { cases } => SectionView {
             kind: "active-cases",
             title: format!("Active cases ({})", cases.len()),
@@ -683,6 +672,17 @@ fn section(repo: &Repo, report: &Report, part: &Part, rounding: Option<Rounding>
             ..Default::default()
         },
         _ => unreachable!("figures_section shows every section of figures"),
+    }
+}
+
+/// A section a report for outside the team never shows, whatever the pack says (the pack is
+/// refused when it asks for one).
+fn withheld(why: &str) -> SectionView {
+    SectionView {
+        kind: "withheld",
+        title: "Withheld".into(),
+        intro: why.into(),
+        ..Default::default()
     }
 }
 

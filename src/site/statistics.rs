@@ -227,17 +227,7 @@ pub(super) fn stats_page(st: &Stats) -> (Context, Vec<(String, String)>) {
         .collect();
     cells.decide();
 
-    let period_header = [
-        "Period",
-        "Registered",
-        "Whereabouts known",
-        "Whereabouts unknown",
-        "Active at end",
-        "Active, whereabouts unknown",
-        "Closed",
-        "Success rate",
-        "Median days to resolution",
-    ];
+    let period_header: Vec<&str> = std::iter::once("Period").chain(super::published::FIGURES).collect();
     let period_row = |p: &Period| -> Vec<String> {
         vec![
             p.label.clone(),
