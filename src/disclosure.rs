@@ -139,14 +139,19 @@ impl Rounding {
         loop {
             let range = self.solve(values, hidden, fixed, &suppressed, groups);
             // A small count a reader can pin down, shown or suppressed (a suppressed cell the
-            // others add up to is no secret).
+            // others add up to is no secret), or known from elsewhere only as a range (another
+            // period's figure, which these sums must not narrow to one value either).
             let pinned: Vec<usize> = (0..n)
-                .filter(|&i| !hidden.get(i).copied().unwrap_or(false) && !is_fixed(i))
+                .filter(|&i| {
+                    !hidden.get(i).copied().unwrap_or(false)
+                        || fixed.get(i).copied().flatten().is_some_and(|(lo, hi)| lo < hi)
+                })
                 .filter(|&i| range[i].0 == range[i].1 && values[i] > 0 && values[i] < self.base)
                 .collect();
             let before = suppressed.clone();
             for i in pinned {
-                suppressed[i] = true;
+                // A fixed cell is not this page's to suppress: the others of its sums are.
+                suppressed[i] = !is_fixed(i);
                 // With it, another member of each group it is in, or the group gives it back:
                 // the smallest other count that is not 0 and not yet unknown.
                 for g in groups.iter().filter(|g| g.members().any(|m| m == i)) {
@@ -304,6 +309,35 @@ mod tests {
             }],
         );
         assert_eq!(s, [false; 3]);
+    }
+
+    #[test]
+    fn a_figure_known_from_elsewhere_is_not_narrowed_to_one_value() {
+        // The previous quarter's active cases, shown there as "low" (1 or 2), flow into this
+        // quarter: previous + registered (0) + reopened (0) = active ("low") + closed ("low").
+        // Read together they say 2 = 1 + 1, pinning the previous quarter's figure as well as
+        // this one's: after suppression none of them is one value.
+        let values = [2, 0, 0, 2, 1, 1];
+        let fixed = [Some((1, 2)), None, Some((0, 0)), None, None, None];
+        let hidden = [true, false, true, true, false, false];
+        let g = [
+            Group {
+                parts: vec![0, 1, 2],
+                total: 3,
+            },
+            Group {
+                parts: vec![4, 5],
+                total: 3,
+            },
+        ];
+        let before = R.solve(&values, &hidden, &fixed, &[false; 6], &g);
+        assert_eq!((before[0], before[4]), ((2, 2), (1, 1)), "pinned before: {before:?}");
+        let s = R.secondary(&values, &hidden, &fixed, &g);
+        let left = R.solve(&values, &hidden, &fixed, &s, &g);
+        for i in [0, 4, 5] {
+            assert!(left[i].0 < left[i].1, "cell {i} stays a range: {left:?} {s:?}");
+        }
+        assert!(!s[0], "another period's figure is not suppressed here");
     }
 
     proptest! {
