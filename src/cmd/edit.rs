@@ -30,32 +30,37 @@ pub fn new(a: &cli::NewArgs, repo: &Repo, today: NaiveDate) -> Result<ExitCode, 
 }
 
 pub fn assign(a: &cli::AssignArgs, repo: &Repo, today: NaiveDate) -> Result<ExitCode, Error> {
-    edited(repo, Some(&a.case), a.commit, false, || {
-        commands::assign(repo, today, &a.case, &a.officer, a.date)
+    let id = cme::edit::case_id(repo, &a.case);
+    edited(repo, Some(&id), a.commit, false, || {
+        commands::assign(repo, today, &id, &a.officer, a.date)
     })
 }
 
 pub fn act(a: &cli::ActArgs, repo: &Repo, today: NaiveDate) -> Result<ExitCode, Error> {
-    edited(repo, Some(&a.case), a.commit, false, || {
-        commands::act(repo, today, &a.case, &a.fields.given)
+    let id = cme::edit::case_id(repo, &a.case);
+    edited(repo, Some(&id), a.commit, false, || {
+        commands::act(repo, today, &id, &a.fields.given)
     })
 }
 
 pub fn review(a: &cli::ReviewArgs, repo: &Repo, today: NaiveDate) -> Result<ExitCode, Error> {
-    edited(repo, Some(&a.case), a.commit, false, || {
-        commands::review(repo, today, &a.case, &a.fields.given)
+    let id = cme::edit::case_id(repo, &a.case);
+    edited(repo, Some(&id), a.commit, false, || {
+        commands::review(repo, today, &id, &a.fields.given)
     })
 }
 
 pub fn close(a: &cli::CloseArgs, repo: &Repo, today: NaiveDate) -> Result<ExitCode, Error> {
-    edited(repo, Some(&a.case), a.commit, false, || {
-        commands::close(repo, today, &a.case, &a.fields.given)
+    let id = cme::edit::case_id(repo, &a.case);
+    edited(repo, Some(&id), a.commit, false, || {
+        commands::close(repo, today, &id, &a.fields.given)
     })
 }
 
 pub fn reopen(a: &cli::ReopenArgs, repo: &Repo, today: NaiveDate) -> Result<ExitCode, Error> {
-    edited(repo, Some(&a.case), a.commit, false, || {
-        commands::reopen(repo, today, &a.case, &a.reason, a.date, a.allow_duplicate.as_deref())
+    let id = cme::edit::case_id(repo, &a.case);
+    edited(repo, Some(&id), a.commit, false, || {
+        commands::reopen(repo, today, &id, &a.reason, a.date, a.allow_duplicate.as_deref())
     })
 }
 

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 /// `cme history CASE`: the case's audit trail from git.
 pub fn run(cli: &Cli, repo: &Repo, format: Format, case: &str) -> Result<ExitCode, Error> {
+    let case = &cme::edit::case_id(repo, case);
     let Some((git, head)) = repo.git.as_deref().and_then(|g| Some((g, g.head()?))) else {
         return Err(Error::Usage(format!(
             "the audit trail comes from git, and {} is not a git repository with commits",

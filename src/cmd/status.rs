@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 pub fn run(a: &StatusArgs, repo: &Repo, today: NaiveDate) -> Result<ExitCode, Error> {
     let filter = cme::status::Filter {
-        ids: a.ids.clone(),
+        ids: a.ids.iter().map(|id| cme::edit::case_id(repo, id)).collect(),
         officer: a.officer.clone(),
         overdue_only: a.overdue,
         include_closed: a.all,

@@ -213,7 +213,9 @@ pub fn close(repo: &Repo, today: NaiveDate, id: &str, g: &Given) -> Result<Done>
     not_future(date, today, "the closure date")?;
     let (rel, mut doc) = open_case(repo, id, today)?;
     if status_of(&doc) == Some("closed") {
-        return Err(EditError::Usage(format!("{id} is already closed")));
+        return Err(EditError::Usage(format!(
+            "{id} is already closed: to record something new, reopen it first (cme reopen {id} --reason \"...\")"
+        )));
     }
     doc.insert("status", value("closed"));
     let mut t = new_table(&mut doc, "closure");

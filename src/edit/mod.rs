@@ -67,6 +67,17 @@ pub fn toml_date(d: NaiveDate) -> toml_edit::Value {
     })
 }
 
+/// The case id as its file names it: an id typed in lower case (`exc-2026-0042`) is the case
+/// `EXC-2026-0042` when that file exists; otherwise the id as given (refused later, by name).
+pub fn case_id(repo: &Repo, id: &str) -> String {
+    let upper = id.to_ascii_uppercase();
+    if upper != id && find_case(repo, id).is_err() && find_case(repo, &upper).is_ok() {
+        upper
+    } else {
+        id.to_string()
+    }
+}
+
 /// The path of a case file, relative to the repository, from its id.
 pub fn find_case(repo: &Repo, id: &str) -> Result<String> {
     let wanted = crate::model::id::CaseId::of_path(id);

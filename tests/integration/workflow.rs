@@ -915,3 +915,52 @@ fn a_closure_field_reaches_every_surface_from_its_description() {
         "the audit trail names the field in the record's words"
     );
 }
+
+#[test]
+fn a_case_id_typed_in_lower_case_is_the_case_and_a_closed_case_points_at_reopen() {
+    let repo = empty_repo("manchester");
+    let r = repo.path();
+    write(r, "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001"));
+    let o = run(
+        r,
+        &[
+            "act",
+            "exc-2026-0001",
+            "--kind",
+            "phone",
+            "--by",
+            "asmith",
+            "--outcome",
+            "No answer.",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(r.join("cases/2026/EXC-2026-0001.toml")).unwrap();
+    assert!(text.contains("No answer."), "{text}");
+    assert!(!r.join("cases/2026/exc-2026-0001.toml").exists());
+    let o = run(r, &["status", "exc-2026-0001"]);
+    assert!(stdout(&o).contains("EXC-2026-0001"), "{}", stdout(&o));
+    // An id that names no case is still refused, by the name typed.
+    let o = run(
+        r,
+        &[
+            "act",
+            "exc-2026-0999",
+            "--kind",
+            "phone",
+            "--by",
+            "asmith",
+            "--outcome",
+            "x",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no case exc-2026-0999"), "{}", stderr(&o));
+    // Closing a closed case says how to record something new.
+    let closed = good_case("EXC-2026-0002").replace("status = \"open\"", "status = \"closed\"")
+        + "\n[closure]\ndate = 2026-09-25\noutcome = \"not-cme\"\nnote = \"On a roll all along.\"\n";
+    write(r, "cases/2026/EXC-2026-0002.toml", closed);
+    let o = run(r, &["close", "EXC-2026-0002", "--outcome", "not-cme"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("cme reopen EXC-2026-0002"), "{}", stderr(&o));
+}
