@@ -693,6 +693,10 @@ fn serve_answers_only_its_own_host_caps_requests_and_cleans_up_on_sigterm() {
     let good = ask(&format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"));
     assert!(good.starts_with("HTTP/1.1 200"), "{good}");
     assert!(good.contains("Example City Council"));
+    assert!(
+        good.contains("it shows the working tree, uncommitted edits included"),
+        "serve says what it shows"
+    );
     let rebound = ask(&format!("GET / HTTP/1.1\r\nHost: attacker.example:{port}\r\n\r\n"));
     assert!(rebound.starts_with("HTTP/1.1 421"), "{rebound}");
     assert!(!rebound.contains("Example City Council"));
