@@ -16,6 +16,7 @@ use crate::state::CaseState;
 use crate::stats::{self, Count, DeadlineCompliance, Figures};
 use chrono::NaiveDate;
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// One report, worked out.
 #[derive(Clone, Debug, Serialize)]
@@ -256,6 +257,16 @@ pub struct Read<'a> {
     pub authority: &'a str,
     /// The commit they were read at.
     pub commit: Option<String>,
+    /// What the caller has worked out already, for several reports of one build to share:
+    /// each case as it stood (from `history`), and each case's state on `as_of`.
+    pub shared: Option<&'a Shared<'a>>,
+}
+
+/// Worked out once for every report of one build.
+pub struct Shared<'a> {
+    pub stood: crate::stood::AsStood,
+    /// Each case's state on the day the records are read as of, by case id.
+    pub states: HashMap<&'a str, &'a CaseState>,
 }
 
 /// Works out `def` for `period` from the records read, each past figure from the record as
@@ -272,15 +283,27 @@ pub fn compute(def: &ReportDef, period: Period, policy: Policy<'_>, read: &Read<
     let commit = read.commit.clone();
     let (cases, left_out) = stats::countable(files, check);
     let end = period.end.min(as_of);
-    let stood = crate::stood::AsStood::new(&cases, history);
-    // Each case's state on the last day, for the sections that need it.
+    let own_stood;
+    let stood = match read.shared {
+        Some(s) => &s.stood,
+        None => {
+            own_stood = crate::stood::AsStood::new(&cases, history);
+            &own_stood
+        }
+    };
+    // Each case's state on the last day, for the sections that need it (the caller's, when
+    // it worked them out for that day).
+    let known = read.shared.filter(|_| end == as_of).map(|s| &s.states);
     let states = std::sync::OnceLock::new();
     let states = || -> &Vec<(&Case, CaseState)> {
         states.get_or_init(|| {
             use rayon::prelude::*;
             cases
                 .par_iter()
-                .map(|c| (*c, CaseState::compute(policy, c, end)))
+                .map(|c| {
+                    let known = known.and_then(|k| k.get(c.id.as_str())).map(|s| (*s).clone());
+                    (*c, known.unwrap_or_else(|| CaseState::compute(policy, c, end)))
+                })
                 .collect()
         })
     };
@@ -293,7 +316,7 @@ pub fn compute(def: &ReportDef, period: Period, policy: Policy<'_>, read: &Read<
                 .unwrap_or_else(|| id.clone())
         })
     };
-    let total = stats::figures_of(policy.pack, &stood, &[(period.label.clone(), period.start, end)]).remove(0);
+    let total = stats::figures_of(policy.pack, stood, &[(period.label.clone(), period.start, end)]).remove(0);
     let parts = def
         .sections
         .iter()
@@ -302,7 +325,7 @@ pub fn compute(def: &ReportDef, period: Period, policy: Policy<'_>, read: &Read<
                 figures: figures.clone(),
                 total: total.clone(),
                 by: by
-                    .map(|k| stats::figures_of(policy.pack, &stood, &inside(&period, k, policy)))
+                    .map(|k| stats::figures_of(policy.pack, stood, &inside(&period, k, policy)))
                     .unwrap_or_default(),
             },
             Section::Outcomes => Part::Outcomes {
@@ -378,7 +401,7 @@ pub fn compute(def: &ReportDef, period: Period, policy: Policy<'_>, read: &Read<
             .min(period.start);
         let spans = stats::quarter_spans(policy.pack, first, end);
         Published {
-            quarters: stats::figures_of(policy.pack, &stood, &spans),
+            quarters: stats::figures_of(policy.pack, stood, &spans),
             referrals: spans
                 .iter()
                 .map(|(_, s, e)| stats::referral_counts(policy.pack, &cases, *s, *e))

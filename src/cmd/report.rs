@@ -140,6 +140,7 @@ pub fn run(cli: &Cli, today: chrono::NaiveDate, a: &ReportArgs) -> Result<ExitCo
             history: history.as_ref(),
             authority: &repo.config.authority.name,
             commit: at.commit.map(|c| c.to_string()),
+            shared: None,
         },
     );
     match a.format.unwrap_or(ReportFormat::Html) {

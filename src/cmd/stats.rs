@@ -1,5 +1,5 @@
 //! `cme stats`: the report figures, each past period counting each record as it stood at the
-//! period's end (from git's history), as of today or of `--as-of`.
+//! period's end (from git's history), as of today or of `--as-of`, by the policy as HEAD has it.
 
 use crate::cli::{Cli, Format, StatsArgs};
 use cme::check;
@@ -8,7 +8,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 pub fn run(cli: &Cli, today: chrono::NaiveDate, a: &StatsArgs) -> Result<ExitCode, Error> {
-    let at = super::Records::open(cli, today, a.as_of.as_deref(), false, super::PolicyOf::ThatCommit)?;
+    let at = super::Records::open(cli, today, a.as_of.as_deref(), false, super::PolicyOf::Now)?;
     let (repo, today) = (&at.repo, at.today);
     let (paths, _) = repo.store.case_paths();
     let files = cme::load::read_many(repo, &paths);

@@ -393,7 +393,9 @@ pub fn build(
             });
             let mut summary = rest?;
             render_team_stats(&content, &stats, &tera, dir, progress)?;
+            let tr = std::time::Instant::now();
             summary.pages += report::render_reports(repo, &content, &content.info, None, opts.today, &tera, dir)?;
+            timing("build: reports rendered", tr);
             Ok(summary)
         }),
         None => render_board(repo, &content, opts.period.as_ref(), &figures(), &tera, &theme, dir).and_then(|mut s| {

@@ -136,93 +136,51 @@ fn count_table(
     }
 }
 
-/// The DfE return's section: its tables, checks and (for the team) what was left out.
-pub(super) fn dfe_section(pack: &crate::pack::Pack, r: &Return, rounding: Option<Rounding>, team: bool) -> SectionView {
+/// The DfE return's section (the team's: exact): its tables, checks and what was left out.
+pub(super) fn dfe_section(pack: &crate::pack::Pack, r: &Return) -> SectionView {
     use crate::dfe::{sex_label, time_label, year_label};
     let reason_label = |k: &str| match pack.dfe.as_ref() {
         Some(d) => crate::dfe::reason_label(d, k),
         None => "Not known".to_string(),
     };
-    let mut cells = Cells::new(rounding);
-    let total = cells.add(r.total);
-    let any = cells.add(r.any_time_in_year);
-    // For outside the team, too few children to break down are not broken down: with two
-    // children, one non-zero cell in each breakdown would describe them both.
-    let small = rounding.is_some_and(|x| !x.shows_rate_over(r.total as u64));
-    let mut table = |caption: &str, column: &str, b: &crate::dfe::Breakdown, label: &dyn Fn(&str) -> String| {
-        if small {
-            return Pending {
-                caption: caption.into(),
-                header: vec![column.into(), "Children".into()],
-                rows: b
-                    .0
-                    .iter()
-                    .map(|(k, _)| vec![V::T(label(k)), V::T(crate::disclosure::SUPPRESSED.into())])
-                    .collect(),
-            };
-        }
-        let ids: Vec<usize> = b.0.iter().map(|(_, n)| cells.add(*n)).collect();
-        cells.group(ids.clone(), total);
-        Pending {
-            caption: caption.into(),
-            header: vec![column.into(), "Children".into()],
-            rows: b
-                .0
-                .iter()
-                .zip(ids)
-                .map(|((k, _), i)| vec![V::T(label(k)), V::C(i)])
-                .collect(),
-        }
+    let table = |caption: &str, column: &str, b: &crate::dfe::Breakdown, label: &dyn Fn(&str) -> String| Table {
+        caption: caption.into(),
+        header: vec![column.into(), "Children".into()],
+        rows: b.0.iter().map(|(k, n)| vec![label(k), n.to_string()]).collect(),
     };
-    let tables = vec![
-        table("By sex", "Sex", &r.by_sex, &sex_label),
-        table(
-            "By national curriculum year group",
-            "Year group",
-            &r.by_year_group,
-            &year_label,
-        ),
-        table(
-            "By time missing education at the census day",
-            "Time missing",
-            &r.by_time_missing,
-            &time_label,
-        ),
-        table("By the DfE's primary reason", "Reason", &r.by_reason, &reason_label),
-    ];
-    cells.decide();
     SectionView {
         kind: "dfe",
         title: format!("DfE return: census day {}", view::date(r.census)),
         intro: format!(
             "Children missing education at the end of the census day: {}. Children missing education at any time from 1 September to the census day: {}.",
-            cells.show(total),
-            cells.show(any)
+            r.total, r.any_time_in_year
         ),
-        tables: tables.into_iter().map(|t| t.shown(&cells)).collect(),
+        tables: vec![
+            table("By sex", "Sex", &r.by_sex, &sex_label),
+            table(
+                "By national curriculum year group",
+                "Year group",
+                &r.by_year_group,
+                &year_label,
+            ),
+            table(
+                "By time missing education at the census day",
+                "Time missing",
+                &r.by_time_missing,
+                &time_label,
+            ),
+            table("By the DfE's primary reason", "Reason", &r.by_reason, &reason_label),
+        ],
         forms: Vec::new(),
         checks: r.checks(),
-        left_out: if team {
-            r.left_out.iter().map(|l| (l.case.clone(), l.why.clone())).collect()
-        } else {
-            Vec::new()
-        },
+        left_out: r.left_out.iter().map(|l| (l.case.clone(), l.why.clone())).collect(),
     }
 }
 
 /// A section of a report for outside the team: its period's quarters as they are published
 /// everywhere ([`super::published`]), never a total over them.
-fn board_section(repo: &Repo, report: &Report, part: &Part, r: Rounding) -> Option<SectionView> {
+fn board_section(repo: &Repo, report: &Report, part: &Part, blocks: &[super::published::Block]) -> SectionView {
     use super::published::{self, Block};
-    let p = report.published.as_ref()?;
-    let referrals = |s: NaiveDate, _: NaiveDate| {
-        p.quarters
-            .iter()
-            .position(|q| q.start == s)
-            .and_then(|i| p.referrals.get(i).cloned())
-            .unwrap_or_default()
-    };
-    let blocks = published::blocks(&p.quarters, &referrals, r);
     let mine: Vec<&Block> = blocks
         .iter()
         // The quarters of the report's period (the first may start with the first referral).
@@ -249,7 +207,7 @@ fn board_section(repo: &Repo, report: &Report, part: &Part, r: Rounding) -> Opti
         tables,
         ..Default::default()
     };
-    Some(match part {
+    match part {
         Part::Figures { figures, .. } => view(
             "figures",
             "Figures",
@@ -320,19 +278,30 @@ fn board_section(repo: &Repo, report: &Report, part: &Part, r: Rounding) -> Opti
         Part::Deadlines { .. } | Part::Dfe { .. } => {
             withheld("This section follows single cases' dates and is for the team only.")
         }
-        _ => return None,
-    })
+        Part::ActiveCases { .. } | Part::ReviewForms { .. } => {
+            withheld("This section describes single children and is for the team only.")
+        }
+    }
 }
 
-/// A section of figures: every count and group in, then decided, then shown.
-fn figures_section(repo: &Repo, report: &Report, part: &Part, rounding: Option<Rounding>) -> Option<SectionView> {
-    if let Some(r) = rounding
-        && let Some(s) = board_section(repo, report, part, r)
-    {
-        return Some(s);
-    }
-    let mut cells = Cells::new(rounding);
-    let team = rounding.is_none();
+/// A board report's quarters as they are published everywhere, worked out once per report.
+fn board_blocks(report: &Report, r: Rounding) -> Vec<super::published::Block> {
+    let Some(p) = report.published.as_ref() else {
+        return Vec::new();
+    };
+    let referrals = |s: NaiveDate, _: NaiveDate| {
+        p.quarters
+            .iter()
+            .position(|q| q.start == s)
+            .and_then(|i| p.referrals.get(i).cloned())
+            .unwrap_or_default()
+    };
+    super::published::blocks(&p.quarters, &referrals, r)
+}
+
+/// A team report's section of figures, exact: every count in, then shown.
+fn figures_section(repo: &Repo, report: &Report, part: &Part) -> Option<SectionView> {
+    let mut cells = Cells::new(None);
     let (kind, title, intro, pending): (&'static str, String, Vec<V>, Vec<Pending>) = match part {
         Part::Figures { figures, total, by } => {
             let t = FigureCells::add(&mut cells, total, &|f| figures.contains(&f));
@@ -474,7 +443,7 @@ fn figures_section(repo: &Repo, report: &Report, part: &Part, rounding: Option<R
                 ..Default::default()
             };
             for r in returns {
-                let d = dfe_section(&repo.pack, r, rounding, team);
+                let d = dfe_section(&repo.pack, r);
                 s.intro.push_str(&format!("{} {} ", d.title, d.intro));
                 s.tables.extend(d.tables.into_iter().map(|mut t| {
                     t.caption = format!("{}, {}", t.caption, view::date(r.census));
@@ -506,17 +475,12 @@ fn figures_section(repo: &Repo, report: &Report, part: &Part, rounding: Option<R
     })
 }
 
-fn section(repo: &Repo, report: &Report, part: &Part, rounding: Option<Rounding>) -> SectionView {
-    if let Some(s) = figures_section(repo, report, part, rounding) {
+/// A team report's section.
+fn section(repo: &Repo, report: &Report, part: &Part) -> SectionView {
+    if let Some(s) = figures_section(repo, report, part) {
         return s;
     }
-    let team = rounding.is_none();
     match part {
-        // Personal sections are refused for the board when the pack is loaded; a report for
-        // outside the team never shows one, whatever the pack says.
-        Part::ActiveCases { .. } | Part::ReviewForms { .. } if !team => {
-            withheld("This section describes single children and is for the team only.")
-        }
         Part::ActiveCases { cases } => SectionView {
             kind: "active-cases",
             title: format!("Active cases ({})", cases.len()),
@@ -715,13 +679,17 @@ pub(super) fn report_view(repo: &Repo, report: &Report) -> ReportView {
         produced: chrono::Local::now().format("%-d %B %Y at %H:%M").to_string(),
         review_warning: review_warning(repo, report.as_of),
         review_rule: repo.pack.pack.review_rule.clone().unwrap_or_default(),
-        sections: report.def_sections(repo, rounding),
-    }
-}
-
-impl Report {
-    fn def_sections(&self, repo: &Repo, rounding: Option<Rounding>) -> Vec<SectionView> {
-        self.parts.iter().map(|p| section(repo, self, p, rounding)).collect()
+        sections: match rounding {
+            Some(r) => {
+                let blocks = board_blocks(report, r);
+                report
+                    .parts
+                    .iter()
+                    .map(|p| board_section(repo, report, p, &blocks))
+                    .collect()
+            }
+            None => report.parts.iter().map(|p| section(repo, report, p)).collect(),
+        },
     }
 }
 
@@ -792,6 +760,13 @@ pub(super) fn render_reports(
         Trail::Unavailable(_) => None,
     };
     let style = repo.pack.reports.quarters;
+    // Every report of the build reads the same records as they stood, and the states the
+    // build worked out for today.
+    let (cases, left_out) = crate::stats::countable(&content.files, &content.report);
+    let shared = crate::report::Shared {
+        stood: crate::stood::AsStood::new(&cases, history),
+        states: content.states.iter().map(|(_, s)| (s.id.as_str(), s)).collect(),
+    };
     let mut rows = Vec::new();
     let mut pages = Vec::new();
     for def in &repo.pack.report_defs {
@@ -823,6 +798,7 @@ pub(super) fn render_reports(
                         history,
                         authority: &repo.config.authority.name,
                         commit: (!info.commit.is_empty()).then(|| info.commit.clone()),
+                        shared: Some(&shared),
                     },
                 );
                 let file = format!("{}-{}.html", def.id, report.period.id);
@@ -850,14 +826,13 @@ pub(super) fn render_reports(
     if board_period.is_none()
         && let Some(d) = dfe
     {
-        let (cases, left_out) = crate::stats::countable(&content.files, &content.report);
         let mut days: Vec<&crate::pack::CensusDay> = d.census_days.iter().filter(|c| c.date <= today).collect();
         days.sort_by_key(|c| std::cmp::Reverse(c.date));
         let returns: Vec<SectionView> = days
             .iter()
             .filter_map(|c| {
                 let r = crate::report::dfe_return(policy, &cases, c.date)?;
-                let mut s = dfe_section(&repo.pack, &r, None, true);
+                let mut s = dfe_section(&repo.pack, &r);
                 s.title = format!("{}: census day {}", c.term, view::date(c.date));
                 Some(s)
             })

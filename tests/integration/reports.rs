@@ -561,3 +561,36 @@ fn figures_for_outside_the_team_need_git_whole_periods_and_the_reports_own_kind(
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["census"], "2026-10-01", "{}", stderr(&o));
 }
+
+#[test]
+fn past_figures_are_counted_by_the_policy_as_head_has_it() {
+    // A closure in September, committed then; in November the pack's reading of success
+    // changes. `stats --as-of` a day in October counts September by November's reading, as
+    // the board's figures and the reports do, so the three never disagree.
+    let repo = empty_repo("manchester");
+    let r = repo.path();
+    git(r, &["init", "-q"]);
+    let closed = good_case("EXC-2026-0001").replace("status = \"open\"", "status = \"closed\"")
+        + "\n[closure]\ndate = 2026-09-20\noutcome = \"not-cme\"\nnote = \"On a roll all along.\"\n";
+    write(r, "cases/2026/EXC-2026-0001.toml", &closed);
+    git(r, &["add", "-A"]);
+    commit_on(r, "2026-09-21", "a closure");
+    let excluded = |v: &Value| quarter(v, "Q2")["counted_closures"].as_u64();
+    assert_eq!(
+        excluded(&stats(r, &["--as-of", "2026-10-01"])),
+        Some(0),
+        "not-cme is left out"
+    );
+    let pack = std::fs::read_to_string(r.join("policy/manchester/policy.toml")).unwrap();
+    write(
+        r,
+        "policy/manchester/policy.toml",
+        pack.replacen("excluded_outcomes = [\"not-cme\"]", "excluded_outcomes = []", 1),
+    );
+    commit_on(r, "2026-11-05", "the pack counts every closure");
+    assert_eq!(
+        excluded(&stats(r, &["--as-of", "2026-10-01"])),
+        Some(1),
+        "HEAD's reading"
+    );
+}
