@@ -131,10 +131,9 @@ pub fn check_files_among(
     let checked: Vec<(&Arc<SourceFile>, Option<&str>, Vec<Finding>)> = files
         .par_iter()
         .map(|file| {
-            let mut found = rules::read_problems(&file.problems);
-            if let Some(case) = &file.case {
+            let mut found = rules::check_file(repo.policy(), today, file, false);
+            if file.case.is_some() {
                 found.extend(duplicate_ids(file, &by_stem));
-                found.extend(rules::check_case(repo.policy(), today, file.stem(), case, &file.spans));
             }
             (&file.source, file.case.as_ref().map(|c| c.id.as_str()), found)
         })

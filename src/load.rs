@@ -5,7 +5,7 @@ use crate::calendar::Calendar;
 use crate::config::{self, Config};
 use crate::diagnostic::{CheckReport, Diagnostic, Finding};
 use crate::git::Git;
-use crate::model::{Case, Spans, decode_case};
+use crate::model::{Case, Spans};
 use crate::pack::{self, Pack, Severity};
 use crate::source::SourceFile;
 use std::fs;
@@ -630,6 +630,8 @@ pub struct CaseFile {
     pub spans: Spans,
     /// Why the file could not be read or decoded (the rules report each as COM-SCHEMA).
     pub problems: Vec<ReadProblem>,
+    /// The officers and pack ids it names, read even when it does not decode.
+    pub references: Vec<crate::model::Reference>,
 }
 
 /// Something that stops a case file being read or decoded: where, what, and what to do.
@@ -662,6 +664,7 @@ impl CaseFile {
             case: None,
             spans: Spans::default(),
             problems: vec![ReadProblem::new(span, message, Some(hint))],
+            references: Vec::new(),
         }
     }
 }
@@ -719,7 +722,12 @@ pub fn parse_case(rel: &str, bytes: Vec<u8>) -> CaseFile {
             "keep the right lines between <<<<<<<, ======= and >>>>>>>, delete the markers, and commit again",
         );
     }
-    let (case, spans, problems) = decode_case(&text);
+    let crate::model::Decoded {
+        case,
+        spans,
+        problems,
+        references,
+    } = crate::model::decode_case_full(&text);
     let problems = problems
         .into_iter()
         .map(|p| ReadProblem {
@@ -733,6 +741,7 @@ pub fn parse_case(rel: &str, bytes: Vec<u8>) -> CaseFile {
         case,
         spans,
         problems,
+        references,
     }
 }
 

@@ -116,17 +116,7 @@ pub fn check_text(repo: &Repo, rel: &str, text: &str, today: NaiveDate) -> Check
 /// than found on disk.
 fn check_text_bytes(repo: &Repo, rel: &str, bytes: Vec<u8>, today: NaiveDate, recording: bool) -> CheckReport {
     let file = load::parse_case(rel, bytes);
-    let mut found = crate::rules::read_problems(&file.problems);
-    if let Some(case) = &file.case {
-        found.extend(crate::rules::check_case_as(
-            repo.policy(),
-            today,
-            file.stem(),
-            case,
-            &file.spans,
-            recording,
-        ));
-    }
+    let found = crate::rules::check_file(repo.policy(), today, &file, recording);
     let source: Arc<SourceFile> = file.source.clone();
     let id = file.case.as_ref().map(|c| c.id.clone());
     let mut report = CheckReport {

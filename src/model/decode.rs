@@ -20,6 +20,32 @@ pub struct Problem {
 /// (every required value present with the right type), the spans of everything written,
 /// and every problem found.
 pub fn decode_case(text: &str) -> (Option<Case>, Spans, Vec<Problem>) {
+    let d = decode_case_full(text);
+    (d.case, d.spans, d.problems)
+}
+
+/// A value the file gives for a field whose ids come from the repository's lists (an
+/// officer, a pack's check): kept even when the file does not decode, so that an unknown
+/// officer is reported in the same run as the file's other problems.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reference {
+    pub path: String,
+    pub ids: super::field::Ids,
+    pub value: String,
+    pub span: Range<usize>,
+}
+
+/// Everything read of a case file.
+#[derive(Debug, Default)]
+pub struct Decoded {
+    pub case: Option<Case>,
+    pub spans: Spans,
+    pub problems: Vec<Problem>,
+    pub references: Vec<Reference>,
+}
+
+/// [`decode_case`], with the references the file makes.
+pub fn decode_case_full(text: &str) -> Decoded {
     let mut d = Decoder::default();
     let doc = match DeTable::parse(text) {
         Ok(doc) => doc,
@@ -34,7 +60,11 @@ pub fn decode_case(text: &str) -> (Option<Case>, Spans, Vec<Problem>) {
                         .into(),
                 ),
             });
-            return (None, d.spans, d.problems);
+            return Decoded {
+                spans: d.spans,
+                problems: d.problems,
+                ..Default::default()
+            };
         }
     };
     let mut root = Table {
@@ -47,7 +77,12 @@ pub fn decode_case(text: &str) -> (Option<Case>, Spans, Vec<Problem>) {
     let case = Case::decode_fields(&mut d, &mut root);
     d.finish(root);
     let case = if d.problems.is_empty() { case } else { None };
-    (case, d.spans, d.problems)
+    Decoded {
+        case,
+        spans: d.spans,
+        problems: d.problems,
+        references: d.references,
+    }
 }
 
 /// Reads a file's tables, keeping every value's span and every problem found.
@@ -55,6 +90,7 @@ pub fn decode_case(text: &str) -> (Option<Case>, Spans, Vec<Problem>) {
 pub struct Decoder {
     problems: Vec<Problem>,
     spans: Spans,
+    references: Vec<Reference>,
 }
 
 /// One table of the file being read.
@@ -180,7 +216,17 @@ impl Decoder {
                 );
                 None
             }
-            DeValue::String(s) => Some(s.to_string()),
+            DeValue::String(s) => {
+                if let Some(ids) = f.lookup() {
+                    self.references.push(Reference {
+                        path,
+                        ids,
+                        value: s.to_string(),
+                        span: v.span(),
+                    });
+                }
+                Some(s.to_string())
+            }
             _ => {
                 self.wrong_type(path, v, "text in quotes", "\"...\"");
                 None
@@ -301,8 +347,8 @@ impl Decoder {
     }
 
     /// A list of strings; absent means empty.
-    pub(super) fn strings(&mut self, t: &mut Table<'_, '_>, key: &'static str) -> Option<Vec<String>> {
-        let Some((v, path)) = self.take(t, key, false) else {
+    pub(super) fn strings(&mut self, t: &mut Table<'_, '_>, f: &'static Field) -> Option<Vec<String>> {
+        let Some((v, path)) = self.take(t, f.name, false) else {
             return Some(Vec::new());
         };
         let DeValue::Array(items) = v.get_ref() else {
@@ -315,7 +361,17 @@ impl Decoder {
             let item_path = super::item(&path, i);
             self.spans.insert(item_path.clone(), None, item.span());
             match item.get_ref() {
-                DeValue::String(s) => out.push(s.to_string()),
+                DeValue::String(s) => {
+                    if let Some(ids) = f.lookup() {
+                        self.references.push(Reference {
+                            path: item_path,
+                            ids,
+                            value: s.to_string(),
+                            span: item.span(),
+                        });
+                    }
+                    out.push(s.to_string())
+                }
                 _ => {
                     ok = false;
                     self.wrong_type(item_path, item, "text in quotes", "\"...\"");

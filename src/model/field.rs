@@ -304,7 +304,7 @@ impl FieldType for Vec<String> {
     const KIND: Kind = Kind::Texts;
     const REQUIRED: bool = false;
     fn decode(d: &mut Decoder, t: &mut Table<'_, '_>, f: &'static Field) -> Option<Self> {
-        d.strings(t, f.name)
+        d.strings(t, f)
     }
     fn write(&self, o: &mut Out, key: &str) {
         o.list(key, self);

@@ -11,7 +11,7 @@ pub mod upn;
 pub mod vocab;
 pub mod write;
 
-pub use decode::{Problem, decode_case};
+pub use decode::{Decoded, Problem, Reference, decode_case, decode_case_full};
 pub use field::{Field, Ids, Kind, Record, Value};
 pub use vocab::*;
 

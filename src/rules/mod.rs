@@ -84,6 +84,18 @@ pub fn read_problems(problems: &[crate::load::ReadProblem]) -> Vec<Finding> {
         .collect()
 }
 
+/// Everything wrong with one case file: what stopped it being read, and the rules' findings
+/// when it decoded; when it did not, the officers and pack ids it names are still checked,
+/// so every problem of the file is reported in one run.
+pub fn check_file(policy: Policy<'_>, today: NaiveDate, file: &crate::load::CaseFile, recording: bool) -> Vec<Finding> {
+    let mut found = read_problems(&file.problems);
+    match &file.case {
+        Some(case) => found.extend(check_case_as(policy, today, file.stem(), case, &file.spans, recording)),
+        None => found.extend(schema::references(policy, &file.references)),
+    }
+    found
+}
+
 /// Runs every rule the pack enforces on one decoded case.
 pub fn check_case(policy: Policy<'_>, today: NaiveDate, stem: &str, case: &Case, spans: &Spans) -> Vec<Finding> {
     check_case_as(policy, today, stem, case, spans, false)

@@ -48,12 +48,62 @@ fn id(c: &mut CaseCheck<'_>) {
     }
 }
 
-fn officer_hint(c: &CaseCheck<'_>, who: &str) -> String {
-    let ids = c.policy.ids(Ids::Officers);
+fn officer_hint(policy: crate::load::Policy<'_>, who: &str) -> String {
+    let ids = policy.ids(Ids::Officers);
     match nearest(who, ids) {
         Some(n) => format!("did you mean \"{n}\"? Officers are listed in cme.toml"),
         None => "add the officer to cme.toml as an [[officer]], or correct the id".into(),
     }
+}
+
+/// What is wrong with a value a field takes from the repository's lists (an officer, a
+/// pack's check): the message and hint, or `None` when it is one of them.
+pub(crate) fn unknown_reference(policy: crate::load::Policy<'_>, ids: Ids, id: &str) -> Option<(String, String)> {
+    let (what, known): (&str, Vec<&str>) = match ids {
+        Ids::Actors if id == crate::model::SCHOOL => return None,
+        Ids::Officers | Ids::Actors => {
+            return policy.config.officer(id).is_none().then(|| {
+                (
+                    format!("\"{id}\" is not an officer in cme.toml"),
+                    officer_hint(policy, id),
+                )
+            });
+        }
+        Ids::Vulnerabilities => ("vulnerability", policy.ids(ids)),
+        Ids::Checks => ("check", policy.ids(ids)),
+        Ids::Escalations => ("escalation", policy.ids(ids)),
+        Ids::Documents => ("document", policy.ids(ids)),
+        // A leaving ground is read against its regulations by COM-GROUND, in its words.
+        Ids::Grounds => return None,
+    };
+    if known.contains(&id) {
+        return None;
+    }
+    let hint = match nearest(id, known.iter().copied()) {
+        Some(n) => format!("did you mean \"{n}\"? The pack's {what}s are: {}", known.join(", ")),
+        None => format!("the pack's {what}s are: {}", known.join(", ")),
+    };
+    Some((
+        format!("\"{id}\" is not a {what} in the {} pack", policy.pack.pack.id),
+        hint,
+    ))
+}
+
+/// The officers and pack ids named by a file that does not decode: reported with its other
+/// problems, so that an officer fixes them all in one go.
+pub fn references(
+    policy: crate::load::Policy<'_>,
+    refs: &[crate::model::Reference],
+) -> Vec<crate::diagnostic::Finding> {
+    refs.iter()
+        .filter_map(|r| {
+            let (message, hint) = unknown_reference(policy, r.ids, &r.value)?;
+            Some(
+                crate::diagnostic::Finding::new(SCHEMA, crate::pack::Severity::Error, Some(r.span.clone()), message)
+                    .hint(hint),
+            )
+        })
+        .collect()
 }
 
 fn officers(c: &mut CaseCheck<'_>) {
@@ -139,42 +189,11 @@ fn lookups(c: &mut CaseCheck<'_>) {
             }
         },
     );
-    let policy = c.policy;
     for (path, ids, id) in found {
-        let (what, known): (&str, Vec<&str>) = match ids {
-            Ids::Actors if id == crate::model::SCHOOL => continue,
-            Ids::Officers | Ids::Actors => {
-                if !c.is_officer(&id) {
-                    let hint = officer_hint(c, &id);
-                    c.error(SCHEMA, &path, format!("\"{id}\" is not an officer in cme.toml"))
-                        .with_hint(hint);
-                }
-                continue;
-            }
-            Ids::Vulnerabilities => ("vulnerability", policy.ids(ids)),
-            Ids::Checks => ("check", policy.ids(ids)),
-            Ids::Escalations => ("escalation", policy.ids(ids)),
-            Ids::Documents => ("document", policy.ids(ids)),
-            // A leaving ground is read against its regulations by COM-GROUND, in its words.
-            Ids::Grounds => continue,
-        };
-        if !known.contains(&id.as_str()) {
-            unknown_id(c, &path, what, &id, known);
+        if let Some((message, hint)) = unknown_reference(c.policy, ids, &id) {
+            c.error(SCHEMA, &path, message).with_hint(hint);
         }
     }
-}
-
-fn unknown_id(c: &mut CaseCheck<'_>, path: &str, what: &str, id: &str, known: Vec<&str>) {
-    let hint = match nearest(id, known.iter().copied()) {
-        Some(n) => format!("did you mean \"{n}\"? The pack's {what}s are: {}", known.join(", ")),
-        None => format!("the pack's {what}s are: {}", known.join(", ")),
-    };
-    c.error(
-        SCHEMA,
-        path,
-        format!("\"{id}\" is not a {what} in the {} pack", c.policy.pack.pack.id),
-    )
-    .with_hint(hint);
 }
 
 fn pack_lists(c: &mut CaseCheck<'_>) {

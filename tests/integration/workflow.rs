@@ -964,3 +964,45 @@ fn a_case_id_typed_in_lower_case_is_the_case_and_a_closed_case_points_at_reopen(
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("cme reopen EXC-2026-0002"), "{}", stderr(&o));
 }
+
+#[test]
+fn every_problem_of_a_file_is_reported_in_one_run() {
+    let repo = empty_repo("manchester");
+    let r = repo.path();
+    // A quoted date, an unknown key, a misspelt check and an unknown officer: the file does
+    // not decode, and still every one of them is reported, at its line.
+    let text = good_case("EXC-2026-0001").replace("received = 2026-09-01", "received = \"2026-09-01\"")
+        + "\n[[action]]\ndate = 2026-09-05\nkind = \"database-check\"\ncheck = \"border-farce\"\nby = \"nobody\"\ncolour = \"red\"\n";
+    write(r, "cases/2026/EXC-2026-0001.toml", &text);
+    let (code, json) = check_json(r, &[]);
+    assert_eq!(code, 1);
+    let found: Vec<(String, u64)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["message"].as_str().unwrap().to_string(), d["line"].as_u64().unwrap()))
+        .collect();
+    let line_of = |needle: &str| {
+        text.lines()
+            .position(|l| l.contains(needle))
+            .map(|i| i as u64 + 1)
+            .unwrap()
+    };
+    for (says, at) in [
+        ("is a date, but it is written as text", line_of("received = ")),
+        ("unknown key `colour`", line_of("colour")),
+        ("\"border-farce\" is not a check", line_of("border-farce")),
+        ("\"nobody\" is not an officer in cme.toml", line_of("\"nobody\"")),
+    ] {
+        assert!(
+            found.iter().any(|(m, l)| m.contains(says) && *l == at),
+            "{says} at line {at}: {found:?}"
+        );
+    }
+    assert!(
+        found
+            .iter()
+            .all(|(m, _)| !m.contains("is not an officer") || m.contains("nobody")),
+        "no officer reported twice or wrongly: {found:?}"
+    );
+}
