@@ -283,13 +283,7 @@ impl<T: Record> clap::Args for Flags<T> {
             if let Kind::Word { names, .. } = f.kind {
                 help.push_str(&format!(" One of: {}.", names.join(", ")));
             }
-            let value_name = match (f.kind, f.lookup()) {
-                (Kind::Date, _) => "YYYY-MM-DD",
-                (_, Some(_)) => "ID",
-                (Kind::Word { .. }, _) => "WORD",
-                (Kind::Int, _) => "N",
-                _ => "TEXT",
-            };
+            let value_name = f.value_name();
             cmd.arg(
                 clap::Arg::new(f.name)
                     .long(f.flag_name())

@@ -90,6 +90,9 @@ pub struct CheckReport {
     pub rule_sources: BTreeMap<RuleId, String>,
     /// Every case file checked, for the junit renderer.
     pub files: Vec<String>,
+    /// The diagnostics are about a record a command would have written and did not: they
+    /// point at no line (the file on disk is as it was).
+    pub unwritten: bool,
 }
 
 impl CheckReport {
@@ -177,6 +180,12 @@ pub fn render_diagnostics(report: &CheckReport, out: &mut dyn WriteColor) -> io:
                         d.column
                     )?;
                 }
+            }
+            _ if report.unwritten => {
+                let mut buf = String::new();
+                term::emit_to_string(&mut buf, &config, &SimpleFiles::<String, String>::new(), &rep)
+                    .map_err(io::Error::other)?;
+                write!(out, "{buf}")?;
             }
             _ => {
                 // No text to show (unreadable file): print the location rustc-style.

@@ -103,7 +103,22 @@ fn edited(
     } else {
         println!("{}: {}", done.path, done.message);
     }
+    show_warnings(&done.warnings);
     report_commit(&committed)
+}
+
+/// The warnings a command's change brought to the record it wrote, at their lines: written
+/// all the same (a warning does not refuse), and said now rather than at the next check.
+fn show_warnings(warnings: &cme::diagnostic::CheckReport) {
+    let n = warnings.warnings();
+    if n == 0 {
+        return;
+    }
+    let _ = super::print_human_stderr(warnings);
+    eprintln!(
+        "the record was written, with {n} warning{} (above) to look at",
+        if n == 1 { "" } else { "s" }
+    );
 }
 
 /// Says what became of `--commit`: an error when the record was written but not committed.

@@ -1,6 +1,7 @@
 //! `cme new`, `assign`, `act`, `review`, `close` and `reopen`.
 
-use super::{EditError, Given, Result, find_case, new_table, open_for_edit, save, toml_date};
+use super::{EditError, Given, Result, Terms, find_case, new_table, open_for_edit, save, toml_date};
+use crate::diagnostic::CheckReport;
 use crate::load::Repo;
 use crate::model::id::CaseId;
 use crate::model::*;
@@ -11,6 +12,8 @@ use toml_edit::{DocumentMut, Item, Table, value};
 pub struct Done {
     pub path: String,
     pub message: String,
+    /// Warnings the change brought to the record (shown by the command that wrote it).
+    pub warnings: CheckReport,
 }
 
 fn officer(repo: &Repo, id: &str) -> Result<()> {
@@ -119,10 +122,18 @@ pub fn assign(repo: &Repo, today: NaiveDate, id: &str, who: &str, date: Option<N
         .ok_or_else(|| EditError::Usage(format!("{id} has no [referral]")))?;
     r.insert("assigned_to", value(who));
     r.insert("assigned_on", Item::Value(toml_date(date)));
-    save(repo, &rel, &doc.to_string(), today, "the assignment")?;
+    let terms = Terms::new(
+        Some("referral"),
+        vec![
+            ("assigned_to".into(), "OFFICER".into()),
+            ("assigned_on".into(), "--date YYYY-MM-DD".into()),
+        ],
+    );
+    let warnings = save(repo, &rel, &doc.to_string(), today, "the assignment", &terms)?;
     Ok(Done {
         path: rel,
         message: format!("{id}: assigned to {who}"),
+        warnings,
     })
 }
 
@@ -147,7 +158,14 @@ pub fn act(repo: &Repo, today: NaiveDate, id: &str, g: &Given) -> Result<Done> {
     g.set("date", toml_date(date));
     g.fill::<Action>(&mut t);
     push_dated(&mut doc, "action", t, date);
-    save(repo, &rel, &doc.to_string(), today, "the action")?;
+    let warnings = save(
+        repo,
+        &rel,
+        &doc.to_string(),
+        today,
+        "the action",
+        &Terms::of::<Action>("action"),
+    )?;
     let detail = g
         .text("check")
         .or(g.text("to"))
@@ -156,6 +174,7 @@ pub fn act(repo: &Repo, today: NaiveDate, id: &str, g: &Given) -> Result<Done> {
     Ok(Done {
         path: rel,
         message: format!("{id}: {kind}{detail} by {by}"),
+        warnings,
     })
 }
 
@@ -189,7 +208,14 @@ pub fn review(repo: &Repo, today: NaiveDate, id: &str, g: &Given) -> Result<Done
     g.set("date", toml_date(date));
     g.fill::<Review>(&mut t);
     push_dated(&mut doc, "review", t, date);
-    save(repo, &rel, &doc.to_string(), today, "the review")?;
+    let warnings = save(
+        repo,
+        &rel,
+        &doc.to_string(),
+        today,
+        "the review",
+        &Terms::of::<Review>("review"),
+    )?;
     let level = match (&repo.pack.risk, scores) {
         (Some(m), (Some(c), Some(s))) => m.level(c, s).map(|l| format!(", risk {l}")),
         _ => None,
@@ -198,6 +224,7 @@ pub fn review(repo: &Repo, today: NaiveDate, id: &str, g: &Given) -> Result<Done
     Ok(Done {
         path: rel,
         message: format!("{id}: review, decision {decision}{level}"),
+        warnings,
     })
 }
 
@@ -223,10 +250,18 @@ pub fn close(repo: &Repo, today: NaiveDate, id: &str, g: &Given) -> Result<Done>
     g.set("date", toml_date(date));
     g.fill::<Closure>(&mut t);
     doc.insert("closure", Item::Table(t));
-    save(repo, &rel, &doc.to_string(), today, "the closure")?;
+    let warnings = save(
+        repo,
+        &rel,
+        &doc.to_string(),
+        today,
+        "the closure",
+        &Terms::of::<Closure>("closure"),
+    )?;
     Ok(Done {
         path: rel,
         message: format!("{id}: closed, {outcome}"),
+        warnings,
     })
 }
 
@@ -285,10 +320,18 @@ pub fn reopen(
     set(&mut t, "closed_on", closed_on.map(|v| v.decorated(" ", "")));
     set(&mut t, "closed_outcome", closed_outcome.map(|v| v.decorated(" ", "")));
     push_dated(&mut doc, "reopened", t, date);
-    save(repo, &rel, &doc.to_string(), today, "the reopening")?;
+    let terms = Terms::new(
+        Some("reopened"),
+        vec![
+            ("reason".into(), "--reason TEXT".into()),
+            ("date".into(), "--date YYYY-MM-DD".into()),
+        ],
+    );
+    let warnings = save(repo, &rel, &doc.to_string(), today, "the reopening", &terms)?;
     Ok(Done {
         path: rel,
         message: format!("{id}: reopened"),
+        warnings,
     })
 }
 
@@ -405,15 +448,16 @@ pub fn new(repo: &Repo, today: NaiveDate, a: &NewArgs) -> Result<Done> {
             )));
         }
     }
-    write_new(repo, today, &rel, &case)?;
+    let warnings = write_new(repo, today, &rel, &case)?;
     Ok(Done {
         path: rel,
         message: format!("{id}: new referral"),
+        warnings,
     })
 }
 
-/// Writes a new case file (never over an existing one), after checking it.
-pub fn write_new(repo: &Repo, today: NaiveDate, rel: &str, case: &Case) -> Result<()> {
+/// Writes a new case file (never over an existing one), after checking it: its warnings.
+pub fn write_new(repo: &Repo, today: NaiveDate, rel: &str, case: &Case) -> Result<CheckReport> {
     let mut text = String::new();
     if repo.root.join(crate::schema::FILE).exists() {
         text.push_str(&crate::schema::directive());
@@ -422,10 +466,14 @@ pub fn write_new(repo: &Repo, today: NaiveDate, rel: &str, case: &Case) -> Resul
     text.push_str(&write::to_toml(case));
     let report = super::check_text(repo, rel, &text, today);
     if report.errors() > 0 {
-        return Err(EditError::Refused {
-            message: format!("{} was not created: the record would break the policy", case.id),
-            report: Box::new(report),
-        });
+        return Err(super::refused(
+            report,
+            &Terms::new_case(),
+            format!(
+                "{} was not created: the record would break the policy (nothing was written)",
+                case.id
+            ),
+        ));
     }
     let path = repo.root.join(rel);
     if let Some(dir) = path.parent() {
@@ -439,5 +487,6 @@ pub fn write_new(repo: &Repo, today: NaiveDate, rel: &str, case: &Case) -> Resul
         } else {
             EditError::Io(e)
         }
-    })
+    })?;
+    Ok(super::new_warnings(report, &[]))
 }

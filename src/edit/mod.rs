@@ -9,8 +9,10 @@ pub mod given;
 pub mod init;
 pub mod lock;
 pub mod merge;
+pub mod terms;
 
 pub use given::Given;
+pub use terms::Terms;
 
 use crate::diagnostic::{CheckReport, Diagnostic};
 use crate::load::{self, Repo};
@@ -106,7 +108,7 @@ pub fn open_children(repo: &Repo) -> Vec<crate::duplicate::Identity> {
         .collect()
 }
 
-/// Decodes and validates a case file's text: its errors (warnings are not a refusal).
+/// Decodes and validates a case file's text: its errors and warnings (only errors refuse).
 pub fn check_text(repo: &Repo, rel: &str, text: &str, today: NaiveDate) -> CheckReport {
     check_text_bytes(repo, rel, text.as_bytes().to_vec(), today, true)
 }
@@ -127,7 +129,6 @@ fn check_text_bytes(repo: &Repo, rel: &str, bytes: Vec<u8>, today: NaiveDate, re
     report.diagnostics = found
         .into_iter()
         .map(|f| Diagnostic::place(f, &source, id.as_deref(), Some(&repo.pack)))
-        .filter(|d| d.severity == Severity::Error)
         .collect();
     for r in &repo.pack.rules {
         report.rule_sources.insert(r.id.clone(), r.source.clone());
@@ -147,6 +148,8 @@ pub fn open_for_edit(repo: &Repo, rel: &str, today: NaiveDate) -> Result<(String
     let text = match String::from_utf8(bytes) {
         Ok(text) if report.errors() == 0 => text,
         _ => {
+            let mut report = report;
+            report.diagnostics.retain(|d| d.severity == Severity::Error);
             return Err(EditError::Refused {
                 message: format!(
                     "{rel} already fails the check; fix it by hand first (cme check {rel} shows how), then run the command again"
@@ -162,17 +165,57 @@ pub fn open_for_edit(repo: &Repo, rel: &str, today: NaiveDate) -> Result<(String
 }
 
 /// Checks the new text and writes it atomically; refuses (writing nothing) if the record
-/// would fail the check. The caller holds the repository's [`lock::EditLock`].
-pub fn save(repo: &Repo, rel: &str, text: &str, today: NaiveDate, what: &str) -> Result<()> {
+/// would fail the check, saying so in the command's terms. Returns the warnings the change
+/// brings (those the file did not have before), for the command to show. The caller holds
+/// the repository's [`lock::EditLock`].
+pub fn save(repo: &Repo, rel: &str, text: &str, today: NaiveDate, what: &str, terms: &Terms) -> Result<CheckReport> {
     let report = check_text(repo, rel, text, today);
     if report.errors() > 0 {
-        return Err(EditError::Refused {
-            message: format!("{what} was not saved: the record would break the policy"),
-            report: Box::new(report),
-        });
+        return Err(refused(
+            report,
+            terms,
+            format!("{what} was not saved: the record would break the policy (nothing was written)"),
+        ));
     }
+    let before: Vec<(String, String)> = repo
+        .store
+        .read(rel, repo.config.limits.max_case_bytes)
+        .map(|b| check_text_bytes(repo, rel, b, today, false))
+        .map(|r| {
+            r.diagnostics
+                .into_iter()
+                .map(|d| (d.rule.to_string(), d.message))
+                .collect()
+        })
+        .unwrap_or_default();
     write_record(&repo.root, rel, text.as_bytes(), false)?;
-    Ok(())
+    Ok(new_warnings(report, &before))
+}
+
+/// The warnings of a record just written that it did not have before.
+pub fn new_warnings(report: CheckReport, before: &[(String, String)]) -> CheckReport {
+    let mut report = report;
+    report.diagnostics.retain(|d| {
+        d.severity == Severity::Warning && !before.iter().any(|(r, m)| r == d.rule.as_str() && *m == d.message)
+    });
+    report
+}
+
+/// A refusal of what a command would have written: its errors in the command's terms (its
+/// flags), at no line, since no file was written.
+pub fn refused(report: CheckReport, terms: &Terms, message: String) -> EditError {
+    let mut report = report;
+    report.diagnostics.retain(|d| d.severity == Severity::Error);
+    for d in &mut report.diagnostics {
+        d.message = terms.speak(&d.message);
+        d.hint = d.hint.as_deref().map(|h| terms.speak(h));
+        d.span = None;
+    }
+    report.unwritten = true;
+    EditError::Refused {
+        message,
+        report: Box::new(report),
+    }
 }
 
 /// Writes a case file atomically, its temporary file kept where git ignores it. The caller

@@ -124,6 +124,17 @@ impl Field {
         self.name.replace('_', "-")
     }
 
+    /// What its flag takes, as `--help` shows it: `YYYY-MM-DD`, `ID`, `WORD`, `N`, `TEXT`.
+    pub fn value_name(&self) -> &'static str {
+        match (self.kind, self.lookup()) {
+            (Kind::Date, _) => "YYYY-MM-DD",
+            (_, Some(_)) => "ID",
+            (Kind::Word { .. }, _) => "WORD",
+            (Kind::Int, _) => "N",
+            _ => "TEXT",
+        }
+    }
+
     /// The field's doc comment as one paragraph.
     pub fn description(&self) -> String {
         description(self.doc)

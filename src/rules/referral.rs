@@ -25,7 +25,10 @@ pub fn check(c: &mut CaseCheck<'_>) {
             "referral.received",
             format!("the child was not of compulsory school age when referred on {received} ({why}): not CME"),
         )
-        .with_hint("check the date of birth; if it is right, close the case with outcome = \"not-cme\"");
+        .with_hint(format!(
+            "check the date of birth; if it is right, close the case as not CME: cme close {} --outcome not-cme",
+            case.id
+        ));
     }
     if c.on(SOCIAL_CARE)
         && let Some(sc) = &case.social_care

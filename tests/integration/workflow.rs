@@ -1006,3 +1006,86 @@ fn every_problem_of_a_file_is_reported_in_one_run() {
         "no officer reported twice or wrongly: {found:?}"
     );
 }
+
+#[test]
+fn a_refused_edit_names_the_flags_to_add_and_a_written_one_its_warnings() {
+    let repo = empty_repo("manchester");
+    let r = repo.path();
+    write(r, "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001"));
+    let before = std::fs::read_to_string(r.join("cases/2026/EXC-2026-0001.toml")).unwrap();
+    // The closure needs the other authority's confirmation: the command says which flags
+    // give it, and points at no line of a file it never wrote.
+    let o = run(r, &["close", "EXC-2026-0001", "--outcome", "confirmed-other-la"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("error[MAN-CLOSE-OTHER-LA]"), "{err}");
+    assert!(
+        err.contains("hint: add --authority TEXT, --confirmation-received YYYY-MM-DD"),
+        "{err}"
+    );
+    assert!(!err.contains("authority = ..."), "no key to add to a file: {err}");
+    assert!(
+        !err.contains("EXC-2026-0001.toml:"),
+        "no line of an unwritten file: {err}"
+    );
+    assert!(err.contains("nothing was written"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(r.join("cases/2026/EXC-2026-0001.toml")).unwrap(),
+        before
+    );
+    // An action that needs a check says `--check ID` and lists the pack's check ids.
+    let o = run(
+        r,
+        &["act", "EXC-2026-0001", "--kind", "database-check", "--by", "asmith"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("add `--check ID`"), "{err}");
+    assert!(err.contains("border-force"), "the pack's check ids: {err}");
+    // A record written with a warning: the command that wrote it shows it, at its line.
+    let o = run(
+        r,
+        &[
+            "new",
+            "--given-name",
+            "Bo",
+            "--family-name",
+            "Older",
+            "--dob",
+            "2005-01-01",
+            "--source",
+            "school",
+            "--reason",
+            "other",
+            "--received",
+            "2026-11-02",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("warning[COM-SCHOOL-AGE]"), "{err}");
+    let written = std::fs::read_to_string(r.join("cases/2026/EXC-2026-0002.toml")).unwrap();
+    let line = written.lines().position(|l| l.starts_with("received")).unwrap() + 1;
+    assert!(
+        err.contains(&format!("EXC-2026-0002.toml:{line}:")),
+        "at the line written: {err}"
+    );
+    assert!(err.contains("cme close EXC-2026-0002 --outcome not-cme"), "{err}");
+    assert!(err.contains("the record was written, with 1 warning"), "{err}");
+    // A change that brings no new warning says none.
+    let o = run(
+        r,
+        &[
+            "act",
+            "EXC-2026-0002",
+            "--kind",
+            "phone",
+            "--by",
+            "asmith",
+            "--outcome",
+            "No answer.",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
+}
