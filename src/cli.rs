@@ -52,6 +52,8 @@ pub enum Command {
     Close(CloseArgs),
     /// Reopen a closed case when new information arrives.
     Reopen(ReopenArgs),
+    /// Correct one field of a record (a date typed wrong, a misspelt name), saying why.
+    Set(SetArgs),
     /// Open cases from a school's "missing" Common Transfer File (destination XXXXXXX).
     ImportCtf(ImportCtfArgs),
     /// Print the JSON Schema of the case format, with this repository's lists.
@@ -317,6 +319,28 @@ pub struct ReopenArgs {
 }
 
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  cme set MAN-2026-0042 referral.received 2026-09-02 --reason \"typed the wrong day\" --commit\n  cme set MAN-2026-0042 child.upn A123456789012 --reason \"UPN from the CTF\"\n  cme set MAN-2026-0042 action.2.outcome \"Spoke to mother\" --reason \"outcome left out\"\n  cme set MAN-2026-0042 child.upn \"\" --reason \"the UPN was another child's\"\n\nA closed case is reopened first (cme reopen); a case is closed with cme close, not by setting its status."
+)]
+pub struct SetArgs {
+    pub case: String,
+    /// The field as a dotted path: referral.received, child.date_of_birth, school.name;
+    /// an entry of the enquiry log or the reviews by its number in the file, from 1:
+    /// action.2.outcome, review.1.decision.
+    #[arg(value_name = "FIELD")]
+    pub field: String,
+    /// The corrected value, written as the field takes it (a date as YYYY-MM-DD; a list as
+    /// a,b); "" removes a field the record may leave out.
+    #[arg(value_name = "VALUE", allow_hyphen_values = true)]
+    pub value: String,
+    /// Why: kept in the commit message, which the case's history shows.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
+    #[command(flatten)]
+    pub commit: CommitArgs,
+}
+
+#[derive(clap::Args, Debug)]
 pub struct ImportCtfArgs {
     pub file: PathBuf,
     #[command(flatten)]
@@ -455,5 +479,15 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
 }
 
 fn word<V: Vocabulary>(s: &str) -> Result<V, String> {
-    V::parse(s).ok_or_else(|| format!("\"{s}\" is not a {}; one of: {}", V::WHAT, V::NAMES.join(", ")))
+    V::parse(s).ok_or_else(|| {
+        let hint = cme::model::nearest(s, V::NAMES.iter().copied())
+            .map(|n| format!(" Did you mean \"{n}\"?"))
+            .unwrap_or_default();
+        format!(
+            "\"{s}\" is not {} {}.{hint} One of: {}",
+            cme::model::a_or_an(V::WHAT),
+            V::WHAT,
+            V::NAMES.join(", ")
+        )
+    })
 }

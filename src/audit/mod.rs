@@ -624,6 +624,18 @@ fn tree_pass(git: &Repository, prefix: &str, head: Oid, hide: Option<Oid>) -> Re
     Ok((oids.len(), listed))
 }
 
+/// The lines of a commit message after its subject that say why (`Reason: ...`, as
+/// `cme set` writes them), at most a few: what a history shows under the subject.
+pub fn reasons(message: &str) -> Vec<&str> {
+    message
+        .lines()
+        .skip(1)
+        .map(str::trim)
+        .filter(|l| l.starts_with("Reason:"))
+        .take(3)
+        .collect()
+}
+
 /// A commit's author, date and message.
 fn commit_meta(commit: &git2::Commit<'_>) -> Commit {
     let author = commit.author();

@@ -57,6 +57,9 @@ pub fn render_human(case: &str, entries: &[(&Commit, &Entry)], out: &mut dyn Wri
             "    {}",
             printable_line(commit.message.lines().next().unwrap_or(""))
         )?;
+        for r in super::reasons(&commit.message) {
+            writeln!(out, "    {}", printable_line(r))?;
+        }
         for c in &e.changes {
             writeln!(out, "    - {}", printable_line(&c.to_string()))?;
         }

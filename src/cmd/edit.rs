@@ -64,6 +64,30 @@ pub fn reopen(a: &cli::ReopenArgs, repo: &Repo, today: NaiveDate) -> Result<Exit
     })
 }
 
+pub fn set(a: &cli::SetArgs, repo: &Repo, today: NaiveDate) -> Result<ExitCode, Error> {
+    let id = cme::edit::case_id(repo, &a.case);
+    let args = cme::edit::set::SetArgs {
+        field: &a.field,
+        value: &a.value,
+        reason: &a.reason,
+    };
+    let (done, committed) = cme::edit::transaction(repo, Some(&id), a.commit.into(), || {
+        cme::edit::set::set(repo, today, &id, &args)
+    })?;
+    println!("{}: {}", done.path, done.message.lines().next().unwrap_or(""));
+    show_warnings(&done.warnings);
+    if !a.commit.commit {
+        // The reason lives in the commit message: say how to keep it.
+        eprintln!(
+            "not committed: the reason is kept when you commit, e.g. git commit -m \"{}\" -m \"Reason: {}\" -- {}",
+            done.message.lines().next().unwrap_or("").replace('"', "'"),
+            a.reason.trim().replace('"', "'"),
+            done.path
+        );
+    }
+    report_commit(&committed)
+}
+
 pub fn import_ctf(a: &cli::ImportCtfArgs, repo: &Repo, today: NaiveDate) -> Result<ExitCode, Error> {
     let (done, committed) = cme::edit::transaction(repo, None, a.commit.into(), || {
         cme::edit::ctf::import(repo, today, &a.file)
@@ -101,7 +125,7 @@ fn edited(
     if print_path {
         println!("{}", done.path);
     } else {
-        println!("{}: {}", done.path, done.message);
+        println!("{}: {}", done.path, done.message.lines().next().unwrap_or(""));
     }
     show_warnings(&done.warnings);
     report_commit(&committed)

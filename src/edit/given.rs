@@ -68,7 +68,14 @@ pub fn parse(f: &Field, s: &str) -> Result<Value, String> {
             if names.contains(&s) {
                 Ok(Value::from(s))
             } else {
-                Err(format!("\"{s}\" is not a {what}; one of: {}", names.join(", ")))
+                let hint = crate::model::nearest(s, names.iter().copied())
+                    .map(|n| format!(" Did you mean \"{n}\"?"))
+                    .unwrap_or_default();
+                Err(format!(
+                    "\"{s}\" is not {} {what}.{hint} One of: {}",
+                    crate::model::a_or_an(what),
+                    names.join(", ")
+                ))
             }
         }
         Kind::Texts => Ok(Value::Array(
@@ -94,7 +101,10 @@ mod tests {
         assert_eq!(d.to_string(), "2026-10-01");
         assert!(parse(field::<Closure>("mash_referral"), "1/10/26").is_err());
         let e = parse(field::<Closure>("outcome"), "onroll").unwrap_err();
-        assert!(e.contains("not a closure outcome; one of: on-roll"), "{e}");
+        assert!(
+            e.contains("not a closure outcome. Did you mean \"on-roll\"? One of: on-roll"),
+            "{e}"
+        );
         assert_eq!(parse(field::<Review>("cme_score"), "4").unwrap().as_integer(), Some(4));
     }
 

@@ -9,6 +9,7 @@ pub mod given;
 pub mod init;
 pub mod lock;
 pub mod merge;
+pub mod set;
 pub mod terms;
 
 pub use given::Given;

@@ -193,6 +193,15 @@ impl ActionKind {
     }
 }
 
+/// "a" or "an" before a word, as it is spelt ("an action kind", "a closure outcome").
+pub fn a_or_an(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 /// The known word nearest to `word`, if it is near enough to be a likely typing slip.
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let lower = word.to_lowercase();

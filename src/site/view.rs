@@ -598,6 +598,8 @@ pub struct HistoryView {
     pub author: String,
     pub short: String,
     pub message: String,
+    /// Why, where the commit says (`Reason: ...`).
+    pub reasons: Vec<String>,
     pub changes: Vec<ChangeView>,
 }
 
@@ -625,6 +627,10 @@ pub fn history_view(commit: &crate::audit::Commit, e: &crate::audit::Entry) -> H
         },
         short: commit.commit.chars().take(10).collect(),
         message: commit.message.lines().next().unwrap_or("").to_string(),
+        reasons: crate::audit::reasons(&commit.message)
+            .into_iter()
+            .map(str::to_string)
+            .collect(),
         changes: e
             .changes
             .iter()

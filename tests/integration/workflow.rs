@@ -1089,3 +1089,151 @@ fn a_refused_edit_names_the_flags_to_add_and_a_written_one_its_warnings() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
 }
+
+#[test]
+fn set_corrects_one_field_with_its_reason_in_the_audit_trail() {
+    let dir = init("manchester");
+    let r = dir.path().join("repo");
+    new_ava(&r, &["--upn", "A123456789012", "--commit"]);
+    let file = r.join("cases/2026/TBC-2026-0001.toml");
+    // An officer's comment after a value stays when the value is corrected.
+    let text = std::fs::read_to_string(&file).unwrap().replace(
+        "received = 2026-11-02",
+        "received = 2026-11-02 # from the referral form",
+    );
+    std::fs::write(&file, text).unwrap();
+    git_ok(&r, &["commit", "-q", "--no-verify", "-am", "A comment"]);
+    ok(
+        &r,
+        &[
+            "set",
+            "tbc-2026-0001",
+            "referral.received",
+            "2026-11-03",
+            "--reason",
+            "Typed the day the form was scanned",
+            "--commit",
+        ],
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains("received = 2026-11-03 # from the referral form"),
+        "{text}"
+    );
+    let message = git_ok(&r, &["log", "-1", "--format=%B"]);
+    assert!(
+        message.starts_with("TBC-2026-0001: corrected referral.received from 2026-11-02 to 2026-11-03"),
+        "{message}"
+    );
+    assert!(
+        message.contains("Reason: Typed the day the form was scanned"),
+        "{message}"
+    );
+    let history = ok(&r, &["history", "TBC-2026-0001"]);
+    assert!(
+        history.contains("Reason: Typed the day the form was scanned"),
+        "{history}"
+    );
+    assert!(
+        history.contains("referral.received: 2026-11-02 -> 2026-11-03"),
+        "{history}"
+    );
+    // An entry of the log by its number; a table the record lacks is made; "" removes.
+    ok(
+        &r,
+        &[
+            "act",
+            "TBC-2026-0001",
+            "--kind",
+            "phone",
+            "--by",
+            "ofc",
+            "--outcome",
+            "No answer",
+            "--date",
+            "2026-11-04",
+        ],
+    );
+    ok(
+        &r,
+        &[
+            "set",
+            "TBC-2026-0001",
+            "action.1.outcome",
+            "Spoke to mother",
+            "--reason",
+            "wrong call",
+        ],
+    );
+    ok(
+        &r,
+        &[
+            "set",
+            "TBC-2026-0001",
+            "school.name",
+            "Oak Hill Primary",
+            "--reason",
+            "from the CTF",
+        ],
+    );
+    ok(
+        &r,
+        &[
+            "set",
+            "TBC-2026-0001",
+            "child.upn",
+            "",
+            "--reason",
+            "the UPN was another child's",
+        ],
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("outcome = \"Spoke to mother\""), "{text}");
+    assert!(text.contains("[school]\nname = \"Oak Hill Primary\""), "{text}");
+    assert!(!text.contains("upn"), "{text}");
+    check_green(&r);
+    // Mistakes are refused, saying what to type, and nothing is written.
+    let before = std::fs::read_to_string(&file).unwrap();
+    for (args, code, says) in [
+        (vec!["referral.recieved", "2026-11-03"], 2, "did you mean \"received\""),
+        (vec!["action.3.outcome", "x"], 2, "has 1 action entry"),
+        (vec!["action.outcome", "x"], 2, "say which entry"),
+        (vec!["child.whereabouts", "unknwn"], 2, "Did you mean \"unknown\""),
+        (vec!["status", "closed"], 2, "cme close TBC-2026-0001"),
+        (vec!["child.date_of_birth", "2014-05-14"], 2, "already 2014-05-14"),
+        (vec!["child.given_name", ""], 2, "is required"),
+        // The record would break the policy: an action before the referral.
+        (vec!["referral.received", "2026-11-20"], 1, "error[COM-DATES]"),
+    ] {
+        let mut all = vec!["set", "TBC-2026-0001"];
+        all.extend(args.iter().copied());
+        all.extend(["--reason", "testing"]);
+        let o = cme_in(&r, &all);
+        assert_eq!(o.status.code(), Some(code), "{all:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{all:?}: {}", stderr(&o));
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), before, "{all:?} wrote nothing");
+    }
+    let o = cme_in(&r, &["set", "TBC-2026-0001", "child.upn", "x", "--reason", " "]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("say why"), "{}", stderr(&o));
+    // A closed case is reopened before it is corrected.
+    ok(
+        &r,
+        &[
+            "close",
+            "TBC-2026-0001",
+            "--outcome",
+            "not-cme",
+            "--note",
+            "On roll",
+            "--date",
+            "2026-11-05",
+        ],
+    );
+    let o = cme_in(
+        &r,
+        &["set", "TBC-2026-0001", "child.given_name", "Eva", "--reason", "x"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("reopen it first"), "{}", stderr(&o));
+}
