@@ -13,8 +13,12 @@ use std::path::PathBuf;
     about = "Case records, policy checks and an intranet site for Children Missing Education teams"
 )]
 pub struct Cli {
-    /// The case repository (default: the current directory).
-    #[arg(long, global = true, value_name = "DIR", default_value = ".", display_order = 900)]
+    /// The case repository (default: the folder holding cme.toml, this one or the nearest
+    /// above it, as git finds its repository).
+    #[arg(long = "repo", global = true, value_name = "DIR", display_order = 900)]
+    pub repo_given: Option<PathBuf>,
+    /// The case repository the command works on (`--repo`, or found from here).
+    #[arg(skip)]
     pub repo: PathBuf,
     /// Take this date as today (YYYY-MM-DD), so results are reproducible.
     #[arg(long, global = true, value_name = "DATE", value_parser = parse_date, display_order = 901)]
@@ -56,8 +60,9 @@ pub enum Command {
     Set(SetArgs),
     /// Open cases from a school's "missing" Common Transfer File (destination XXXXXXX).
     ImportCtf(ImportCtfArgs),
-    /// Print the JSON Schema of the case format, with this repository's lists.
-    Schema,
+    /// Print the JSON Schema of the case format, with this repository's lists (or, with
+    /// --write, refresh schema/case.schema.json, which editors read).
+    Schema(SchemaArgs),
     /// The git merge driver for case files (git runs it: cme merge-driver %O %A %B).
     MergeDriver(MergeDriverArgs),
     /// The audit trail of one case from git, newest first.
@@ -345,6 +350,14 @@ pub struct ImportCtfArgs {
     pub file: PathBuf,
     #[command(flatten)]
     pub commit: CommitArgs,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SchemaArgs {
+    /// Write it to schema/case.schema.json (the file case files point editors at), rather
+    /// than print it: run after adding officers to cme.toml or changing the pack, and commit it.
+    #[arg(long)]
+    pub write: bool,
 }
 
 #[derive(clap::Args, Debug)]

@@ -265,6 +265,48 @@ impl Store {
     }
 }
 
+/// The case repository a command run without `--repo` works on: this folder when it holds
+/// `cme.toml`, else the nearest folder above it that does, as git finds its repository from
+/// any folder inside it (the search stops at the top of the git repository). `.` when there
+/// is none, so that the command says there is no case repository here.
+pub fn find_root() -> PathBuf {
+    let here = Path::new(".");
+    if here.join(config::FILE).is_file() {
+        return here.to_path_buf();
+    }
+    let Ok(cwd) = std::env::current_dir() else {
+        return here.to_path_buf();
+    };
+    for dir in cwd.ancestors() {
+        if dir.join(config::FILE).is_file() {
+            return dir.to_path_buf();
+        }
+        if dir.join(".git").exists() {
+            break;
+        }
+    }
+    here.to_path_buf()
+}
+
+/// A set-up file that is on disk but not in the commit the command reads (a new repository
+/// whose set-up has not been committed yet): said as that, with what to do.
+fn committed(store: &Store, root: &Path, rel: &str) -> Result<(), SetupError> {
+    let Some(commit) = store.commit_id() else {
+        return Ok(());
+    };
+    if store.exists(rel) || !root.join(rel).exists() {
+        return Ok(());
+    }
+    let short: String = commit.to_string().chars().take(10).collect();
+    Err(SetupError::one(
+        rel,
+        None,
+        None,
+        format!("{rel} is not committed yet (the last commit, {short}, has none), and this command reads the committed records"),
+        Some("commit cme.toml and policy/ first (git add cme.toml policy && git commit -m \"Set up cme\"), or, for cme build, use --working-tree to build what is on disk".into()),
+    ))
+}
+
 impl Repo {
     /// The repository as it is in the working tree (git, if it is in a git repository, is
     /// opened here, once, for everything the command reads of it).
@@ -297,6 +339,7 @@ impl Repo {
 
     fn open_store(root: &Path, store: Store, git: Option<Arc<Git>>) -> Result<Repo, SetupError> {
         let max = 4 * 1024 * 1024;
+        committed(&store, root, config::FILE)?;
         let config_text = read_text(&store, config::FILE, max).map_err(|e| {
             SetupError::one(
                 config::FILE,
@@ -333,6 +376,10 @@ impl Repo {
             ));
         }
         let pack_file = format!("policy/{id}/policy.toml");
+        committed(&store, root, &pack_file)?;
+        if !config.authority.school_calendar.is_empty() {
+            committed(&store, root, &config.authority.school_calendar)?;
+        }
         let pack_text = read_text(&store, &pack_file, max).map_err(|e| {
             SetupError::one(
                 &pack_file,
@@ -370,6 +417,7 @@ impl Repo {
                 None,
             ));
         }
+        committed(&store, root, &text_file)?;
         let policy_md = read_text(&store, &text_file, max).map_err(|e| {
             SetupError::one(
                 &text_file,

@@ -15,7 +15,11 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    cli.repo = match &cli.repo_given {
+        Some(dir) => dir.clone(),
+        None => cme::load::find_root(),
+    };
     // A process-wide setting, so the program's to make, not the library's: libgit2 re-hashes
     // every object it reads by default, which is most of the cost of walking the history,
     // and git itself does not verify on read either. (`check --audit` re-hashes what a

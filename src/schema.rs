@@ -17,6 +17,31 @@ pub fn directive() -> String {
     format!("#:schema ../../{FILE}")
 }
 
+/// The schema file's text, as `cme init` and `cme schema --write` write it.
+pub fn text(repo: &Repo) -> String {
+    serde_json::to_string_pretty(&schema(repo)).unwrap_or_default() + "\n"
+}
+
+/// Whether the repository's schema file differs from what its officers and pack make now
+/// (an officer added to cme.toml since it was written): `None` when there is no such file.
+pub fn stale(repo: &Repo) -> Option<bool> {
+    let on_disk = std::fs::read(repo.root.join(FILE)).ok()?;
+    Some(on_disk != text(repo).into_bytes())
+}
+
+/// Writes the schema file (atomically); whether it changed.
+pub fn write(repo: &Repo) -> std::io::Result<bool> {
+    if stale(repo) == Some(false) {
+        return Ok(false);
+    }
+    let path = repo.root.join(FILE);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    crate::edit::atomic_write(&path, text(repo).as_bytes(), false)?;
+    Ok(true)
+}
+
 pub fn schema(repo: &Repo) -> Value {
     let policy = repo.policy();
     let ids = |which: Ids| policy.ids(which);

@@ -47,6 +47,12 @@ pub fn run(a: &CheckArgs, repo: &Repo, today: NaiveDate) -> Result<ExitCode, Err
             Err(e) => return Err(Error::Usage(e)),
         }
     }
+    if cme::schema::stale(repo) == Some(true) {
+        notes.push(format!(
+            "{} is out of date (cme.toml's officers or the pack changed since it was written), so editors offer old lists: refresh it with cme schema --write, and commit it",
+            cme::schema::FILE
+        ));
+    }
     for n in notes {
         eprintln!("note: {n}");
     }

@@ -54,7 +54,21 @@ pub fn run(cli: &Cli, today: chrono::NaiveDate) -> Result<ExitCode, Error> {
         Command::Check(a) => check::run(a, &repo, today),
         Command::Status(a) => status::run(a, &repo, today),
         Command::History(a) => history::run(cli, &repo, a.format, &a.case),
-        Command::Schema => {
+        Command::Schema(a) if a.write => {
+            let changed = cme::schema::write(&repo)?;
+            if !cli.quiet {
+                if changed {
+                    println!(
+                        "{} refreshed: commit it with the change that made it",
+                        cme::schema::FILE
+                    );
+                } else {
+                    println!("{} is up to date", cme::schema::FILE);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Schema(_) => {
             let mut out = std::io::stdout().lock();
             serde_json::to_writer_pretty(&mut out, &cme::schema::schema(&repo)).map_err(std::io::Error::from)?;
             writeln!(out)?;
@@ -96,7 +110,7 @@ fn init(a: &crate::cli::InitArgs) -> Result<ExitCode, Error> {
                 files.len()
             );
             println!(
-                "next: add your officers to cme.toml, check the term dates in policy/calendar/terms.toml, and commit"
+                "next: add your officers to cme.toml, put your schools' term dates in policy/calendar/terms.toml, refresh the schema editors read (cme schema --write), and commit (git add -A && git commit -m \"Set up cme\")"
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -109,6 +123,10 @@ fn configure_git(cli: &Cli) -> Result<ExitCode, Error> {
     match cme::edit::init::configure_git(&cli.repo) {
         Ok(()) => {
             println!("merge driver and pre-commit hook set up in {}", cli.repo.display());
+            println!(
+                "the hook checks each commit's case files, and refreshes {} when cme.toml or policy/ change (cme schema --write does it by hand)",
+                cme::schema::FILE
+            );
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => Err(e.into()),

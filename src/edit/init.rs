@@ -12,19 +12,66 @@ pub struct InitArgs {
 }
 
 const HOOK: &str = r#"#!/bin/sh
-# Installed by cme init: checks what this commit changes, and refuses the commit if a record
-# breaks the authority's policy. A change to cme.toml, policy/ or templates/ can break any
-# record, so then every case is checked. (Files are checked as they are on disk.)
+# Installed by cme init (or cme configure-git): checks what this commit changes, and refuses
+# the commit if a record breaks the authority's policy. A change to cme.toml, policy/ or
+# templates/ can break any record, so then every case is checked, and the schema editors
+# read (officers, the pack's ids) is refreshed into the commit. (Files are checked as they
+# are on disk.)
+# cme: the one on PATH, else the one that set this hook up.
+CME=$(command -v cme)
+if [ -z "$CME" ] && [ -x 'CME_BINARY' ]; then CME='CME_BINARY'; fi
+if [ -z "$CME" ]; then
+  echo "cme's pre-commit check cannot run: cme is not on PATH, and the cme that set this hook up is not there any more:" 'CME_BINARY' >&2
+  echo "Install cme (ask IT, or: cargo install --locked --git <where your council keeps cme> cme), or put the folder that holds it on PATH; then commit again. (cme configure-git, run with the new cme, points this hook at it.)" >&2
+  exit 1
+fi
 # The case repository, from the top of the git repository:
 cd "CASE_REPOSITORY" || exit 1
 staged=$(git diff --cached --name-only --relative --diff-filter=ACMRD)
 if printf '%s\n' "$staged" | grep -qE '^(cme\.toml|policy/|templates/)'; then
-  exec cme check
+  if [ -f schema/case.schema.json ]; then
+    "$CME" schema --write --quiet && git add schema/case.schema.json || exit 1
+  fi
+  exec "$CME" check
 fi
 files=$(git diff --cached --name-only --relative --diff-filter=ACMR -- 'cases/*.toml' 'cases/**/*.toml')
 [ -z "$files" ] && exit 0
-exec cme check $files
+exec "$CME" check $files
 "#;
+
+/// Whether a program of that name is on PATH (as the shell would find it).
+fn on_path(name: &str) -> bool {
+    std::env::var_os("PATH").is_some_and(|paths| {
+        std::env::split_paths(&paths).any(|dir| {
+            let p = dir.join(name);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::metadata(&p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+            }
+            #[cfg(not(unix))]
+            {
+                p.is_file() || p.with_extension("exe").is_file()
+            }
+        })
+    })
+}
+
+/// This cme, as git should run it: `cme` when the shell finds it on PATH, else the full path
+/// of the binary running now (quoted for the shell).
+fn this_cme() -> String {
+    if on_path("cme") {
+        return "cme".into();
+    }
+    std::env::current_exe()
+        .map(|p| shell_quote(&p.to_string_lossy()))
+        .unwrap_or_else(|_| "cme".into())
+}
+
+/// `s` in single quotes for `sh`.
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
 
 const GITHUB: &str = r#"# Checks every change to the case records against the authority's policy.
 # Set the repository variable CME_GIT_URL to where your council keeps cme's source, and
@@ -99,7 +146,14 @@ pub fn configure_git(dir: &Path) -> Result<()> {
         dir,
         &["config", "merge.cme.name", "cme: merge case files field by field"],
     )?;
-    git(dir, &["config", "merge.cme.driver", "cme merge-driver %O %A %B"])?;
+    git(
+        dir,
+        &[
+            "config",
+            "merge.cme.driver",
+            &format!("{} merge-driver %O %A %B", this_cme()),
+        ],
+    )?;
     // The hooks folder git uses (core.hooksPath, a worktree's), not always .git/hooks.
     let hooks = Command::new("git")
         .current_dir(dir)
@@ -142,7 +196,12 @@ pub fn configure_git(dir: &Path) -> Result<()> {
                 hook.display()
             )));
         }
-        atomic_write(&hook, HOOK.replace("CASE_REPOSITORY", &sub).as_bytes(), false)?;
+        // The binary that set the hook up, for a shell that does not find cme on PATH.
+        let me = std::env::current_exe()
+            .map(|p| p.to_string_lossy().replace('\'', "'\\''"))
+            .unwrap_or_default();
+        let text = HOOK.replace("CASE_REPOSITORY", &sub).replace("CME_BINARY", &me);
+        atomic_write(&hook, text.as_bytes(), false)?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -150,6 +209,19 @@ pub fn configure_git(dir: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The built-in term dates, headed for the new authority: the dates are the demo's until its
+/// officers put in their schools' own.
+fn terms_for(built_in: &str, authority: &str) -> String {
+    let body: String = built_in
+        .lines()
+        .skip_while(|l| l.starts_with('#') || l.starts_with("authority ="))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    format!(
+        "# School term dates for {authority}, inclusive. School days are the working days inside a\n# term; where these dates do not reach, cme counts working days instead and says so.\n# THESE ARE EXAMPLE DATES, written by cme init: replace them with your schools' own term\n# dates before relying on deadlines counted in school days.\nauthority = \"{authority}\"\n{body}"
+    )
 }
 
 pub fn init(dir: &Path, a: &InitArgs) -> Result<Vec<String>> {
@@ -196,7 +268,11 @@ pub fn init(dir: &Path, a: &InitArgs) -> Result<Vec<String>> {
         ),
     )?;
     for (path, text) in crate::packs::files_for(&a.pack) {
-        put(path, text)?;
+        if path == "policy/calendar/terms.toml" {
+            put(path, &terms_for(text, &authority))?;
+        } else {
+            put(path, text)?;
+        }
     }
     // The site, and reports written by `cme report` (they may name children).
     put(".gitignore", "/site\n/reports\n")?;
@@ -208,10 +284,7 @@ pub fn init(dir: &Path, a: &InitArgs) -> Result<Vec<String>> {
     put(".gitlab-ci.yml", GITLAB)?;
     put("cases/.gitkeep", "")?;
     let repo = crate::load::Repo::open(dir).map_err(|e| EditError::Usage(e.message()))?;
-    put(
-        crate::schema::FILE,
-        &(serde_json::to_string_pretty(&crate::schema::schema(&repo)).unwrap_or_default() + "\n"),
-    )?;
+    put(crate::schema::FILE, &crate::schema::text(&repo))?;
     configure_git(dir)?;
     Ok(written)
 }

@@ -125,9 +125,19 @@ fn init_makes_a_ready_repository() {
             .unwrap()
             .contains("merge=cme")
     );
-    assert_eq!(git_ok(&r, &["config", "merge.cme.driver"]), "cme merge-driver %O %A %B");
+    // `cme` when the shell finds it on PATH, else the binary that set the clone up.
+    let driver = git_ok(&r, &["config", "merge.cme.driver"]);
+    assert!(
+        driver == "cme merge-driver %O %A %B"
+            || driver
+                == format!(
+                    "'{}' merge-driver %O %A %B",
+                    assert_cmd::cargo::cargo_bin("cme").display()
+                ),
+        "{driver}"
+    );
     let hook = r.join(".git/hooks/pre-commit");
-    assert!(std::fs::read_to_string(&hook).unwrap().contains("cme check"));
+    assert!(std::fs::read_to_string(&hook).unwrap().contains("\"$CME\" check"));
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -1236,4 +1246,121 @@ fn set_corrects_one_field_with_its_reason_in_the_audit_trail() {
     );
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("reopen it first"), "{}", stderr(&o));
+}
+
+/// PATH with git on it and no cme.
+fn path_without_cme() -> String {
+    let git = std::process::Command::new("sh")
+        .args(["-c", "command -v git"])
+        .output()
+        .unwrap();
+    let git = String::from_utf8_lossy(&git.stdout).trim().to_string();
+    let dir = Path::new(&git).parent().unwrap();
+    assert!(
+        !dir.join("cme").exists(),
+        "a cme beside git would make this test prove nothing"
+    );
+    format!("{}:/bin:/usr/bin", dir.display())
+}
+
+#[test]
+fn set_up_works_the_first_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path().join("repo");
+    let o = cme()
+        .args(["init"])
+        .arg(&r)
+        .args([
+            "--pack",
+            "manchester",
+            "--authority",
+            "Newtown Council",
+            "--code",
+            "NEW",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("cme schema --write"), "{}", stdout(&o));
+    // The term dates are headed for this authority, and say they are examples.
+    let terms = std::fs::read_to_string(r.join("policy/calendar/terms.toml")).unwrap();
+    assert!(terms.starts_with("# School term dates for Newtown Council"), "{terms}");
+    assert!(terms.contains("EXAMPLE DATES"), "{terms}");
+    assert!(!terms.contains("Example City Council"), "{terms}");
+    git_ok(&r, &["config", "user.name", "Olu Officer"]);
+    git_ok(&r, &["config", "user.email", "olu@example.invalid"]);
+    // Before anything is committed, build says what to do rather than "not a case repository".
+    git_ok(&r, &["commit", "-q", "--allow-empty", "--no-verify", "-m", "Empty"]);
+    let o = cme_in(&r, &["build", "--out", r.join("site").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("cme.toml is not committed yet"), "{err}");
+    assert!(
+        err.contains("commit cme.toml and policy/ first") && err.contains("--working-tree"),
+        "{err}"
+    );
+    // An officer added: check says the schema editors read is out of date ...
+    let mut cfg = std::fs::read_to_string(r.join("cme.toml")).unwrap();
+    cfg.push_str("\n[[officer]]\nid = \"ofc\"\nname = \"Olu Officer\"\nrole = \"cme-officer\"\n");
+    std::fs::write(r.join("cme.toml"), cfg).unwrap();
+    let o = cme_in(&r, &["check"]);
+    assert!(
+        stderr(&o).contains("schema/case.schema.json is out of date"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("cme schema --write"), "{}", stderr(&o));
+    // ... and the pre-commit hook, run where cme is not on PATH, finds the cme that set it
+    // up, refreshes the schema into the commit, and checks.
+    let commit = |msg: &str, path: &str| {
+        std::process::Command::new("git")
+            .current_dir(&r)
+            .env("PATH", path)
+            .args(["commit", "-q", "-m", msg])
+            .output()
+            .unwrap()
+    };
+    git_ok(&r, &["add", "-A"]);
+    let o = commit("Set up", &path_without_cme());
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(git_ok(&r, &["show", "--name-only", "--format=", "HEAD"]).contains("schema/case.schema.json"));
+    let schema = std::fs::read_to_string(r.join("schema/case.schema.json")).unwrap();
+    assert!(schema.contains("\"ofc\""), "the schema lists the new officer");
+    let o = cme_in(&r, &["check"]);
+    assert!(!stderr(&o).contains("out of date"), "{}", stderr(&o));
+    // The hook refuses a record that breaks the policy, with cme found off PATH.
+    write(
+        &r,
+        "cases/2026/NEW-2026-0001.toml",
+        good_case("NEW-2026-0001").replace("asmith", "nobody"),
+    );
+    git_ok(&r, &["add", "-A"]);
+    let o = commit("A bad case", &path_without_cme());
+    assert!(!o.status.success());
+    let out = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(out.contains("\"nobody\" is not an officer"), "{out}");
+    // With no cme anywhere, the hook says how to install one rather than "cme: not found".
+    let hook = r.join(".git/hooks/pre-commit");
+    let text = std::fs::read_to_string(&hook).unwrap();
+    let me = assert_cmd::cargo::cargo_bin("cme").display().to_string();
+    std::fs::write(&hook, text.replace(&me, "/nowhere/cme")).unwrap();
+    let o = commit("A bad case", &path_without_cme());
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("cme is not on PATH") && err.contains("Install cme"),
+        "{err}"
+    );
+    // Commands run from any folder inside the repository find it, as git does.
+    let o = cme()
+        .current_dir(r.join("cases/2026"))
+        .args(["--today", TODAY, "status", "--all"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("NEW-2026-0001"), "{}", stdout(&o));
 }
