@@ -48,11 +48,23 @@ impl Queue {
     pub fn title(self) -> &'static str {
         match self {
             Queue::Overdue => "Overdue",
-            Queue::DueSoon => "Due in the next 7 days",
+            Queue::DueSoon => "Due soon: a deadline in the next 7 days",
             Queue::Triage => "Triage: unassigned referrals",
             Queue::WhereaboutsUnknown => "Whereabouts unknown: weekly review pack",
             Queue::AuditDue => "Audits and periodic checks due",
             Queue::SchoolAgeEnded => "Reached the end of compulsory school age",
+        }
+    }
+
+    /// What puts a case in the due-soon queue, in the words the dashboard and `cme status`
+    /// both print: one definition, so that both count the same cases.
+    pub fn definition(self) -> String {
+        match self {
+            Queue::DueSoon => format!(
+                "a deadline due in the next {} days or inside its window",
+                crate::deadline::DUE_SOON_DAYS
+            ),
+            _ => self.title().to_lowercase(),
         }
     }
 

@@ -162,12 +162,10 @@ fn coloured(out: &mut dyn WriteColor, colour: Option<Color>, bold: bool, text: &
 /// deadlines and checklists in full.
 pub fn render_human(repo: &Repo, report: &StatusReport, detailed: bool, out: &mut dyn WriteColor) -> io::Result<()> {
     let today = report.today;
-    let overdue = report.cases.iter().filter(|c| c.overdue().next().is_some()).count();
-    let soon = report
-        .cases
-        .iter()
-        .filter(|c| c.overdue().next().is_none() && c.next().is_some_and(|d| d.state == State::DueSoon))
-        .count();
+    // The site's queues, by the one definition each (`queue.rs`): the dashboard's figures.
+    let count = |q: crate::queue::Queue| report.cases.iter().filter(|c| q.holds(&repo.pack, c)).count();
+    let overdue = count(crate::queue::Queue::Overdue);
+    let soon = count(crate::queue::Queue::DueSoon);
     let unassigned = report
         .cases
         .iter()
@@ -182,10 +180,10 @@ pub fn render_human(repo: &Repo, report: &StatusReport, detailed: bool, out: &mu
     writeln!(out, " ({})", repo.pack.pack.name)?;
     writeln!(
         out,
-        "{} case{}: {overdue} with overdue deadlines, {soon} due within {} days, {unassigned} unassigned\n",
+        "{} case{}: {overdue} with an overdue deadline, {soon} with {} (a case with both counts in both), {unassigned} unassigned\n",
         report.cases.len(),
         if report.cases.len() == 1 { "" } else { "s" },
-        crate::deadline::DUE_SOON_DAYS
+        crate::queue::Queue::DueSoon.definition()
     )?;
     if report.cases.is_empty() {
         writeln!(out, "Nothing to show.")?;

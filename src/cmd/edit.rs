@@ -101,12 +101,25 @@ pub fn import_ctf(a: &cli::ImportCtfArgs, repo: &Repo, today: NaiveDate) -> Resu
     for s in &done.possible_duplicates {
         println!("not opened: {s}");
     }
+    for s in &done.refused {
+        println!("not imported: {s}");
+    }
     let code = report_commit(&committed)?;
+    let pupils = |n: usize| format!("{n} pupil{}", if n == 1 { "" } else { "s" });
+    let opened = format!("{} opened", pupils(done.created.len()));
+    if code == ExitCode::SUCCESS && !done.refused.is_empty() {
+        eprintln!(
+            "error: {} not imported, each with why (above); {opened}. Put the details right (ask the school for a corrected CTF, or open the case with cme new), then import the file again: the pupils already opened are skipped",
+            pupils(done.refused.len())
+        );
+    }
     if code == ExitCode::SUCCESS && !done.possible_duplicates.is_empty() {
         eprintln!(
-            "error: {} pupil(s) not opened: they may already have an open case (see above); if one is a different child, open their case with cme new --allow-duplicate \"why\"",
-            done.possible_duplicates.len()
+            "error: {} not opened: they may already have an open case (see above); {opened}. If one is a different child, open their case with cme new --allow-duplicate \"why\"",
+            pupils(done.possible_duplicates.len())
         );
+    }
+    if code == ExitCode::SUCCESS && (!done.refused.is_empty() || !done.possible_duplicates.is_empty()) {
         return Ok(ExitCode::from(1));
     }
     Ok(code)

@@ -1,7 +1,9 @@
 //! `cme import-ctf FILE.xml`: opens a case for each pupil of a "missing" Common Transfer
 //! File (the DfE school-to-school XML; destination LA XXX and school XXXX, written XXXXXXX).
-//! Elements not used are ignored; a malformed file is refused whole; a pupil with an open
-//! case for the same UPN is not opened twice.
+//! Elements not used are ignored; a file that cannot be read as a CTF is refused whole; a
+//! pupil whose details are wrong (a bad UPN, a date of birth that is not a date) is refused
+//! alone, saying why, and the others are imported; a pupil with an open case for the same
+//! UPN is not opened twice.
 
 use super::commands::write_new;
 use super::{EditError, Result};
@@ -31,7 +33,8 @@ pub struct Ctf {
     pub dest_lea: String,
     pub dest_estab: String,
     pub made: Option<NaiveDate>,
-    pub pupils: Vec<Pupil>,
+    /// Each pupil in the file's order, or why that pupil cannot be read.
+    pub pupils: Vec<std::result::Result<Pupil, String>>,
 }
 
 impl Ctf {
@@ -53,7 +56,8 @@ fn text(n: Node<'_, '_>, name: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Reads a CTF. Any problem refuses the whole file, naming the pupil and element.
+/// Reads a CTF. A file that is not one is refused whole; a pupil that cannot be read is
+/// kept as why, naming the pupil and element.
 pub fn parse(xml: &str) -> std::result::Result<Ctf, String> {
     let doc = Document::parse(xml).map_err(|e| format!("is not well-formed XML: {e}"))?;
     let root = doc.root_element();
@@ -74,53 +78,7 @@ pub fn parse(xml: &str) -> std::result::Result<Ctf, String> {
         .filter(|c| c.is_element() && c.tag_name().name() == "Pupil")
         .enumerate()
     {
-        let n = i + 1;
-        let need = |name: &str| text(p, name).ok_or_else(|| format!("pupil {n} has no <{name}>"));
-        let surname = need("Surname")?;
-        let forename = need("Forename")?;
-        let dob_text = need("DOB")?;
-        let dob = NaiveDate::parse_from_str(&dob_text, "%Y-%m-%d").map_err(|_| {
-            format!("pupil {n} ({forename} {surname}) has <DOB>{dob_text}</DOB>, not a date like 2014-05-14")
-        })?;
-        let gender = match text(p, "Sex").or_else(|| text(p, "Gender")).as_deref() {
-            Some("F") => Some(Gender::F),
-            Some("M") => Some(Gender::M),
-            Some(_) => Some(Gender::X),
-            None => None,
-        };
-        let address = child(p, "Address")
-            .map(|a| {
-                let mut parts: Vec<String> = Vec::new();
-                for holder in ["BS7666Address", "AddressLines"] {
-                    if let Some(h) = child(a, holder) {
-                        parts.extend(
-                            h.children()
-                                .filter(|c| c.is_element())
-                                .filter_map(|c| c.text())
-                                .map(str::trim)
-                                .filter(|t| !t.is_empty())
-                                .map(str::to_string),
-                        );
-                    }
-                }
-                if let Some(pc) = text(a, "PostCode") {
-                    parts.push(pc);
-                }
-                parts.join(", ")
-            })
-            .filter(|a| !a.is_empty());
-        let in_care = child(p, "LookedAfter")
-            .and_then(|l| text(l, "InCare"))
-            .is_some_and(|v| matches!(v.to_lowercase().as_str(), "true" | "1" | "yes"));
-        pupils.push(Pupil {
-            upn: text(p, "UPN"),
-            surname,
-            forename,
-            dob,
-            gender,
-            address,
-            in_care,
-        });
+        pupils.push(pupil(i + 1, p));
     }
     Ok(Ctf {
         school_name: source.and_then(|s| text(s, "SchoolName")),
@@ -133,6 +91,56 @@ pub fn parse(xml: &str) -> std::result::Result<Ctf, String> {
     })
 }
 
+/// One pupil of the file (the `n`th), or why it cannot be read.
+fn pupil(n: usize, p: Node<'_, '_>) -> std::result::Result<Pupil, String> {
+    let need = |name: &str| text(p, name).ok_or_else(|| format!("pupil {n} has no <{name}>"));
+    let surname = need("Surname")?;
+    let forename = need("Forename")?;
+    let dob_text = need("DOB")?;
+    let dob = NaiveDate::parse_from_str(&dob_text, "%Y-%m-%d").map_err(|_| {
+        format!("pupil {n} ({forename} {surname}) has <DOB>{dob_text}</DOB>, not a date like 2014-05-14")
+    })?;
+    let gender = match text(p, "Sex").or_else(|| text(p, "Gender")).as_deref() {
+        Some("F") => Some(Gender::F),
+        Some("M") => Some(Gender::M),
+        Some(_) => Some(Gender::X),
+        None => None,
+    };
+    let address = child(p, "Address")
+        .map(|a| {
+            let mut parts: Vec<String> = Vec::new();
+            for holder in ["BS7666Address", "AddressLines"] {
+                if let Some(h) = child(a, holder) {
+                    parts.extend(
+                        h.children()
+                            .filter(|c| c.is_element())
+                            .filter_map(|c| c.text())
+                            .map(str::trim)
+                            .filter(|t| !t.is_empty())
+                            .map(str::to_string),
+                    );
+                }
+            }
+            if let Some(pc) = text(a, "PostCode") {
+                parts.push(pc);
+            }
+            parts.join(", ")
+        })
+        .filter(|a| !a.is_empty());
+    let in_care = child(p, "LookedAfter")
+        .and_then(|l| text(l, "InCare"))
+        .is_some_and(|v| matches!(v.to_lowercase().as_str(), "true" | "1" | "yes"));
+    Ok(Pupil {
+        upn: text(p, "UPN"),
+        surname,
+        forename,
+        dob,
+        gender,
+        address,
+        in_care,
+    })
+}
+
 /// What an import did.
 #[derive(Debug, Default)]
 pub struct Imported {
@@ -141,6 +149,9 @@ pub struct Imported {
     /// Pupils not opened because an open case may already be theirs (a case not imported
     /// from this file): an officer must look (exit 1).
     pub possible_duplicates: Vec<String>,
+    /// Pupils not imported because their details are wrong, each with why (exit 1): the
+    /// others are imported, and importing the file again once it is put right skips them.
+    pub refused: Vec<String>,
     /// The file's name, for the commit message.
     pub file: String,
 }
@@ -195,21 +206,30 @@ pub fn import(repo: &Repo, today: NaiveDate, path: &std::path::Path) -> Result<I
         }) && c.referral.source == Source::School
             && c.referral.reason == Reason::MovedUnknownSchool
     };
-    // Check every pupil before writing any, so a bad file is refused whole.
+    // Every pupil is checked before any is written; a pupil whose details are wrong is
+    // refused alone, saying why.
     let mut plans = Vec::new();
     // Every case opened today is of this year; the repository is read for the number once.
     let year = chrono::Datelike::year(&today);
     let mut number = super::commands::next_number(repo, year);
     let mut planned = std::collections::HashSet::new();
-    for p in &ctf.pupils {
+    for (i, p) in ctf.pupils.iter().enumerate() {
+        let p = match p {
+            Ok(p) => p,
+            Err(why) => {
+                out.refused.push(why.clone());
+                continue;
+            }
+        };
         let who = format!("{} {}", p.forename, p.surname);
         if let Some(upn) = &p.upn
             && let Err(e) = upn::validate(upn)
         {
-            return Err(EditError::Usage(format!(
-                "{}: {who}'s UPN \"{upn}\" is not valid ({e}); nothing was imported",
-                path.display(),
-            )));
+            out.refused.push(format!(
+                "pupil {} ({who}): the UPN \"{upn}\" is not valid ({e}); ask the school for the right one",
+                i + 1
+            ));
+            continue;
         }
         let me = Identity {
             id: String::new(),
@@ -250,9 +270,6 @@ pub fn import(repo: &Repo, today: NaiveDate, path: &std::path::Path) -> Result<I
         let case_id = super::commands::case_id(repo, year, number);
         let rel = case_id.path();
         let id = case_id.to_string();
-        number += 1;
-        planned.insert(id.clone());
-        open.push(Identity { id: id.clone(), ..me });
         let mut vulnerabilities = Vec::new();
         // The pack says which of its vulnerabilities a looked-after flag is.
         if p.in_care
@@ -296,16 +313,22 @@ pub fn import(repo: &Repo, today: NaiveDate, path: &std::path::Path) -> Result<I
         };
         let report = super::check_text(repo, &rel, &write::to_toml(&case), today);
         if report.errors() > 0 {
-            return Err(EditError::Refused {
-                message: format!(
-                    "{}: the case for {} {} would break the policy; nothing was imported",
-                    path.display(),
-                    p.forename,
-                    p.surname
-                ),
-                report: Box::new(report),
-            });
+            let why: Vec<String> = report
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == crate::pack::Severity::Error)
+                .map(|d| format!("{} {}", d.rule, d.message))
+                .collect();
+            out.refused.push(format!(
+                "pupil {} ({who}): the case would break the policy: {}",
+                i + 1,
+                why.join("; ")
+            ));
+            continue;
         }
+        number += 1;
+        planned.insert(id.clone());
+        open.push(Identity { id: id.clone(), ..me });
         plans.push((rel, case));
     }
     for (rel, case) in plans {
@@ -335,21 +358,22 @@ mod tests {
         let c = parse(xml).unwrap();
         assert!(c.destination_unknown());
         assert_eq!(c.made, NaiveDate::from_ymd_opt(2026, 7, 16));
-        assert_eq!(c.pupils[0].gender, Some(Gender::F));
-        assert_eq!(
-            c.pupils[0].address.as_deref(),
-            Some("12 Sample Street, Exampletown, EX1 2AB")
-        );
-        assert_eq!(c.pupils[1].gender, Some(Gender::M));
-        assert!(c.pupils[1].in_care);
-        assert_eq!(c.pupils[1].address.as_deref(), Some("4, Elm Row, Exampletown, EX4 7ER"));
+        let (a, b) = (c.pupils[0].as_ref().unwrap(), c.pupils[1].as_ref().unwrap());
+        assert_eq!(a.gender, Some(Gender::F));
+        assert_eq!(a.address.as_deref(), Some("12 Sample Street, Exampletown, EX1 2AB"));
+        assert_eq!(b.gender, Some(Gender::M));
+        assert!(b.in_care);
+        assert_eq!(b.address.as_deref(), Some("4, Elm Row, Exampletown, EX4 7ER"));
     }
 
     #[test]
     fn malformed_files_are_refused_with_a_reason() {
         assert!(parse("<CTfile><Header>").unwrap_err().contains("not well-formed"));
         assert!(parse("<Other/>").unwrap_err().contains("root element is <Other>"));
-        let e = parse("<CTfile><Header><DestSchool><LEA>XXX</LEA></DestSchool></Header><CTFpupilData><Pupil><Surname>A</Surname><Forename>B</Forename><DOB>14/05/2014</DOB></Pupil></CTFpupilData></CTfile>").unwrap_err();
-        assert!(e.contains("not a date"), "{e}");
+        // A pupil that cannot be read is that pupil's problem, not the file's.
+        let c = parse("<CTfile><Header><DestSchool><LEA>XXX</LEA></DestSchool></Header><CTFpupilData><Pupil><Surname>A</Surname><Forename>B</Forename><DOB>14/05/2014</DOB></Pupil><Pupil><Surname>C</Surname><Forename>D</Forename><DOB>2014-05-14</DOB></Pupil></CTFpupilData></CTfile>").unwrap();
+        let e = c.pupils[0].as_ref().unwrap_err();
+        assert!(e.contains("pupil 1 (B A)") && e.contains("not a date"), "{e}");
+        assert!(c.pupils[1].is_ok());
     }
 }

@@ -784,6 +784,7 @@ fn dashboard_page(
     c.insert("open", &open_states.len());
     c.insert("overdue", &count(Queue::Overdue));
     c.insert("due_soon", &count(Queue::DueSoon));
+    c.insert("due_soon_means", &Queue::DueSoon.definition());
     c.insert("unassigned", &count(Queue::Triage));
     c.insert(
         "unknown",

@@ -663,3 +663,51 @@ fn stats_command_gives_the_figures_the_site_shows() {
     let o = run(&root(), &["stats", "--from", "2026-05-01", "--to", "2026-01-01"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// "Due soon" has one definition: `cme status`'s summary line and the dashboard's cards
+/// count the same cases, and both say what they count.
+#[test]
+fn status_and_the_dashboard_count_due_soon_alike() {
+    for (repo, built) in [(root(), manchester()), (worcestershire_demo(), worcestershire())] {
+        let o = run(&repo, &["status"]);
+        let text = stdout(&o);
+        let line = text.lines().nth(1).unwrap().to_string();
+        let number_before = |words: &str| -> usize {
+            let at = line.find(words).unwrap_or_else(|| panic!("{words}: {line}"));
+            line[..at]
+                .rsplit([' ', ','])
+                .find(|w| !w.is_empty())
+                .unwrap()
+                .parse()
+                .unwrap()
+        };
+        let index = page(&built.site, "index.html");
+        let card = |href: &str| -> (usize, String) {
+            let a = index
+                .select(&sel(&format!(".cme-card a[href=\"{href}\"]")))
+                .next()
+                .unwrap_or_else(|| panic!("{href}"));
+            let n = a
+                .select(&sel(".cme-card__number"))
+                .next()
+                .unwrap()
+                .text()
+                .collect::<String>();
+            let label = a
+                .select(&sel(".cme-card__label"))
+                .next()
+                .unwrap()
+                .text()
+                .collect::<String>();
+            (n.trim().parse().unwrap(), label)
+        };
+        let (soon, label) = card("queues/due-soon.html");
+        assert_eq!(number_before(" with a deadline due in the next 7 days"), soon, "{line}");
+        assert!(label.contains("a deadline due in the next 7 days"), "{label}");
+        let (overdue, _) = card("queues/overdue.html");
+        assert_eq!(number_before(" with an overdue deadline"), overdue, "{line}");
+        // The queue page lists exactly the cases counted.
+        assert_eq!(listed(&built.site, "queues/due-soon.html").len(), soon);
+        assert!(soon > 0, "the demo has cases due soon on the test day: {line}");
+    }
+}

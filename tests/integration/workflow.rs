@@ -796,7 +796,7 @@ fn import_ctf_opens_cases_for_missing_pupils() {
         "{}",
         stdout(&o)
     );
-    // A CTF to a known school opens nothing; a malformed one, or one with a bad UPN, is refused whole.
+    // A CTF to a known school opens nothing; a malformed one is refused whole.
     assert!(
         stdout(&cme_in(
             &r,
@@ -804,13 +804,53 @@ fn import_ctf_opens_cases_for_missing_pupils() {
         ))
         .contains("not unknown")
     );
-    for bad in ["truncated.xml", "bad-upn.xml"] {
-        let before = std::fs::read_dir(r.join("cases/2026")).unwrap().count();
-        let o = cme_in(&r, &["import-ctf", ctf.join(bad).to_str().unwrap()]);
-        assert_eq!(o.status.code(), Some(2), "{bad}");
-        assert!(stderr(&o).contains("nothing was imported"), "{bad}: {}", stderr(&o));
-        assert_eq!(std::fs::read_dir(r.join("cases/2026")).unwrap().count(), before);
-    }
+    let before = std::fs::read_dir(r.join("cases/2026")).unwrap().count();
+    let o = cme_in(&r, &["import-ctf", ctf.join("truncated.xml").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("nothing was imported"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_dir(r.join("cases/2026")).unwrap().count(), before);
+}
+
+#[test]
+fn import_ctf_imports_the_good_pupils_and_names_each_bad_one() {
+    let dir = init("manchester");
+    let r = dir.path().join("repo");
+    let ctf = root().join("tests/fixtures/ctf");
+    // Ava's record is right; Mateo's UPN has a wrong check letter.
+    let o = cme_in(
+        &r,
+        &["import-ctf", ctf.join("bad-upn.xml").to_str().unwrap(), "--commit"],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("opened cases/2026/TBC-2026-0001.toml"), "{out}");
+    assert!(
+        out.contains("not imported: pupil 2 (Mateo Quinlan): the UPN \"R674123101122\" is not valid"),
+        "{out}"
+    );
+    let err = stderr(&o);
+    assert!(
+        err.contains("1 pupil not imported") && err.contains("1 pupil opened"),
+        "{err}"
+    );
+    let text = std::fs::read_to_string(r.join("cases/2026/TBC-2026-0001.toml")).unwrap();
+    assert!(text.contains("given_name = \"Ava\""), "{text}");
+    assert!(!r.join("cases/2026/TBC-2026-0002.toml").exists());
+    assert!(git_ok(&r, &["log", "-1", "--format=%s"]).contains("Import 1 case"));
+    check_green(&r);
+    // A pupil the file cannot describe (a date of birth that is not a date) is refused alone.
+    let xml = std::fs::read_to_string(ctf.join("missing.xml"))
+        .unwrap()
+        .replace("<DOB>2013-03-09</DOB>", "<DOB>09/03/2013</DOB>");
+    let f = dir.path().join("bad-dob.xml");
+    std::fs::write(&f, xml).unwrap();
+    let o = cme_in(&r, &["import-ctf", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("<DOB>09/03/2013</DOB>, not a date"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
