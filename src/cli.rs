@@ -15,16 +15,22 @@ use std::path::PathBuf;
 pub struct Cli {
     /// The case repository (default: the folder holding cme.toml, this one or the nearest
     /// above it, as git finds its repository).
-    #[arg(long = "repo", global = true, value_name = "DIR", display_order = 900)]
+    #[arg(
+        long = "repo",
+        global = true,
+        value_name = "DIR",
+        display_order = 900,
+        help_heading = "Global options"
+    )]
     pub repo_given: Option<PathBuf>,
     /// The case repository the command works on (`--repo`, or found from here).
     #[arg(skip)]
     pub repo: PathBuf,
     /// Take this date as today (YYYY-MM-DD), so results are reproducible.
-    #[arg(long, global = true, value_name = "DATE", value_parser = parse_date, display_order = 901)]
+    #[arg(long, global = true, value_name = "DATE", value_parser = parse_date, display_order = 901, help_heading = "Global options")]
     pub today: Option<NaiveDate>,
     /// No progress bars (they are only drawn on a terminal anyway).
-    #[arg(long, global = true, display_order = 902)]
+    #[arg(long, global = true, display_order = 902, help_heading = "Global options")]
     pub quiet: bool,
     #[command(subcommand)]
     pub command: Command,
@@ -150,9 +156,12 @@ pub struct GenerateArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct InitArgs {
+    /// A new (or empty) folder for the case repository.
     pub dir: PathBuf,
-    #[arg(long, value_name = "PACK")]
+    /// The policy pack the authority follows (its rules, lists and deadlines).
+    #[arg(long, value_name = "PACK", value_parser = clap::builder::PossibleValuesParser::new(cme::packs::PACKS))]
     pub pack: String,
+    /// The authority's name, as its pages and reports show it.
     #[arg(long, value_name = "NAME")]
     pub authority: String,
     /// Case id prefix: 2-5 capital letters.
@@ -164,35 +173,48 @@ pub struct InitArgs {
 }
 
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Example:\n  cme new --given-name Ava --family-name Example --dob 2014-05-14 --source school --reason moved-unknown-school --assign asmith --commit\n\nThe case gets the next id of the referral's year and its file is written under cases/<year>/."
+)]
 pub struct NewArgs {
-    #[arg(long)]
+    /// The child's given name, as the referral gives it.
+    #[arg(long, value_name = "TEXT")]
     pub given_name: String,
-    #[arg(long)]
+    /// The child's family name.
+    #[arg(long, value_name = "TEXT")]
     pub family_name: String,
-    #[arg(long, value_parser = parse_date)]
+    /// The child's date of birth.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub dob: NaiveDate,
-    #[arg(long, value_parser = word::<Source>)]
+    /// Who referred the child.
+    #[arg(long, value_name = "WORD", value_parser = Word::<Source>::new())]
     pub source: Source,
-    #[arg(long, value_parser = word::<Reason>)]
+    /// Why the child is thought to be missing education.
+    #[arg(long, value_name = "WORD", value_parser = Word::<Reason>::new())]
     pub reason: Reason,
     /// The day the referral was received (default: today).
-    #[arg(long, value_parser = parse_date)]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub received: Option<NaiveDate>,
-    #[arg(long)]
+    /// The person who referred the child (name and role).
+    #[arg(long, value_name = "TEXT")]
     pub referrer: Option<String>,
-    #[arg(long, value_parser = word::<Whereabouts>, default_value = "unknown")]
+    /// What is known of where the child is.
+    #[arg(long, value_name = "WORD", value_parser = Word::<Whereabouts>::new(), default_value = "unknown")]
     pub whereabouts: Whereabouts,
-    #[arg(long)]
+    /// The Unique Pupil Number, where the child has one (13 characters, from the school or CTF).
+    #[arg(long, value_name = "UPN")]
     pub upn: Option<String>,
-    #[arg(long, value_parser = word::<Gender>)]
+    /// The child's sex as the school records it.
+    #[arg(long, value_name = "WORD", value_parser = Word::<Gender>::new())]
     pub gender: Option<Gender>,
-    #[arg(long)]
+    /// The last known address, on one line.
+    #[arg(long, value_name = "TEXT")]
     pub address: Option<String>,
     /// A vulnerability id from the pack (repeat for more).
     #[arg(long = "vulnerability", value_name = "ID")]
     pub vulnerabilities: Vec<String>,
-    /// The last known school.
-    #[arg(long)]
+    /// The last known school's name.
+    #[arg(long, value_name = "TEXT")]
     pub school: Option<String>,
     /// Assign to this officer now.
     #[arg(long, value_name = "ID")]
@@ -207,9 +229,12 @@ pub struct NewArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct AssignArgs {
+    /// The case id (MAN-2026-0042).
     pub case: String,
+    /// The officer's id, as cme.toml lists them.
     pub officer: String,
-    #[arg(long, value_parser = parse_date)]
+    /// The day it was assigned (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub date: Option<NaiveDate>,
     #[command(flatten)]
     pub commit: CommitArgs,
@@ -217,6 +242,7 @@ pub struct AssignArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct ActArgs {
+    /// The case id (MAN-2026-0042).
     pub case: String,
     #[command(flatten)]
     pub fields: Flags<Action>,
@@ -226,6 +252,7 @@ pub struct ActArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct ReviewArgs {
+    /// The case id (MAN-2026-0042).
     pub case: String,
     #[command(flatten)]
     pub fields: Flags<Review>,
@@ -235,6 +262,7 @@ pub struct ReviewArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct CloseArgs {
+    /// The case id (MAN-2026-0042).
     pub case: String,
     #[command(flatten)]
     pub fields: Flags<Closure>,
@@ -311,13 +339,16 @@ impl<T: Record> clap::Args for Flags<T> {
 
 #[derive(clap::Args, Debug)]
 pub struct ReopenArgs {
+    /// The case id (MAN-2026-0042).
     pub case: String,
-    #[arg(long)]
+    /// The new information that reactivates the case.
+    #[arg(long, value_name = "TEXT")]
     pub reason: String,
     /// Reopen although the child has another open case, saying why (kept in the record).
     #[arg(long, value_name = "REASON")]
     pub allow_duplicate: Option<String>,
-    #[arg(long, value_parser = parse_date)]
+    /// The day it was reopened (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub date: Option<NaiveDate>,
     #[command(flatten)]
     pub commit: CommitArgs,
@@ -346,7 +377,12 @@ pub struct SetArgs {
 }
 
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "The file: the Common Transfer File (CTF) XML a school uploads to School2School when pupils leave and it does not know where they went, with the destination LA XXX and school XXXX (XXXXXXX). Download it from S2S (the \"missing pupils\" CTF) and give its path. A CTF to a known school opens nothing. Each pupil whose details are wrong is named with why, and the rest are imported (exit 1); a file that is not a CTF is refused whole (exit 2); importing a file again skips the pupils already opened."
+)]
 pub struct ImportCtfArgs {
+    /// The "missing" CTF: a school's CTF XML file with destination XXXXXXX (from S2S).
+    #[arg(value_name = "FILE.xml")]
     pub file: PathBuf,
     #[command(flatten)]
     pub commit: CommitArgs,
@@ -489,6 +525,94 @@ pub enum CheckFormat {
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
     cme::calendar::parse_input_date(s)
+}
+
+/// A flag that takes one word of a vocabulary: `--help` lists the words, and a word typed
+/// wrong is answered with the nearest one and the list.
+#[derive(Clone)]
+pub struct Word<V>(std::marker::PhantomData<V>);
+
+impl<V> Word<V> {
+    pub fn new() -> Self {
+        Word(std::marker::PhantomData)
+    }
+}
+
+impl<V: Vocabulary + Clone + Send + Sync + 'static> clap::builder::TypedValueParser for Word<V> {
+    type Value = V;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<V, clap::Error> {
+        let s = value.to_string_lossy();
+        word::<V>(&s).map_err(|why| {
+            let flag = arg.map(|a| a.to_string()).unwrap_or_default();
+            clap::Error::raw(
+                clap::error::ErrorKind::InvalidValue,
+                format!("invalid value for {flag}: {why}\n"),
+            )
+            .with_cmd(cmd)
+        })
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(V::NAMES.iter().map(|n| clap::builder::PossibleValue::new(*n))))
+    }
+}
+
+/// `--help` that speaks of this repository: the officers, checks, escalations and
+/// vulnerabilities a flag takes, and what each outcome needs before a case closes.
+pub fn teach(cmd: clap::Command, repo: &cme::load::Repo) -> clap::Command {
+    use cme::model::Ids;
+    let policy = repo.policy();
+    let list = |ids: Ids| policy.ids(ids).join(", ");
+    let add = |a: clap::Arg, what: &str, ids: Ids| {
+        let mut help = a.get_help().map(|h| h.to_string()).unwrap_or_default();
+        if !help.is_empty() && !help.ends_with('.') {
+            help.push('.');
+        }
+        a.help(format!("{help} {what}: {}.", list(ids)).trim_start().to_string())
+    };
+    let pack = &repo.pack.pack.id;
+    let mut cmd = cmd;
+    for (sub, arg, what, ids) in [
+        (
+            "new",
+            "vulnerabilities",
+            "The pack's vulnerabilities",
+            Ids::Vulnerabilities,
+        ),
+        ("new", "assign", "Officers", Ids::Officers),
+        ("assign", "officer", "Officers", Ids::Officers),
+        ("act", "by", "Officers", Ids::Officers),
+        ("act", "check", "The pack's checks", Ids::Checks),
+        ("act", "to", "The pack's escalations", Ids::Escalations),
+        ("review", "signed_off_by", "Officers", Ids::Officers),
+        ("status", "officer", "Officers", Ids::Officers),
+    ] {
+        let (arg, what) = (arg.to_string(), what.to_string());
+        cmd = cmd.mut_subcommand(sub, move |c| c.mut_arg(arg, |a| add(a, &what, ids)));
+    }
+    // What each outcome needs, from the pack.
+    let mut needs = format!("What each outcome needs under this repository's policy ({pack}):\n");
+    for req in &repo.pack.closure_requirements {
+        let flags: Vec<String> = req
+            .fields
+            .iter()
+            .map(|f| format!("--{}", f.replace('_', "-")))
+            .collect();
+        needs.push_str(&format!(
+            "  {}: {} ({})\n",
+            req.outcome.as_str(),
+            flags.join(" and "),
+            req.rule
+        ));
+    }
+    needs.push_str("A closure may need more than its fields (checks logged with cme act, a signed-off review): when it does, cme close refuses and says which, and writes nothing.");
+    cmd.mut_subcommand("close", |c| c.after_help(needs))
 }
 
 fn word<V: Vocabulary>(s: &str) -> Result<V, String> {

@@ -4,7 +4,6 @@
 mod cli;
 mod cmd;
 
-use clap::Parser;
 use cli::Cli;
 use std::process::ExitCode;
 
@@ -14,8 +13,33 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `--repo DIR` as typed, before the command line is parsed (for `--help`).
+fn repo_arg() -> Option<std::path::PathBuf> {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    args.iter().enumerate().find_map(|(i, a)| {
+        let s = a.to_string_lossy();
+        match s.strip_prefix("--repo=") {
+            Some(v) => Some(v.into()),
+            None if s == "--repo" => args.get(i + 1).map(Into::into),
+            None => None,
+        }
+    })
+}
+
 fn main() -> ExitCode {
-    let mut cli = Cli::parse();
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    // Help that speaks of this repository (its officers, the pack's ids), when asked for.
+    if std::env::args_os()
+        .skip(1)
+        .any(|a| a == "-h" || a == "--help" || a == "help")
+    {
+        let root = repo_arg().unwrap_or_else(cme::load::find_root);
+        if let Ok(repo) = cme::load::Repo::open(&root) {
+            cmd = cli::teach(cmd, &repo);
+        }
+    }
+    let matches = cmd.get_matches();
+    let mut cli = <Cli as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     cli.repo = match &cli.repo_given {
         Some(dir) => dir.clone(),
         None => cme::load::find_root(),

@@ -1404,3 +1404,64 @@ fn set_up_works_the_first_time() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("NEW-2026-0001"), "{}", stdout(&o));
 }
+
+#[test]
+fn help_teaches_the_values_each_flag_takes() {
+    let repo = empty_repo("manchester");
+    let r = repo.path();
+    let help = |args: &[&str]| {
+        let o = cme().current_dir(r).args(args).arg("--help").output().unwrap();
+        assert_eq!(o.status.code(), Some(0));
+        // As one line: the terminal's width wraps it anywhere.
+        stdout(&o).split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    // close: which fields each outcome needs under this repository's pack, as flags.
+    let close = help(&["close"]);
+    assert!(
+        close.contains("What each outcome needs under this repository's policy (manchester)"),
+        "{close}"
+    );
+    assert!(
+        close.contains("confirmed-other-la: --authority and --confirmation-received (MAN-CLOSE-OTHER-LA)"),
+        "{close}"
+    );
+    // act: the pack's check ids and the officers.
+    let act = help(&["act"]);
+    assert!(
+        act.contains("The pack's checks: revenue-benefits, border-force"),
+        "{act}"
+    );
+    assert!(act.contains("Officers: asmith"), "{act}");
+    // new: every option says what it takes; words are listed.
+    let new = help(&["new"]);
+    assert!(
+        new.contains("--dob <YYYY-MM-DD>") && new.contains("The child's date of birth"),
+        "{new}"
+    );
+    assert!(new.contains("[possible values: school, other-la"), "{new}");
+    // Global options apart; import-ctf says what file it expects; init names its packs.
+    assert!(help(&[]).contains("Global options: --repo <DIR>"));
+    assert!(help(&["import-ctf"]).contains("destination XXXXXXX"));
+    assert!(help(&["init"]).contains("[possible values: manchester, worcestershire]"));
+    // A word typed wrong is answered with the nearest one.
+    let o = run(
+        r,
+        &[
+            "new",
+            "--given-name",
+            "A",
+            "--family-name",
+            "B",
+            "--dob",
+            "2015-01-01",
+            "--source",
+            "scool",
+            "--reason",
+            "other",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("Did you mean \"school\"?"), "{}", stderr(&o));
+    let o = run(r, &["act", "EXC-2026-0001", "--kind", "home-vist", "--by", "asmith"]);
+    assert!(stderr(&o).contains("Did you mean \"home-visit\"?"), "{}", stderr(&o));
+}
