@@ -47,6 +47,11 @@ pub struct Authority {
     pub school_calendar: String,
     #[serde(default = "default_bank_holidays")]
     pub bank_holidays: String,
+    /// The day the authority last checked the pack against its current policy: once that is
+    /// on or after the pack's review date, `cme check` no longer warns (WOR-POLICY-REVIEW),
+    /// and the site says when it was checked.
+    #[serde(default, deserialize_with = "crate::pack::opt_toml_date")]
+    pub policy_checked: Option<chrono::NaiveDate>,
 }
 
 fn default_terms() -> String {

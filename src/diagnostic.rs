@@ -21,6 +21,10 @@ pub struct Finding {
     pub span: Option<Range<usize>>,
     pub message: String,
     pub hint: Option<String>,
+    /// Said in one line, once per run (a finding about the pack, not a record).
+    pub brief: bool,
+    /// Points at a paragraph of the policy (a file that is not TOML at all does not).
+    pub cites_policy: bool,
 }
 
 impl Finding {
@@ -31,11 +35,19 @@ impl Finding {
             span,
             message: message.into(),
             hint: None,
+            brief: false,
+            cites_policy: true,
         }
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// Said in one line.
+    pub fn brief(mut self) -> Self {
+        self.brief = true;
         self
     }
 }
@@ -55,6 +67,8 @@ pub struct Diagnostic {
     pub hint: Option<String>,
     #[serde(skip)]
     pub span: Option<Range<usize>>,
+    #[serde(skip)]
+    pub brief: bool,
 }
 
 impl Diagnostic {
@@ -71,9 +85,10 @@ impl Diagnostic {
             severity: info.and_then(|i| i.severity).unwrap_or(f.severity),
             rule: f.rule,
             message: f.message,
-            policy_ref: info.map(|i| i.policy_ref.clone()),
+            policy_ref: info.filter(|_| f.cites_policy).map(|i| i.policy_ref.clone()),
             hint: f.hint,
             span: f.span,
+            brief: f.brief,
         }
     }
 }
@@ -163,6 +178,19 @@ pub fn render_diagnostics(report: &CheckReport, out: &mut dyn WriteColor) -> io:
             Severity::Error => Report::error(),
             Severity::Warning => Report::warning(),
         };
+        if d.brief {
+            // One line: where, what, and what to do.
+            let hint = d.hint.as_deref().map(crate::source::printable_line).unwrap_or_default();
+            writeln!(
+                out,
+                "{}[{}]: {message} ({}:{}); {hint}",
+                d.severity.as_str(),
+                d.rule,
+                crate::source::printable(&d.file),
+                d.line
+            )?;
+            continue;
+        }
         let mut rep = base.with_code(&d.rule).with_message(message.as_ref()).with_notes(notes);
         match (ids.get(&d.file), &d.span) {
             (Some(id), Some(span)) => {

@@ -688,6 +688,9 @@ pub struct ReadProblem {
     pub span: Option<std::ops::Range<usize>>,
     pub message: String,
     pub hint: Option<String>,
+    /// Whether it is a matter of the record format the policy's paragraph on records covers
+    /// (an unknown key), rather than of a file that is not a readable TOML text at all.
+    pub cites_policy: bool,
 }
 
 impl ReadProblem {
@@ -696,6 +699,7 @@ impl ReadProblem {
             span,
             message: message.into(),
             hint: hint.map(str::to_string),
+            cites_policy: false,
         }
     }
 }
@@ -782,6 +786,7 @@ pub fn parse_case(rel: &str, bytes: Vec<u8>) -> CaseFile {
             span: Some(p.span),
             message: p.message,
             hint: p.hint,
+            cites_policy: !p.syntax,
         })
         .collect();
     CaseFile {

@@ -27,6 +27,13 @@ fn repo_arg() -> Option<std::path::PathBuf> {
 }
 
 fn main() -> ExitCode {
+    // A reader that stops reading (`cme check | head -1`) ends the program quietly, as it
+    // ends grep or cat, rather than making a print panic.
+    #[cfg(unix)]
+    // SAFETY: called once, first, before any thread starts; SIG_DFL is a valid handler.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let mut cmd = <Cli as clap::CommandFactory>::command();
     // Help that speaks of this repository (its officers, the pack's ids), when asked for.
     if std::env::args_os()

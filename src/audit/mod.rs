@@ -509,9 +509,9 @@ fn walk(git: &Repository, prefix: &str, head: Oid, hide: Option<Oid>) -> Result<
                 earlier: None,
                 path: format!("cases/{}", first.path),
                 message: format!(
-                    "the commit's author date ({}) is earlier than its parent commit ({parent_day}): its date was set back, or it was rebased or cherry-picked (then this is expected); {} case file(s) changed",
+                    "the commit's author date ({}) is earlier than its parent commit ({parent_day}): its date was set back, or it was rebased or cherry-picked (then this is expected); {} changed",
                     metas[index].date.get(..10).unwrap_or(&metas[index].date),
-                    changed.len()
+                    crate::model::count(changed.len(), "case file")
                 ),
             });
         }
@@ -1104,6 +1104,7 @@ pub fn findings(
                 rule: t.rule.clone(),
                 message: format!("{} ({}{earlier})", t.message, who(t.commit)),
                 policy_ref: None,
+                brief: false,
                 hint: Some(match t.rule.as_str() {
                     "AUDIT-CLOCK" => "ask who made the commit why its date is earlier than the commit before it; keep the branch protected so that every push is audited".into(),
                     "AUDIT-UNSIGNED" => "commits to cases/ must be signed (git commit -S) with a key in the allowed signers file; have the change signed by a current officer".into(),

@@ -112,11 +112,11 @@ pub fn run(
         Ok(s) => {
             if !cli.quiet {
                 eprintln!(
-                    "built {} pages for {} cases into {} ({} case pages unchanged since the last build)",
-                    s.pages,
-                    s.cases,
+                    "built {} for {} into {} ({} unchanged since the last build)",
+                    cme::model::count(s.pages, "page"),
+                    cme::model::count(s.cases, "case"),
                     out.display(),
-                    s.reused
+                    cme::model::count(s.reused, "case page"),
                 );
             }
             if s.unreadable > 0 {

@@ -23,7 +23,10 @@ pub fn run(a: &CheckArgs, repo: &Repo, today: NaiveDate) -> Result<ExitCode, Err
                 Selection::All
             }
             Ok(check::Changed::Files(f)) => {
-                eprintln!("note: checking the {} case file(s) changed since {base}", f.len());
+                eprintln!(
+                    "note: checking the {} changed since {base}",
+                    cme::model::count(f.len(), "case file")
+                );
                 Selection::Files(f.iter().map(|p| repo.root.join(p)).collect())
             }
             Ok(check::Changed::Nothing) if !a.audit => {

@@ -105,9 +105,9 @@ fn init(a: &crate::cli::InitArgs) -> Result<ExitCode, Error> {
     match cme::edit::init::init(&a.dir, &args) {
         Ok(files) => {
             println!(
-                "set up a case repository in {} ({} files)",
+                "set up a case repository in {} ({})",
                 a.dir.display(),
-                files.len()
+                cme::model::count(files.len(), "file")
             );
             println!(
                 "next: add your officers to cme.toml, put your schools' term dates in policy/calendar/terms.toml, refresh the schema editors read (cme schema --write), and commit (git add -A && git commit -m \"Set up cme\")"

@@ -14,6 +14,8 @@ pub struct Problem {
     pub span: Range<usize>,
     pub message: String,
     pub hint: Option<String>,
+    /// The text is not TOML at all: a matter of typing, not of the policy.
+    pub syntax: bool,
 }
 
 /// Parses and decodes one case file. Returns the case when the file is structurally sound
@@ -54,6 +56,7 @@ pub fn decode_case_full(text: &str) -> Decoded {
             d.problems.push(Problem {
                 path: String::new(),
                 span,
+                syntax: true,
                 message: format!("this is not valid TOML: {}", e.message().trim_end()),
                 hint: Some(
                     "check quotes, brackets and `=` on this line; dates are written without quotes, e.g. 2026-09-01"
@@ -137,6 +140,7 @@ impl Decoder {
             span,
             message,
             hint,
+            syntax: false,
         });
     }
 

@@ -193,6 +193,15 @@ impl ActionKind {
     }
 }
 
+/// A count and its noun, plural when it is not one: "1 case", "2 cases", "0 cases".
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// "a" or "an" before a word, as it is spelt ("an action kind", "a closure outcome").
 pub fn a_or_an(word: &str) -> &'static str {
     if word.starts_with(['a', 'e', 'i', 'o', 'u']) {

@@ -35,7 +35,7 @@ fn school_action_kinds() -> Vec<ActionKind> {
     ]
 }
 
-fn opt_toml_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+pub fn opt_toml_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
     toml_date(d).map(Some)
 }
 

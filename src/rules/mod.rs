@@ -79,6 +79,7 @@ pub fn read_problems(problems: &[crate::load::ReadProblem]) -> Vec<Finding> {
         .map(|p| {
             let mut f = Finding::new(schema::SCHEMA, Severity::Error, p.span.clone(), p.message.clone());
             f.hint = p.hint.clone();
+            f.cites_policy = p.cites_policy;
             f
         })
         .collect()
@@ -137,6 +138,7 @@ pub fn check_pack(repo: &crate::load::Repo, today: NaiveDate) -> Vec<Finding> {
     let mut out = Vec::new();
     if let (Some(rule), Some(due)) = (&info.review_rule, info.review_due)
         && today > due
+        && !repo.config.authority.policy_checked.is_some_and(|d| d >= due)
     {
         let text = &repo.pack_source.text;
         let span = text.find("review_due").map(|s| s..s + "review_due".len());
@@ -150,7 +152,8 @@ pub fn check_pack(repo: &crate::load::Repo, today: NaiveDate) -> Vec<Finding> {
                     info.name
                 ),
             )
-            .hint("check the council's current policy and update the pack (and review_due) to match"),
+            .hint("check the council's current policy and update the pack (and review_due) to match; once checked, say so in cme.toml: [authority] policy_checked = YYYY-MM-DD")
+            .brief(),
         );
     }
     out

@@ -186,10 +186,20 @@ pub struct SiteInfo {
 pub(crate) fn review_warning(repo: &Repo, today: NaiveDate) -> String {
     let p = &repo.pack.pack;
     match (p.review_due, &p.review_rule) {
-        (Some(due), Some(rule)) if today > due && repo.pack.rule(rule).is_some() => format!(
-            "This policy was due for review on {}. Check it against the council's current policy before relying on it.",
-            date(due)
-        ),
+        (Some(due), Some(rule)) if today > due && repo.pack.rule(rule).is_some() => {
+            match repo.config.authority.policy_checked.filter(|d| *d >= due) {
+                Some(checked) => format!(
+                    "This policy was due for review on {}. {} checked it against the council's current policy on {}.",
+                    date(due),
+                    repo.config.authority.name,
+                    date(checked)
+                ),
+                None => format!(
+                    "This policy was due for review on {}. Check it against the council's current policy before relying on it.",
+                    date(due)
+                ),
+            }
+        }
         _ => String::new(),
     }
 }

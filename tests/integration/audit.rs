@@ -9,7 +9,7 @@ use serde_json::Value;
 const ACTION2: &str = "\n[[action]]\ndate = 2026-09-10\nkind = \"phone\"\nby = \"bkhan\"\noutcome = \"No answer.\"\n";
 
 fn git_at(dir: &Path, date: &str, args: &[&str]) -> std::process::Output {
-    let o = std::process::Command::new("git")
+    let o = git_command()
         .current_dir(dir)
         .args(["-c", "user.name=Mallory", "-c", "user.email=mallory@example.invalid"])
         .args(args)
@@ -174,7 +174,7 @@ fn a_date_set_back_does_not_hide_a_backdated_closure() {
         + "\n[closure]\ndate = 2026-09-05\noutcome = \"on-roll\"\nschool = \"Quillbury Academy\"\n";
     write(r, "cases/2026/EXC-2026-0002.toml", &closed);
     git(r, &["add", "-A"]);
-    let o = std::process::Command::new("git")
+    let o = git_command()
         .current_dir(r)
         .args([
             "-c",

@@ -7,7 +7,7 @@ use serde_json::Value;
 /// Commits everything as `who`, at a fixed date (so tests do not depend on the clock).
 pub(crate) fn commit(dir: &Path, who: &str, date: &str, message: &str) {
     git(dir, &["add", "-A"]);
-    let o = std::process::Command::new("git")
+    let o = git_command()
         .current_dir(dir)
         .args([
             "-c",
@@ -168,7 +168,7 @@ fn merges_list_each_change_once() {
     git(r, &["checkout", "-q", "main"]);
     write(r, "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001") + ACTION2);
     commit(r, "Alex Smith", "2026-09-11", "Phone call on 0001");
-    let o = std::process::Command::new("git")
+    let o = git_command()
         .current_dir(r)
         .args([
             "-c",
@@ -512,7 +512,7 @@ fn audit_finds_each_planted_tampering() {
 
 #[test]
 fn the_demo_histories_pass_the_audit_and_travel_in_time() {
-    let shallow = std::process::Command::new("git")
+    let shallow = git_command()
         .current_dir(root())
         .args(["rev-parse", "--is-shallow-repository"])
         .output()
@@ -598,7 +598,7 @@ fn git_at(dir: &Path, who: &str, date: &str, args: &[&str]) -> std::process::Out
         format!("user.email={who}@example.invalid"),
     ];
     all.extend(args.iter().map(|a| a.to_string()));
-    std::process::Command::new("git")
+    git_command()
         .current_dir(dir)
         .args(&all)
         .env("GIT_AUTHOR_DATE", format!("{date}T10:00:00+01:00"))
@@ -722,7 +722,7 @@ fn a_past_commits_trails_from_the_tips_cache_are_those_a_walk_gives() {
     // cache are what walking up to that commit gives (renames included).
     let dir = tempfile::tempdir().unwrap();
     let r = dir.path().join("repo");
-    let o = std::process::Command::new("git")
+    let o = git_command()
         .args(["clone", "-q"])
         .arg(root())
         .arg(&r)

@@ -8,7 +8,7 @@ use std::path::Path;
 /// Git with the user's own configuration kept out (a global `commit.gpgsign` or identity
 /// must not change what the tests see).
 pub fn isolated_git(dir: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new("git")
+    git_command()
         .current_dir(dir)
         .args(args)
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
@@ -57,7 +57,7 @@ impl GitRepo {
         git_ok(dir.path(), &["add", "-A"]);
         // Set up on the day the case was referred (a board's site reads the records as they
         // stood at the end of a month that has ended).
-        let o = std::process::Command::new("git")
+        let o = git_command()
             .current_dir(dir.path())
             .args(["-c", "user.name=Set Up", "-c", "user.email=setup@example.invalid"])
             .args(["commit", "-q", "-m", "Set up"])
@@ -562,7 +562,7 @@ fn a_pull_request_that_changes_the_setup_checks_every_case() {
     let o = check(&g);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("checking the 1 case file(s) changed since main"),
+        stderr(&o).contains("checking the 1 case file changed since main"),
         "{}",
         stderr(&o)
     );
@@ -624,7 +624,7 @@ fn the_ci_init_writes_checks_the_setup_and_audits_the_protected_branch() {
 /// `cme serve --port 0` on `repo`, its temporary folder in `tmp`; the port it serves on.
 fn start_serve(repo: &Path, tmp: &Path) -> (std::process::Child, u16) {
     use std::io::BufRead;
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("cme"))
+    let mut child = cme_process()
         .arg("--repo")
         .arg(repo)
         .args(["--today", TODAY, "serve", "--port", "0"])
@@ -741,7 +741,7 @@ fn control_characters_are_refused_in_records_and_escaped_in_the_terminal() {
     // What git holds is shown escaped: authors, messages, values.
     write(r, "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001"));
     git(r, &["add", "-A"]);
-    let o = std::process::Command::new("git")
+    let o = git_command()
         .current_dir(r)
         .args([
             "-c",
@@ -888,7 +888,7 @@ fn an_edit_waits_for_the_lock_and_a_killed_holder_releases_it() {
         }
     }
     assert!(probe.try_lock().is_err(), "flock holds the lock");
-    let mut waiting = std::process::Command::new(assert_cmd::cargo::cargo_bin("cme"))
+    let mut waiting = cme_process()
         .current_dir(g.path())
         .env("HOME", g.home.path())
         .arg("--repo")
@@ -1231,7 +1231,7 @@ fn the_hook_checks_a_case_repository_in_a_subfolder() {
         std::env::var("PATH").unwrap_or_default()
     );
     let commit = |msg: &str| {
-        std::process::Command::new("git")
+        git_command()
             .current_dir(t)
             .args(["commit", "-q", "-m", msg])
             .env("PATH", &path)

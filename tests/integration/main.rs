@@ -34,7 +34,48 @@ pub fn worcestershire_demo() -> PathBuf {
 pub const TODAY: &str = "2026-11-22";
 
 pub fn cme() -> assert_cmd::Command {
-    assert_cmd::Command::cargo_bin("cme").expect("the cme binary is built")
+    let mut c = assert_cmd::Command::cargo_bin("cme").expect("the cme binary is built");
+    for (k, v) in git_env() {
+        c.env(k, v);
+    }
+    c
+}
+
+/// A home of the tests' own for git: the developer's global git configuration (a
+/// `commit.gpgsign`, hooks, an identity) and the system's are never read, by git or by the
+/// libgit2 inside cme. A test that needs git not to know who the user is sets
+/// `GIT_CONFIG_GLOBAL=/dev/null` after this.
+pub fn git_env() -> [(&'static str, std::ffi::OsString); 4] {
+    static HOME: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let home = HOME.get_or_init(|| {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(
+            d.path().join(".gitconfig"),
+            "[user]\n\tname = CME Tests\n\temail = tests@example.invalid\n[commit]\n\tgpgsign = false\n[tag]\n\tgpgsign = false\n",
+        )
+        .unwrap();
+        d
+    });
+    [
+        ("HOME", home.path().into()),
+        ("XDG_CONFIG_HOME", home.path().join(".config").into()),
+        ("GIT_CONFIG_GLOBAL", home.path().join(".gitconfig").into()),
+        ("GIT_CONFIG_NOSYSTEM", "1".into()),
+    ]
+}
+
+/// `git`, run with the tests' own configuration ([`git_env`]).
+pub fn git_command() -> std::process::Command {
+    let mut c = std::process::Command::new("git");
+    c.envs(git_env());
+    c
+}
+
+/// `cme` as a plain process (to wait on, kill or pipe), with the tests' git configuration.
+pub fn cme_process() -> std::process::Command {
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("cme"));
+    c.envs(git_env());
+    c
 }
 
 /// Runs `cme --repo DIR --today 2026-11-22 ARGS...`.
@@ -110,11 +151,7 @@ pub fn write(repo: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
 
 /// Runs git in `dir`, asserting it succeeds; its standard output, trimmed.
 pub fn git(dir: &Path, args: &[&str]) -> String {
-    let o = std::process::Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
+    let o = git_command().current_dir(dir).args(args).output().unwrap();
     assert!(
         o.status.success(),
         "git {args:?}: {}",

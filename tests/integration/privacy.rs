@@ -594,7 +594,7 @@ fn a_shallow_clone_builds_with_the_history_it_has() {
     let repo = committed_repo();
     let clone = tempfile::tempdir().unwrap();
     let url = format!("file://{}", repo.path().display());
-    let o = std::process::Command::new("git")
+    let o = git_command()
         .args(["clone", "-q", "--depth", "1", &url])
         .arg(clone.path().join("c"))
         .output()
@@ -649,7 +649,7 @@ fn odd_histories_still_build_no_commits_a_latin1_message_a_future_date() {
     // A commit message in Latin-1 (an old client's encoding) and a commit dated years ahead.
     git(r, &["add", "-A"]);
     std::fs::write(r.join(".msg"), b"Referral from the school nurse, Fran\xe7oise\n").unwrap();
-    let o = std::process::Command::new("git")
+    let o = git_command()
         .current_dir(r)
         .args(["-c", "i18n.commitEncoding=ISO-8859-1", "-c", "user.name=Old Client"])
         .args(["-c", "user.email=old@example.invalid", "commit", "-q", "-F", ".msg"])

@@ -7,7 +7,7 @@ use serde_json::Value;
 /// Commits everything in `dir` as made on `day` (author and committer dates alike).
 pub fn commit_on(dir: &Path, day: &str, message: &str) {
     let stamp = format!("{day}T12:00:00+00:00");
-    let o = std::process::Command::new("git")
+    let o = git_command()
         .current_dir(dir)
         .args(["-c", "user.name=Olu Officer", "-c", "user.email=olu@example.invalid"])
         .args(["commit", "-q", "-a", "-m", message])

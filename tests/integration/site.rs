@@ -586,7 +586,7 @@ fn serve_binds_locally_rebuilds_on_change_and_reloads() {
     use std::io::BufRead;
     let repo = empty_repo("manchester");
     write(repo.path(), "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001"));
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("cme"))
+    let child = cme_process()
         .arg("--repo")
         .arg(repo.path())
         .args(["--today", TODAY, "serve", "--port", "0"])

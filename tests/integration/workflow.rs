@@ -4,7 +4,7 @@
 use super::*;
 
 fn git(dir: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new("git")
+    git_command()
         .current_dir(dir)
         .args(args)
         .env("PATH", path_with_cme())
@@ -1353,7 +1353,7 @@ fn set_up_works_the_first_time() {
     // ... and the pre-commit hook, run where cme is not on PATH, finds the cme that set it
     // up, refreshes the schema into the commit, and checks.
     let commit = |msg: &str, path: &str| {
-        std::process::Command::new("git")
+        git_command()
             .current_dir(&r)
             .env("PATH", path)
             .args(["commit", "-q", "-m", msg])
@@ -1464,4 +1464,148 @@ fn help_teaches_the_values_each_flag_takes() {
     assert!(stderr(&o).contains("Did you mean \"school\"?"), "{}", stderr(&o));
     let o = run(r, &["act", "EXC-2026-0001", "--kind", "home-vist", "--by", "asmith"]);
     assert!(stderr(&o).contains("Did you mean \"home-visit\"?"), "{}", stderr(&o));
+}
+
+#[test]
+fn the_policy_review_warning_is_one_line_once_and_can_be_acknowledged() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path();
+    copy_dir(&worcestershire_demo(), r);
+    let o = run(r, &["check"]);
+    let err_out = stdout(&o);
+    let lines: Vec<&str> = err_out.lines().filter(|l| l.contains("WOR-POLICY-REVIEW")).collect();
+    assert_eq!(lines.len(), 1, "once, in one line: {err_out}");
+    assert!(lines[0].contains("policy_checked = YYYY-MM-DD"), "{}", lines[0]);
+    let (_, json) = check_json(r, &[]);
+    let warnings = json["warnings"].as_u64().unwrap();
+    // The authority checked its current policy on 1 October 2026: no warning, and the site
+    // says when it was checked.
+    let cfg = std::fs::read_to_string(r.join("cme.toml")).unwrap().replacen(
+        "[authority]\n",
+        "[authority]\npolicy_checked = 2026-10-01\n",
+        1,
+    );
+    std::fs::write(r.join("cme.toml"), cfg).unwrap();
+    let (_, json) = check_json(r, &[]);
+    assert_eq!(json["warnings"].as_u64().unwrap(), warnings - 1, "{json:#}");
+    assert!(!stdout(&run(r, &["check"])).contains("WOR-POLICY-REVIEW"));
+    let site = dir.path().join("out");
+    let o = run(r, &["build", "--working-tree", "--out", site.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(
+        index.contains("checked it against the council&#x27;s current policy on 1 October 2026")
+            || index.contains("checked it against the council's current policy on 1 October 2026"),
+        "the site still says it"
+    );
+    // A file that is not TOML at all is a typing matter: no policy paragraph is cited.
+    write(r, "cases/2026/WOR-2026-0999.toml", "x = [\n");
+    let bad = r.join("cases/2026/WOR-2026-0999.toml");
+    let (_, json) = check_json(r, &[bad.to_str().unwrap()]);
+    let d = &json["diagnostics"][0];
+    assert!(d["message"].as_str().unwrap().contains("not valid TOML"), "{json:#}");
+    assert!(d["policy_ref"].is_null(), "{json:#}");
+}
+
+#[test]
+fn counts_of_one_read_in_the_singular() {
+    let repo = empty_repo("manchester");
+    let r = repo.path();
+    write(r, "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001"));
+    let site = r.join("out");
+    let o = run(r, &["build", "--working-tree", "--out", site.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("for 1 case into"), "{}", stderr(&o));
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(index.contains(">1 open case on"), "the dashboard");
+    let cases = std::fs::read_to_string(site.join("cases/index.html")).unwrap();
+    assert!(
+        cases.contains("<p>1 case, newest referral first.</p>"),
+        "the cases page"
+    );
+    let o = run(r, &["status"]);
+    assert!(
+        stdout(&o).lines().nth(1).unwrap().starts_with("1 case:"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(r, &["check"]);
+    assert!(stdout(&o).contains("1 case checked, 0 errors"), "{}", stdout(&o));
+}
+
+#[test]
+fn a_reader_that_stops_reading_is_not_a_panic() {
+    let bin = assert_cmd::cargo::cargo_bin("cme");
+    for cmd in ["check", "status", "schema"] {
+        let o = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "'{}' --repo '{}' --today {TODAY} {cmd} | head -c 1 >/dev/null",
+                bin.display(),
+                worcestershire_demo().display()
+            ))
+            .output()
+            .unwrap();
+        let err = stderr(&o);
+        assert!(
+            !err.contains("panicked") && !err.contains("Broken pipe"),
+            "{cmd}: {err}"
+        );
+    }
+}
+
+/// The tests run git with a configuration of their own: a developer whose global git
+/// configuration signs every commit (with a gpg that is not there) still gets green tests.
+#[test]
+fn tests_run_git_with_the_users_configuration_set_aside() {
+    let hostile = tempfile::tempdir().unwrap();
+    std::fs::write(
+        hostile.path().join(".gitconfig"),
+        "[commit]\n\tgpgsign = true\n[gpg]\n\tprogram = /nowhere/gpg\n[core]\n\thooksPath = /nowhere/hooks\n",
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path();
+    let run_git = |args: &[&str]| {
+        // The user's HOME, then the tests' own settings over it (as every helper does).
+        let mut c = std::process::Command::new("git");
+        c.env("HOME", hostile.path())
+            .env("GIT_CONFIG_GLOBAL", hostile.path().join(".gitconfig"));
+        c.envs(git_env());
+        let o = c.current_dir(r).args(args).output().unwrap();
+        assert!(
+            o.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    run_git(&["init", "-q"]);
+    std::fs::write(r.join("a.txt"), "a").unwrap();
+    run_git(&["add", "a.txt"]);
+    run_git(&["commit", "-q", "-m", "signed? no"]);
+    // And the hostile configuration does break git when it is read: the test proves something.
+    let o = std::process::Command::new("git")
+        .env("HOME", hostile.path())
+        .env("GIT_CONFIG_GLOBAL", hostile.path().join(".gitconfig"))
+        .current_dir(r)
+        .args(["commit", "-q", "--allow-empty", "-m", "signed"])
+        .output()
+        .unwrap();
+    assert!(!o.status.success(), "a gpg that is not there fails the commit");
+    // cme's own commits (libgit2) read the tests' identity, not the user's.
+    let o = cme()
+        .current_dir(r)
+        .args([
+            "init",
+            "repo",
+            "--pack",
+            "manchester",
+            "--authority",
+            "T",
+            "--code",
+            "TST",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
