@@ -138,7 +138,7 @@ pub fn check_pack(repo: &crate::load::Repo, today: NaiveDate) -> Vec<Finding> {
     let mut out = Vec::new();
     if let (Some(rule), Some(due)) = (&info.review_rule, info.review_due)
         && today > due
-        && !repo.config.authority.policy_checked.is_some_and(|d| d >= due)
+        && repo.config.authority.policy_checked.is_none_or(|d| d < due)
     {
         let text = &repo.pack_source.text;
         let span = text.find("review_due").map(|s| s..s + "review_due".len());
