@@ -84,6 +84,8 @@ pub enum Command {
 
 #[derive(clap::Args, Debug)]
 pub struct CheckArgs {
+    /// human: rustc-style, for people; json: for tools; github: annotations for GitHub
+    /// Actions; junit: a test report for GitLab and other CI.
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
     /// Also check the git history: no case file deleted, no closed case edited without
@@ -101,6 +103,7 @@ pub struct CheckArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct StatusArgs {
+    /// human: a table to read; json: for tools.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// Only cases assigned to this officer (an id from cme.toml).
@@ -133,9 +136,9 @@ pub struct BuildArgs {
     /// nothing personal, for a whole reporting period that has ended (--period).
     #[arg(long, value_enum, default_value_t = AudienceArg::Team)]
     pub audience: AudienceArg,
-    /// The board's site: the reporting period it shows, as the records stood at its end
-    /// (a kind alone is the last that has ended: week, month, quarter, half-term, term, year;
-    /// or one period: 2026-10, 2026-Q2, autumn-2026, 2026).
+    /// The board's site: the reporting period it shows, as the records stood at its end: a
+    /// quarter or a year (quarter or year alone: the last that has ended; or one: 2026-Q2,
+    /// 2026).
     #[arg(long, value_name = "PERIOD", conflicts_with_all = ["as_of", "working_tree"])]
     pub period: Option<String>,
 }
@@ -229,7 +232,7 @@ pub struct NewArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct AssignArgs {
-    /// The case id (MAN-2026-0042).
+    /// The case id, as its file is named (e.g. ABC-2026-0042; lower case is read too).
     pub case: String,
     /// The officer's id, as cme.toml lists them.
     pub officer: String,
@@ -242,7 +245,7 @@ pub struct AssignArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct ActArgs {
-    /// The case id (MAN-2026-0042).
+    /// The case id, as its file is named (e.g. ABC-2026-0042; lower case is read too).
     pub case: String,
     #[command(flatten)]
     pub fields: Flags<Action>,
@@ -252,7 +255,7 @@ pub struct ActArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct ReviewArgs {
-    /// The case id (MAN-2026-0042).
+    /// The case id, as its file is named (e.g. ABC-2026-0042; lower case is read too).
     pub case: String,
     #[command(flatten)]
     pub fields: Flags<Review>,
@@ -262,7 +265,7 @@ pub struct ReviewArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct CloseArgs {
-    /// The case id (MAN-2026-0042).
+    /// The case id, as its file is named (e.g. ABC-2026-0042; lower case is read too).
     pub case: String,
     #[command(flatten)]
     pub fields: Flags<Closure>,
@@ -339,7 +342,7 @@ impl<T: Record> clap::Args for Flags<T> {
 
 #[derive(clap::Args, Debug)]
 pub struct ReopenArgs {
-    /// The case id (MAN-2026-0042).
+    /// The case id, as its file is named (e.g. ABC-2026-0042; lower case is read too).
     pub case: String,
     /// The new information that reactivates the case.
     #[arg(long, value_name = "TEXT")]
@@ -356,9 +359,10 @@ pub struct ReopenArgs {
 
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Examples:\n  cme set MAN-2026-0042 referral.received 2026-09-02 --reason \"typed the wrong day\" --commit\n  cme set MAN-2026-0042 child.upn A123456789012 --reason \"UPN from the CTF\"\n  cme set MAN-2026-0042 action.2.outcome \"Spoke to mother\" --reason \"outcome left out\"\n  cme set MAN-2026-0042 child.upn \"\" --reason \"the UPN was another child's\"\n\nA closed case is reopened first (cme reopen); a case is closed with cme close, not by setting its status."
+    after_help = "Examples:\n  cme set ABC-2026-0042 referral.received 2026-09-02 --reason \"typed the wrong day\" --commit\n  cme set ABC-2026-0042 child.upn A123456789012 --reason \"UPN from the CTF\"\n  cme set ABC-2026-0042 action.2.outcome \"Spoke to mother\" --reason \"outcome left out\"\n  cme set ABC-2026-0042 child.upn \"\" --reason \"the UPN was another child's\"\n\nA closed case is reopened first (cme reopen); a case is closed with cme close, not by setting its status."
 )]
 pub struct SetArgs {
+    /// The case id, as its file is named (e.g. ABC-2026-0042; lower case is read too).
     pub case: String,
     /// The field as a dotted path: referral.received, child.date_of_birth, school.name;
     /// an entry of the enquiry log or the reviews by its number in the file, from 1:
@@ -405,6 +409,7 @@ pub struct MergeDriverArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct HistoryArgs {
+    /// human: a table to read; json: for tools.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     pub case: String,
@@ -418,13 +423,14 @@ pub struct ServeArgs {
 
 #[derive(clap::Args, Debug)]
 pub struct StatsArgs {
+    /// human: a table to read; json: for tools.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// First day counted (default: the earliest referral).
-    #[arg(long, value_parser = parse_date)]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub from: Option<NaiveDate>,
     /// Last day counted (default: today).
-    #[arg(long, value_parser = parse_date)]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub to: Option<NaiveDate>,
     /// The figures as the records stood on this day (the last commit made by then), or at
     /// this commit, counted as of that day.
@@ -586,7 +592,6 @@ pub fn teach(cmd: clap::Command, repo: &cme::load::Repo) -> clap::Command {
             Ids::Vulnerabilities,
         ),
         ("new", "assign", "Officers", Ids::Officers),
-        ("assign", "officer", "Officers", Ids::Officers),
         ("act", "by", "Officers", Ids::Officers),
         ("act", "check", "The pack's checks", Ids::Checks),
         ("act", "to", "The pack's escalations", Ids::Escalations),
@@ -596,6 +601,9 @@ pub fn teach(cmd: clap::Command, repo: &cme::load::Repo) -> clap::Command {
         let (arg, what) = (arg.to_string(), what.to_string());
         cmd = cmd.mut_subcommand(sub, move |c| c.mut_arg(arg, |a| add(a, &what, ids)));
     }
+    // A positional changed with mut_arg would move last: the officers are said after.
+    let officers = format!("Officers in cme.toml: {}.", list(Ids::Officers));
+    cmd = cmd.mut_subcommand("assign", |c| c.after_help(officers));
     // What each outcome needs, from the pack.
     let mut needs = format!("What each outcome needs under this repository's policy ({pack}):\n");
     for req in &repo.pack.closure_requirements {

@@ -9,6 +9,10 @@ pub const FILE: &str = "cme.toml";
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub authority: Authority,
+    /// How families, schools and agencies reach the team: the letters `cme letter` writes
+    /// carry it.
+    #[serde(default)]
+    pub contact: Option<Contact>,
     #[serde(default, rename = "officer")]
     pub officers: Vec<Officer>,
     #[serde(default)]
@@ -33,6 +37,18 @@ pub struct AuditSettings {
     /// backdated (`AUDIT-BACKDATED-CLOSURE` leaves them alone).
     #[serde(default)]
     pub imported_in: Option<String>,
+}
+
+/// `[contact]`: the team's name and contact details, as letters give them.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// The team's name ("Children Missing Education team").
+    pub team: String,
+    /// The postal address, a line each.
+    pub address: Vec<String>,
+    pub phone: String,
+    pub email: String,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -74,6 +74,9 @@ pub struct Deadline {
     pub note: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
+    /// COM-REPLY: the number (from 1, in the file's order) of the action awaiting a reply.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub awaits: Option<usize>,
 }
 
 /// How many days ahead a deadline counts as due soon.
@@ -95,14 +98,16 @@ pub fn deadlines(policy: Policy<'_>, case: &Case, rating: Option<&Rating<'_>>, t
     let rules = pack.deadlines.iter().filter(|r| pack.rule(&r.rule).is_some());
     let Some(closure) = case.closure.as_ref().filter(|_| !case.is_open()) else {
         return rules
-            .filter_map(|r| one(r, cal, case, rating, role_of, today))
+            .flat_map(|r| every(r, cal, case, rating, role_of, today))
             .collect();
     };
     // A closed case: each deadline as it stood on the day it closed.
     let closed = closure.date;
     rules
-        .filter_map(|r| {
-            let mut d = one(r, cal, case, rating, role_of, closed)?;
+        .flat_map(|r| every(r, cal, case, rating, role_of, closed))
+        .filter_map(|d| {
+            let r = pack.deadlines.iter().find(|r| r.rule == d.rule)?;
+            let mut d = d;
             if matches!(r.kind, DeadlineKind::Resolve | DeadlineKind::SchoolAgeEnds) && d.done_on.is_none() {
                 // Closing the case is what these ask for. (Closed before school age ended:
                 // nothing to say about school age.)
@@ -136,6 +141,57 @@ pub fn deadlines(policy: Policy<'_>, case: &Case, rating: Option<&Rating<'_>>, t
                     }
                 }
             }
+            Some(d)
+        })
+        .collect()
+}
+
+/// A rule's deadlines for the case: one, or none; COM-REPLY one per action awaiting a reply.
+fn every(
+    r: &DeadlineRule,
+    cal: &Calendar,
+    case: &Case,
+    rating: Option<&Rating<'_>>,
+    role_of: RoleOf<'_>,
+    today: NaiveDate,
+) -> Vec<Deadline> {
+    if r.kind == DeadlineKind::Reply {
+        return replies(r, case, today);
+    }
+    one(r, cal, case, rating, role_of, today).into_iter().collect()
+}
+
+/// COM-REPLY: each action of the current episode with `reply_due` awaits its answer, a
+/// later action whose `reply_to` is its number.
+fn replies(r: &DeadlineRule, case: &Case, today: NaiveDate) -> Vec<Deadline> {
+    let episode = case.episode_start();
+    case.actions
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.date >= episode)
+        .filter_map(|(i, a)| {
+            let due = a.reply_due?;
+            let number = i + 1;
+            let answer = case
+                .actions
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| b.reply_to == Some(number as i64))
+                .min_by_key(|(j, b)| (b.date, *j))
+                .map(|(j, b)| Done {
+                    on: b.date,
+                    by: format!("{}: {} by {}", item("action", j), b.kind, b.by),
+                });
+            let mut d = finish(r, due, None, a.date, None, answer, today);
+            let to = a
+                .recipient
+                .as_deref()
+                .or(a.to.as_deref())
+                .or(a.check.as_deref())
+                .map(|t| format!(" to {t}"))
+                .unwrap_or_default();
+            d.asks = format!("the reply to action {number} ({}{to}, {})", a.kind, a.date);
+            d.awaits = Some(number);
             Some(d)
         })
         .collect()
@@ -231,6 +287,8 @@ fn one(
             let due = school_age::ends(case.child.date_of_birth);
             return Some(finish(r, due, None, start, None, None, today));
         }
+        // One per action awaiting a reply: see `replies`.
+        DeadlineKind::Reply => return None,
     };
     let period = r.period()?;
     let counted = match period.after(cal, base) {
@@ -250,6 +308,7 @@ fn one(
                 days_overdue: None,
                 note: None,
                 problem: Some(e.to_string()),
+                awaits: None,
             });
         }
     };
@@ -336,6 +395,7 @@ pub fn occurrences(policy: Policy<'_>, case: &Case, current: &[Deadline], today:
                 days_overdue: None,
                 note: None,
                 problem: None,
+                awaits: None,
             };
             match next.next() {
                 Some((on, i)) => {
@@ -391,6 +451,7 @@ pub fn asks(r: &DeadlineRule) -> String {
         DeadlineKind::RecurringAction => format!("next {}", kinds()),
         DeadlineKind::Review => "review again".into(),
         DeadlineKind::SchoolAgeEnds => "close: school age ends".into(),
+        DeadlineKind::Reply => "record the reply".into(),
     }
 }
 
@@ -426,5 +487,6 @@ fn finish(
         days_overdue,
         note,
         problem: None,
+        awaits: None,
     }
 }

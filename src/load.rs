@@ -225,6 +225,36 @@ impl Store {
         }
     }
 
+    /// The files directly inside a folder (`policy/manchester/letters`), sorted: regular files
+    /// only (a symbolic link is not followed).
+    pub fn list(&self, dir: &str) -> Vec<String> {
+        let dir = dir.trim_end_matches('/');
+        let mut out: Vec<String> = match self {
+            Store::Dir { root, own_dirs } => {
+                if inside_repository(root, own_dirs, dir).is_err() {
+                    return Vec::new();
+                }
+                std::fs::read_dir(root.join(dir))
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                    .filter_map(|e| e.file_name().to_str().map(|n| format!("{dir}/{n}")))
+                    .collect()
+            }
+            Store::Commit { files, .. } => files
+                .iter()
+                .filter(|(_, (_, mode))| *mode != SYMLINK_MODE)
+                .filter_map(|(p, _)| {
+                    let name = p.strip_prefix(dir)?.strip_prefix('/')?;
+                    (!name.contains('/')).then(|| p.clone())
+                })
+                .collect(),
+        };
+        out.sort();
+        out
+    }
+
     pub fn exists(&self, rel: &str) -> bool {
         match self {
             Store::Dir { root, .. } => root.join(rel).exists(),
@@ -303,7 +333,7 @@ fn committed(store: &Store, root: &Path, rel: &str) -> Result<(), SetupError> {
         None,
         None,
         format!("{rel} is not committed yet (the last commit, {short}, has none), and this command reads the committed records"),
-        Some("commit cme.toml and policy/ first (git add cme.toml policy && git commit -m \"Set up cme\"), or, for cme build, use --working-tree to build what is on disk".into()),
+        Some("commit cme.toml and policy/ first (git add -A && git commit -m \"Set up cme\"), or, for cme build, use --working-tree to build what is on disk".into()),
     ))
 }
 
@@ -680,6 +710,8 @@ pub struct CaseFile {
     pub problems: Vec<ReadProblem>,
     /// The officers and pack ids it names, read even when it does not decode.
     pub references: Vec<crate::model::Reference>,
+    /// The case as far as it could be read, when it does not decode (for the rules only).
+    pub partial: Option<Case>,
 }
 
 /// Something that stops a case file being read or decoded: where, what, and what to do.
@@ -717,6 +749,7 @@ impl CaseFile {
             spans: Spans::default(),
             problems: vec![ReadProblem::new(span, message, Some(hint))],
             references: Vec::new(),
+            partial: None,
         }
     }
 }
@@ -776,6 +809,7 @@ pub fn parse_case(rel: &str, bytes: Vec<u8>) -> CaseFile {
     }
     let crate::model::Decoded {
         case,
+        partial,
         spans,
         problems,
         references,
@@ -795,6 +829,7 @@ pub fn parse_case(rel: &str, bytes: Vec<u8>) -> CaseFile {
         spans,
         problems,
         references,
+        partial,
     }
 }
 

@@ -1091,24 +1091,35 @@ pub fn findings(
                     .unwrap_or_default()
             };
             let earlier = t.earlier.map(|e| format!("; first recorded in {}", who(e))).unwrap_or_default();
+            // An entry corrected in the open, with the reason in the commit message (what
+            // cme set writes): accountable, so said as a warning to look at, not a rewrite.
+            let reason = (t.rule == "AUDIT-REWRITTEN")
+                .then(|| h.commits.get(t.commit as usize))
+                .flatten()
+                .and_then(|c| reasons(&c.message).first().map(|r| r.to_string()));
+            let corrected = reason
+                .as_deref()
+                .map(|r| format!("; corrected with the reason given, {r}"))
+                .unwrap_or_default();
             crate::diagnostic::Diagnostic {
                 file: t.path.clone(),
                 line: 1,
                 column: 1,
                 case: Some(t.case.clone()),
-                severity: if t.rule == "AUDIT-CLOCK" {
+                severity: if t.rule == "AUDIT-CLOCK" || reason.is_some() {
                     crate::pack::Severity::Warning
                 } else {
                     crate::pack::Severity::Error
                 },
                 rule: t.rule.clone(),
-                message: format!("{} ({}{earlier})", t.message, who(t.commit)),
+                message: format!("{} ({}{earlier}{corrected})", t.message, who(t.commit)),
                 policy_ref: None,
                 brief: false,
                 hint: Some(match t.rule.as_str() {
                     "AUDIT-CLOCK" => "ask who made the commit why its date is earlier than the commit before it; keep the branch protected so that every push is audited".into(),
                     "AUDIT-UNSIGNED" => "commits to cases/ must be signed (git commit -S) with a key in the allowed signers file; have the change signed by a current officer".into(),
-                    _ => "history is appended to, never rewritten: restore what the commit changed, and record corrections as new entries (or a reopening)".into(),
+                    _ if reason.is_some() => "a correction made with cme set --reason: check that the reason holds; nothing else to do".into(),
+                    _ => "history is appended to, never rewritten: restore what the commit changed, and make a correction with cme set CASE FIELD VALUE --reason \"why\" (the reason goes in the commit message), or record new information as a new entry (or a reopening)".into(),
                 }),
                 span: None,
             }

@@ -70,7 +70,13 @@ pub fn run(
             }
         }
         super::Read::WorkingTree if commit.is_none() && !working_tree => {
-            eprintln!("note: not a git repository with commits: rendering the working tree, with no audit trail")
+            if git.is_some() {
+                eprintln!(
+                    "note: nothing is committed yet: rendering the working tree, with no audit trail (commit the set-up and the records with git add -A && git commit, and the site shows the committed records and their history)"
+                )
+            } else {
+                eprintln!("note: not a git repository: rendering the working tree, with no audit trail")
+            }
         }
         _ => {}
     }

@@ -109,6 +109,9 @@ fn init(a: &crate::cli::InitArgs) -> Result<ExitCode, Error> {
                 a.dir.display(),
                 cme::model::count(files.len(), "file")
             );
+            for kept in files.iter().filter(|f| f.ends_with("(kept: it was already there)")) {
+                println!("  {kept}");
+            }
             println!(
                 "next: add your officers to cme.toml, put your schools' term dates in policy/calendar/terms.toml, refresh the schema editors read (cme schema --write), and commit (git add -A && git commit -m \"Set up cme\")"
             );

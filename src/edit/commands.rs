@@ -77,7 +77,12 @@ fn push_dated(doc: &mut DocumentMut, section: &str, table: Table, date: NaiveDat
         .max()
         .unwrap_or(0);
     if index < existing.len() {
-        // Back-dated: slot it in before the first later entry.
+        // Back-dated: the entries after it move down one, and a reply that names one of
+        // them by its number follows it.
+        if section == "action" {
+            renumber_replies(doc, index);
+        }
+        // Slot it in before the first later entry.
         let before = existing
             .iter()
             .find(|(i, _, _)| *i == index)
@@ -91,6 +96,24 @@ fn push_dated(doc: &mut DocumentMut, section: &str, table: Table, date: NaiveDat
     }
     if let Some(a) = doc.get_mut(section).and_then(|i| i.as_array_of_tables_mut()) {
         a.insert(index.min(a.len()), table);
+    }
+}
+
+/// An action is inserted at `index` (0-based): every `reply_to` naming action `index + 1` or
+/// later names the same action, now one further down.
+fn renumber_replies(doc: &mut DocumentMut, index: usize) {
+    let Some(actions) = doc.get_mut("action").and_then(|i| i.as_array_of_tables_mut()) else {
+        return;
+    };
+    for t in actions.iter_mut() {
+        if let Some(n) = t.get("reply_to").and_then(|v| v.as_integer())
+            && n > index as i64
+            && let Some(v) = t.get_mut("reply_to").and_then(|i| i.as_value_mut())
+        {
+            let decor = v.decor().clone();
+            *v = toml_edit::Value::from(n + 1);
+            *v.decor_mut() = decor;
+        }
     }
 }
 
@@ -164,7 +187,7 @@ pub fn act(repo: &Repo, today: NaiveDate, id: &str, g: &Given) -> Result<Done> {
         &doc.to_string(),
         today,
         "the action",
-        &Terms::of::<Action>("action"),
+        &Terms::of::<Action>("action").for_case(id),
     )?;
     let detail = g
         .text("check")
@@ -214,7 +237,7 @@ pub fn review(repo: &Repo, today: NaiveDate, id: &str, g: &Given) -> Result<Done
         &doc.to_string(),
         today,
         "the review",
-        &Terms::of::<Review>("review"),
+        &Terms::of::<Review>("review").for_case(id),
     )?;
     let level = match (&repo.pack.risk, scores) {
         (Some(m), (Some(c), Some(s))) => m.level(c, s).map(|l| format!(", risk {l}")),
@@ -256,7 +279,7 @@ pub fn close(repo: &Repo, today: NaiveDate, id: &str, g: &Given) -> Result<Done>
         &doc.to_string(),
         today,
         "the closure",
-        &Terms::of::<Closure>("closure"),
+        &Terms::of::<Closure>("closure").for_case(id),
     )?;
     Ok(Done {
         path: rel,

@@ -252,6 +252,12 @@ pub fn init(dir: &Path, a: &InitArgs) -> Result<Vec<String>> {
     let mut written = Vec::new();
     let mut put = |rel: &str, text: &str| -> Result<()> {
         let p = dir.join(rel);
+        // An authority's own team and term dates are never replaced (--force sets up around
+        // them).
+        if ["cme.toml", "policy/calendar/terms.toml"].contains(&rel) && p.exists() {
+            written.push(format!("{rel} (kept: it was already there)"));
+            return Ok(());
+        }
         if let Some(parent) = p.parent() {
             std::fs::create_dir_all(parent)?;
         }

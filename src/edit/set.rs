@@ -20,18 +20,20 @@ pub struct SetArgs<'a> {
 }
 
 /// One step of a dotted path, resolved against the record's description.
-enum Step<'p> {
+enum Step {
     /// A table (`referral`).
     Table(&'static str),
     /// The `n`th (1-based) table of an array of tables (`action.2`).
     Entry(&'static str, usize),
     /// The field itself, last.
-    Field(&'static Field, &'p str),
+    Field(&'static Field),
 }
 
 /// Resolves `referral.received` or `action.2.outcome` to the steps that reach it, or says
 /// what the path may be.
-fn resolve(path: &str) -> std::result::Result<Vec<Step<'_>>, String> {
+fn resolve(path: &str) -> std::result::Result<Vec<Step>, String> {
+    // `action[2].outcome`, as cme history writes it, is `action.2.outcome`.
+    let path = path.replace('[', ".").replace(']', "");
     let mut fields: &'static [Field] = Case::fields();
     let mut steps = Vec::new();
     let mut parts = path.split('.').peekable();
@@ -80,7 +82,7 @@ fn resolve(path: &str) -> std::result::Result<Vec<Step<'_>>, String> {
                 if let Some(rest) = parts.peek() {
                     return Err(format!("{so_far} is a value, so it has no \"{rest}\""));
                 }
-                steps.push(Step::Field(f, f.name));
+                steps.push(Step::Field(f));
                 return Ok(steps);
             }
         }
@@ -108,9 +110,10 @@ pub fn set(repo: &Repo, today: NaiveDate, id: &str, a: &SetArgs<'_>) -> Result<D
         ));
     }
     let steps = resolve(a.field).map_err(EditError::Usage)?;
-    let Some(Step::Field(field, key)) = steps.last() else {
+    let Some(Step::Field(field)) = steps.last() else {
         return Err(EditError::Usage(format!("{} names no field", a.field)));
     };
+    let key = &field.name;
     match *key {
         "format" | "id" => {
             return Err(EditError::Usage(format!(
@@ -140,6 +143,11 @@ pub fn set(repo: &Repo, today: NaiveDate, id: &str, a: &SetArgs<'_>) -> Result<D
     if doc.get("status").and_then(|s| s.as_str()) == Some("closed") {
         return Err(EditError::Usage(format!(
             "{id} is closed, and a closed record is not changed: reopen it first (cme reopen {id} --reason \"...\"), correct it, then close it again"
+        )));
+    }
+    if matches!(steps.first(), Some(Step::Table("closure"))) && doc.get("closure").is_none() {
+        return Err(EditError::Usage(format!(
+            "{id} is open, so it has no closure to correct: a case is closed with cme close {id} --outcome ..."
         )));
     }
     let table = table_at(&mut doc, &steps, id)?;
@@ -176,13 +184,44 @@ pub fn set(repo: &Repo, today: NaiveDate, id: &str, a: &SetArgs<'_>) -> Result<D
         &doc.to_string(),
         today,
         "the correction",
-        &Terms::new(None, vec![(key.to_string(), "VALUE".into())]),
+        &path_terms(&steps),
     )?;
     Ok(Done {
         path: rel,
         message: format!("{id}: corrected {} from {old} to {now}\n\nReason: {reason}", a.field),
         warnings,
     })
+}
+
+/// The rules' words for the keys of the table corrected, as `cme set` names them: their
+/// dotted paths (`referral.assigned_to`).
+fn path_terms(steps: &[Step]) -> Terms {
+    let mut prefix = String::new();
+    let mut fields: &'static [Field] = Case::fields();
+    for step in steps {
+        let name = match step {
+            Step::Table(n) => {
+                prefix.push_str(&format!("{n}."));
+                n
+            }
+            Step::Entry(n, i) => {
+                prefix.push_str(&format!("{n}.{i}."));
+                n
+            }
+            Step::Field(_) => break,
+        };
+        if let Some(Kind::Table(shape) | Kind::Tables(shape)) = fields.iter().find(|f| f.name == *name).map(|f| f.kind)
+        {
+            fields = shape.fields;
+        }
+    }
+    Terms::new(
+        None,
+        fields
+            .iter()
+            .map(|f| (f.name.to_string(), format!("{prefix}{}", f.name)))
+            .collect(),
+    )
 }
 
 fn open_case(repo: &Repo, id: &str, today: NaiveDate) -> Result<(String, DocumentMut)> {
@@ -193,7 +232,7 @@ fn open_case(repo: &Repo, id: &str, today: NaiveDate) -> Result<(String, Documen
 
 /// The table that holds the field, made when the record has none yet (a `[school]` for
 /// `school.name`); an entry of a list must exist.
-fn table_at<'d>(doc: &'d mut DocumentMut, steps: &[Step<'_>], id: &str) -> Result<&'d mut Table> {
+fn table_at<'d>(doc: &'d mut DocumentMut, steps: &[Step], id: &str) -> Result<&'d mut Table> {
     // Top-level tables first: a missing one is made in the format's place.
     if let Some(Step::Table(name)) = steps.first()
         && doc.get(name).is_none()
@@ -238,9 +277,7 @@ mod tests {
 
     #[test]
     fn a_dotted_path_is_read_against_the_records_description() {
-        assert!(
-            matches!(resolve("referral.received").unwrap().last(), Some(Step::Field(f, _)) if f.name == "received")
-        );
+        assert!(matches!(resolve("referral.received").unwrap().last(), Some(Step::Field(f)) if f.name == "received"));
         assert!(matches!(
             resolve("action.2.outcome").unwrap()[0],
             Step::Entry("action", 2)

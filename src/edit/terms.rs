@@ -13,6 +13,8 @@ pub struct Terms {
     /// (key, `--flag VALUE`), longest key first, so that `confirmation_received` is
     /// read before `received`.
     flags: Vec<(String, String)>,
+    /// The case the command works on, named where a hint says CASE.
+    case: Option<String>,
 }
 
 impl Terms {
@@ -32,7 +34,17 @@ impl Terms {
     pub fn new(table: Option<&'static str>, flags: Vec<(String, String)>) -> Terms {
         let mut flags = flags;
         flags.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
-        Terms { table, flags }
+        Terms {
+            table,
+            flags,
+            case: None,
+        }
+    }
+
+    /// The same, for one case: a hint's `CASE` is its id.
+    pub fn for_case(mut self, id: &str) -> Terms {
+        self.case = Some(id.to_string());
+        self
     }
 
     /// `cme new`'s flags.
@@ -92,6 +104,9 @@ impl Terms {
             ),
         ] {
             s = s.replace(record, command);
+        }
+        if let Some(id) = &self.case {
+            s = s.replace(" CASE ", &format!(" {id} "));
         }
         s
     }

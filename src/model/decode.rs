@@ -41,6 +41,9 @@ pub struct Reference {
 #[derive(Debug, Default)]
 pub struct Decoded {
     pub case: Option<Case>,
+    /// The case as far as it could be read, when the file has problems but every required
+    /// value was found: the rules still run on it, so every problem is said in one run.
+    pub partial: Option<Case>,
     pub spans: Spans,
     pub problems: Vec<Problem>,
     pub references: Vec<Reference>,
@@ -79,9 +82,14 @@ pub fn decode_case_full(text: &str) -> Decoded {
     };
     let case = Case::decode_fields(&mut d, &mut root);
     d.finish(root);
-    let case = if d.problems.is_empty() { case } else { None };
+    let (case, partial) = if d.problems.is_empty() {
+        (case, None)
+    } else {
+        (None, case)
+    };
     Decoded {
         case,
+        partial,
         spans: d.spans,
         problems: d.problems,
         references: d.references,
@@ -272,7 +280,8 @@ impl Decoder {
                     format!("`{key}` is a date, but it is written as text in quotes"),
                     Some(hint),
                 );
-                None
+                // Read all the same, so the rules can still say what else is wrong.
+                as_date
             }
             _ => {
                 self.wrong_type(path, v, "a date", "2026-09-01");

@@ -141,6 +141,15 @@ record! {
         outcome: Option<String> = "Outcome" [Flag, Multiline],
         /// Markdown.
         note: Option<String> = "Note" [Flag, Multiline],
+        /// Who a letter or enquiry went to, as addressed ("Sampleford Primary School").
+        recipient: Option<String> = "Sent to" [Flag],
+        /// The answer is due by this day: the action awaits a reply (COM-REPLY).
+        reply_due: Option<NaiveDate> = "Reply due" [Flag],
+        /// This action records the answer to action number N (counting from 1, in the
+        /// file's order).
+        reply_to: Option<i64> = "Reply to action" [Flag],
+        /// The letter sent, as cme letter wrote it (letters/<case>/<date>-<template>.md).
+        letter: Option<String> = "Letter",
     }
 }
 
@@ -182,7 +191,8 @@ record! {
         admitted_on: Option<NaiveDate> = "Admitted on" [Flag],
         /// When the joining school confirmed the child joined.
         joiner_notified: Option<NaiveDate> = "Joiner notified" [Flag],
-        /// The other local authority that confirmed the child.
+        /// The local authority that confirmed the child is in its area (confirmed-other-la),
+        /// or where the child is home educated (home-educated).
         authority: Option<String> = "Authority" [Flag],
         /// When that authority's written confirmation arrived.
         confirmation_received: Option<NaiveDate> = "Written confirmation received" [Flag],

@@ -180,6 +180,9 @@ pub enum DeadlineKind {
     Review,
     /// An open case closes as beyond-school-age when compulsory school age ends (COM-SCHOOL-AGE).
     SchoolAgeEnds,
+    /// Each action with `reply_due` awaits its answer: a later action with `reply_to` its
+    /// number (COM-REPLY). One deadline per action awaiting a reply.
+    Reply,
 }
 
 /// Where a deadline's period starts.
@@ -1061,7 +1064,7 @@ impl Pack {
             }
         }
         for d in &self.deadlines {
-            let needs_period = d.kind != DeadlineKind::SchoolAgeEnds;
+            let needs_period = !matches!(d.kind, DeadlineKind::SchoolAgeEnds | DeadlineKind::Reply);
             match d.period() {
                 None if needs_period => out.push(format!(
                     "[[deadline]] {} must give exactly one of working_days, school_days, weeks, months",

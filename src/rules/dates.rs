@@ -58,7 +58,7 @@ pub fn check(c: &mut CaseCheck<'_>) {
                 path,
                 format!("{what} is dated {d}, before the referral was received ({received})"),
             )
-            .with_hint("check this date and `referral.received`");
+            .with_hint("check this date (`date`) and the referral's (`referral.received`)");
         }
     };
     if let Some(d) = case.referral.assigned_on {
@@ -120,7 +120,7 @@ pub fn check(c: &mut CaseCheck<'_>) {
                         .map(|(i, r)| (at("review", i, "date"), format!("review {} ({})", i + 1, r.date))),
                 )
                 .collect();
-            if let Some((_, first)) = later.first() {
+            if let Some((_, last)) = later.last() {
                 let what: Vec<&str> = later.iter().map(|(_, w)| w.as_str()).collect();
                 c.error(
                     DATES,
@@ -132,7 +132,7 @@ pub fn check(c: &mut CaseCheck<'_>) {
                     ),
                 )
                 .with_hint(format!(
-                    "date the closure on or after {first}; if the case went on after it closed, reopen it (cme reopen) before logging more"
+                    "date the closure on or after {last}, the last of them; if the case went on after it closed, reopen it (cme reopen) before logging more"
                 ));
             }
         }

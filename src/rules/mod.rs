@@ -90,9 +90,23 @@ pub fn read_problems(problems: &[crate::load::ReadProblem]) -> Vec<Finding> {
 /// so every problem of the file is reported in one run.
 pub fn check_file(policy: Policy<'_>, today: NaiveDate, file: &crate::load::CaseFile, recording: bool) -> Vec<Finding> {
     let mut found = read_problems(&file.problems);
-    match &file.case {
-        Some(case) => found.extend(check_case_as(policy, today, file.stem(), case, &file.spans, recording)),
-        None => found.extend(schema::references(policy, &file.references)),
+    match (&file.case, &file.partial) {
+        (Some(case), _) => found.extend(check_case_as(policy, today, file.stem(), case, &file.spans, recording)),
+        // Read in part: the rules run on what was read (a value that could not be read is
+        // reported above, not again by a rule that misses it).
+        (None, Some(case)) => {
+            let broken: Vec<std::ops::Range<usize>> = file.problems.iter().filter_map(|p| p.span.clone()).collect();
+            found.extend(
+                check_case_as(policy, today, file.stem(), case, &file.spans, recording)
+                    .into_iter()
+                    .filter(|f| {
+                        f.span
+                            .as_ref()
+                            .is_none_or(|s| !broken.iter().any(|b| b.start <= s.start && s.end <= b.end))
+                    }),
+            );
+        }
+        (None, None) => found.extend(schema::references(policy, &file.references)),
     }
     found
 }

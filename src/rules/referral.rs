@@ -20,15 +20,25 @@ pub fn check(c: &mut CaseCheck<'_>) {
         } else {
             format!("compulsory school age ended on {ends}")
         };
+        let needs: String = c
+            .policy
+            .pack
+            .closure_requirements
+            .iter()
+            .filter(|r| r.outcome == Outcome::NotCme)
+            .flat_map(|r| &r.fields)
+            .map(|f| format!(" --{} \"...\"", f.replace('_', "-")))
+            .collect();
+        let hint = format!(
+            "check the date of birth; if it is right, close the case as not CME: cme close {} --outcome not-cme{needs}",
+            case.id
+        );
         c.warn(
             &rule,
             "referral.received",
             format!("the child was not of compulsory school age when referred on {received} ({why}): not CME"),
         )
-        .with_hint(format!(
-            "check the date of birth; if it is right, close the case as not CME: cme close {} --outcome not-cme",
-            case.id
-        ));
+        .with_hint(hint);
     }
     if c.on(SOCIAL_CARE)
         && let Some(sc) = &case.social_care

@@ -41,7 +41,24 @@ pub fn check(c: &mut CaseCheck<'_>) {
                 ));
             }
         }
+        let holders: Vec<&str> = c
+            .policy
+            .config
+            .officers
+            .iter()
+            .filter(|o| o.active && allowed.iter().any(|a| *a == o.role.as_str()))
+            .map(|o| o.id.as_str())
+            .collect();
+        let who_may = if holders.is_empty() {
+            String::from(" (no officer in cme.toml holds one)")
+        } else {
+            format!(" (in cme.toml: {})", holders.join(", "))
+        };
         for (path, who, role) in wrong {
+            let hint = format!(
+                "have an officer with one of the roles {}{who_may} do it; if {who} held one of them then, record it in cme.toml ([[officer.previous_role]] role = ..., until = ...)",
+                allowed.join(", ")
+            );
             c.error(
                 &step.rule,
                 &path,
@@ -52,10 +69,7 @@ pub fn check(c: &mut CaseCheck<'_>) {
                     step.source
                 ),
             )
-            .with_hint(format!(
-                "have an officer with one of the roles {} do it; if {who} held one of them then, record it in cme.toml ([[officer.previous_role]] role = ..., until = ...)",
-                allowed.join(", ")
-            ));
+            .with_hint(hint);
         }
     }
 }

@@ -12,6 +12,7 @@ pub fn check(c: &mut CaseCheck<'_>) {
     officers(c);
     lookups(c);
     pack_lists(c);
+    replies(c);
     if c.on(UPN)
         && let Some(u) = &c.case.child.upn
         && let Err(e) = upn::validate(u)
@@ -80,8 +81,12 @@ pub(crate) fn unknown_reference(policy: crate::load::Policy<'_>, ids: Ids, id: &
         return None;
     }
     let hint = match nearest(id, known.iter().copied()) {
-        Some(n) => format!("did you mean \"{n}\"? The pack's {what}s are: {}", known.join(", ")),
-        None => format!("the pack's {what}s are: {}", known.join(", ")),
+        Some(n) => format!(
+            "did you mean \"{n}\"? The pack's {} are: {}",
+            crate::model::plural(what),
+            known.join(", ")
+        ),
+        None => format!("the pack's {} are: {}", crate::model::plural(what), known.join(", ")),
     };
     Some((
         format!("\"{id}\" is not a {what} in the {} pack", policy.pack.pack.id),
@@ -192,6 +197,64 @@ fn lookups(c: &mut CaseCheck<'_>) {
     for (path, ids, id) in found {
         if let Some((message, hint)) = unknown_reference(c.policy, ids, &id) {
             c.error(SCHEMA, &path, message).with_hint(hint);
+        }
+    }
+}
+
+/// `reply_to` names an earlier action that awaits a reply; `reply_due` is not before the
+/// action that awaits it (COM-REPLY reads them).
+fn replies(c: &mut CaseCheck<'_>) {
+    let actions = &c.case.actions;
+    for (i, a) in actions.iter().enumerate() {
+        if let Some(due) = a.reply_due
+            && due < a.date
+        {
+            c.error(
+                SCHEMA,
+                &at("action", i, "reply_due"),
+                format!("the reply is due on {due}, before the action itself ({})", a.date),
+            )
+            .with_hint("a reply is due on or after the day the letter or enquiry went out");
+        }
+        let Some(n) = a.reply_to else { continue };
+        let path = at("action", i, "reply_to");
+        let awaited = usize::try_from(n)
+            .ok()
+            .filter(|n| *n >= 1)
+            .and_then(|n| actions.get(n - 1));
+        match awaited {
+            None => {
+                c.error(
+                    SCHEMA,
+                    &path,
+                    format!("`reply_to = {n}`, but the enquiry log has {} actions", actions.len()),
+                )
+                .with_hint("give the number of the action this answers, counting from 1 in the file's order (cme status CASE lists what is awaited)");
+            }
+            Some(_) if n as usize == i + 1 => {
+                c.error(SCHEMA, &path, "an action cannot be the reply to itself".into())
+                    .with_hint("give the number of the letter or enquiry this answers");
+            }
+            Some(w) if w.reply_due.is_none() => {
+                c.error(
+                    SCHEMA,
+                    &path,
+                    format!("action {n} ({}, {}) awaits no reply: it has no `reply_due`", w.kind, w.date),
+                )
+                .with_hint("check the number, or give that action a reply date (cme set CASE action.N.reply_due DATE --reason ...)");
+            }
+            Some(w) if w.date > a.date => {
+                c.error(
+                    SCHEMA,
+                    &path,
+                    format!(
+                        "the reply ({}) is dated before action {n} it answers ({})",
+                        a.date, w.date
+                    ),
+                )
+                .with_hint("check both dates");
+            }
+            Some(_) => {}
         }
     }
 }

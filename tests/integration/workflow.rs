@@ -1609,3 +1609,85 @@ fn tests_run_git_with_the_users_configuration_set_aside() {
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+#[test]
+fn a_quoted_date_does_not_hide_what_the_rules_find() {
+    let repo = empty_repo("manchester");
+    let r = repo.path();
+    // A quoted date of birth (a format problem), a UPN with a wrong check letter, an
+    // assignment before the referral and an action in the future (rule findings).
+    let text = "format = 1\nid = \"EXC-2026-0001\"\nstatus = \"open\"\n\n[child]\ngiven_name = \"Test\"\nfamily_name = \"Good\"\ndate_of_birth = \"2014-05-14\"\nupn = \"A123456789013\"\nwhereabouts = \"known-in-area\"\n\n[referral]\nreceived = 2026-09-01\nsource = \"school\"\nreason = \"other\"\nassigned_to = \"asmith\"\nassigned_on = 2026-08-20\n\n[[action]]\ndate = 2026-12-04\nkind = \"home-visit\"\nby = \"asmith\"\n".to_string();
+    assert!(text.contains("date_of_birth = \"2014-"), "{text}");
+    write(r, "cases/2026/EXC-2026-0001.toml", &text);
+    let (_, json) = check_json(r, &[]);
+    let messages: Vec<String> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| format!("{} {}", d["rule"].as_str().unwrap(), d["message"].as_str().unwrap()))
+        .collect();
+    for says in [
+        "is written as text in quotes",
+        "COM-UPN",
+        "before the referral",
+        "after today",
+    ] {
+        assert!(messages.iter().any(|m| m.contains(says)), "{says}: {messages:#?}");
+    }
+}
+
+#[test]
+fn a_correction_with_its_reason_passes_the_audit_and_a_silent_rewrite_does_not() {
+    let dir = init("manchester");
+    let r = dir.path().join("repo");
+    new_ava(&r, &["--commit"]);
+    ok(
+        &r,
+        &[
+            "act",
+            "TBC-2026-0001",
+            "--kind",
+            "phone",
+            "--by",
+            "ofc",
+            "--outcome",
+            "No answr",
+            "--date",
+            "2026-11-04",
+            "--commit",
+        ],
+    );
+    ok(
+        &r,
+        &[
+            "set",
+            "TBC-2026-0001",
+            "action[1].outcome",
+            "No answer",
+            "--reason",
+            "typing slip",
+            "--commit",
+        ],
+    );
+    let o = cme_in(&r, &["check", "--audit"]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("warning[AUDIT-REWRITTEN]") && out.contains("Reason: typing slip"),
+        "{out}"
+    );
+    // The same change made by hand, with no reason: an error, pointing at cme set.
+    let file = r.join("cases/2026/TBC-2026-0001.toml");
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("No answer", "Spoke to mother");
+    std::fs::write(&file, text).unwrap();
+    git_ok(&r, &["commit", "-q", "--no-verify", "-am", "tidy"]);
+    let o = cme_in(&r, &["check", "--audit"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("error[AUDIT-REWRITTEN]") && stdout(&o).contains("cme set CASE FIELD VALUE --reason"),
+        "{}",
+        stdout(&o)
+    );
+}
