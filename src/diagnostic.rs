@@ -105,8 +105,8 @@ pub struct CheckReport {
     pub rule_sources: BTreeMap<RuleId, String>,
     /// Every case file checked, for the junit renderer.
     pub files: Vec<String>,
-    /// The diagnostics are about a record a command would have written and did not: they
-    /// point at no line (the file on disk is as it was).
+    /// The diagnostics point at no line: about a record a command would have written and
+    /// did not (the file on disk is as it was), or a file with no text to show.
     pub unwritten: bool,
 }
 

@@ -114,6 +114,8 @@ impl SetupError {
         let mut report = Box::<CheckReport>::default();
         report.sources.insert(file.to_string(), src);
         report.diagnostics.push(d);
+        // No text of the file to point into: the message says which file, at no line.
+        report.unwritten = text.is_none();
         SetupError { report }
     }
 
@@ -370,6 +372,18 @@ impl Repo {
     fn open_store(root: &Path, store: Store, git: Option<Arc<Git>>) -> Result<Repo, SetupError> {
         let max = 4 * 1024 * 1024;
         committed(&store, root, config::FILE)?;
+        if matches!(store, Store::Dir { .. }) && !root.join(config::FILE).exists() {
+            return Err(SetupError::one(
+                config::FILE,
+                None,
+                None,
+                format!(
+                    "{} is not a case repository: it has no cme.toml",
+                    root.display()
+                ),
+                Some("run cme from inside a case repository (it looks in the folder it is run from and the folders above), or point at one with --repo DIR; set one up with cme init DIR --pack PACK --authority NAME --code ABC".into()),
+            ));
+        }
         let config_text = read_text(&store, config::FILE, max).map_err(|e| {
             SetupError::one(
                 config::FILE,
