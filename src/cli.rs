@@ -64,6 +64,9 @@ pub enum Command {
     Reopen(ReopenArgs),
     /// Correct one field of a record (a date typed wrong, a misspelt name), saying why.
     Set(SetArgs),
+    /// Write a letter from the policy's template (cme letter --list) with the case's details,
+    /// and log it, with the day its reply is due.
+    Letter(LetterArgs),
     /// Open cases from a school's "missing" Common Transfer File (destination XXXXXXX).
     ImportCtf(ImportCtfArgs),
     /// Print the JSON Schema of the case format, with this repository's lists (or, with
@@ -115,6 +118,10 @@ pub struct StatusArgs {
     /// Closed cases too.
     #[arg(long)]
     pub all: bool,
+    /// The letters and enquiries still awaiting their replies (COM-REPLY), one line each,
+    /// overdue first.
+    #[arg(long, conflicts_with = "ids")]
+    pub awaiting: bool,
     /// Show these cases in full (open or closed).
     #[arg(value_name = "CASE_ID")]
     pub ids: Vec<String>,
@@ -376,6 +383,43 @@ pub struct SetArgs {
     /// Why: kept in the commit message, which the case's history shows.
     #[arg(long, value_name = "TEXT")]
     pub reason: String,
+    #[command(flatten)]
+    pub commit: CommitArgs,
+}
+
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  cme letter --list\n  cme letter ABC-2026-0042 first-letter --commit\n  cme letter ABC-2026-0042 school-request\n  cme letter ABC-2026-0042 agency-check --check border-force\n  cme letter ABC-2026-0042 other-la-enquiry --to \"CME Officer, Northshire Council\"\n  cme letter ABC-2026-0042 reminder --about 3\n\nThe letter is written to letters/<CASE>/<DATE>-<TEMPLATE>.md with a page to print beside it (.html), and the action that sent it is logged in the case with its reply date. Record the answer with cme act CASE --reply-to N ...; cme status --awaiting lists what is still awaited."
+)]
+pub struct LetterArgs {
+    /// Name each template of this repository's policy: what it is for, who it goes to, how
+    /// long the reply may take.
+    #[arg(long, conflicts_with_all = ["case", "template"])]
+    pub list: bool,
+    /// The case id, as its file is named (e.g. ABC-2026-0042; lower case is read too).
+    #[arg(required_unless_present = "list")]
+    pub case: Option<String>,
+    /// The template (see --list).
+    #[arg(value_name = "TEMPLATE", required_unless_present = "list")]
+    pub template: Option<String>,
+    /// Whom it is addressed to, in place of the template's (e.g. "Mrs A Example").
+    #[arg(long, value_name = "TEXT")]
+    pub to: Option<String>,
+    /// The letter's date (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub date: Option<NaiveDate>,
+    /// The officer who signs it (default: the case's officer).
+    #[arg(long, value_name = "ID")]
+    pub by: Option<String>,
+    /// For a check's letter: which check of the pack.
+    #[arg(long, value_name = "ID")]
+    pub check: Option<String>,
+    /// For a reminder: the number of the action it chases (counting from 1 in the file).
+    #[arg(long, value_name = "N")]
+    pub about: Option<usize>,
+    /// For a School Attendance Order: the school it names.
+    #[arg(long, value_name = "TEXT")]
+    pub school: Option<String>,
     #[command(flatten)]
     pub commit: CommitArgs,
 }

@@ -21,6 +21,8 @@ pub mod edit;
 pub mod error;
 pub mod generate;
 pub mod git;
+pub mod ladder;
+pub mod letter;
 pub mod load;
 pub mod model;
 pub mod pack;

@@ -21,14 +21,17 @@ pub enum Queue {
     AuditDue,
     /// Open past the end of compulsory school age: due to close as beyond-school-age.
     SchoolAgeEnded,
+    /// A letter or enquiry awaits its reply (COM-REPLY), overdue first.
+    AwaitingReplies,
 }
 
 impl Queue {
-    pub const ALL: [Queue; 6] = [
+    pub const ALL: [Queue; 7] = [
         Queue::Overdue,
         Queue::DueSoon,
         Queue::Triage,
         Queue::WhereaboutsUnknown,
+        Queue::AwaitingReplies,
         Queue::AuditDue,
         Queue::SchoolAgeEnded,
     ];
@@ -42,6 +45,7 @@ impl Queue {
             Queue::WhereaboutsUnknown => "whereabouts-unknown",
             Queue::AuditDue => "audit-due",
             Queue::SchoolAgeEnded => "school-age-ended",
+            Queue::AwaitingReplies => "awaiting-replies",
         }
     }
 
@@ -53,6 +57,7 @@ impl Queue {
             Queue::WhereaboutsUnknown => "Whereabouts unknown: weekly review pack",
             Queue::AuditDue => "Audits and periodic checks due",
             Queue::SchoolAgeEnded => "Reached the end of compulsory school age",
+            Queue::AwaitingReplies => "Awaiting replies",
         }
     }
 
@@ -78,6 +83,7 @@ impl Queue {
             Queue::AuditDue => c.deadlines.iter().any(|d| {
                 pack.queues.audit_rules.contains(&d.rule) && matches!(d.state, State::Overdue | State::DueSoon)
             }),
+            Queue::AwaitingReplies => open && !c.awaited().is_empty(),
             Queue::SchoolAgeEnded => c.deadlines.iter().any(|d| {
                 d.state == State::Overdue
                     && pack

@@ -25,11 +25,15 @@ pub struct CaseState {
     pub priority: u8,
     pub deadlines: Vec<Deadline>,
     pub checklists: Vec<Progress>,
+    /// Where the case stands on the pack's escalation ladder.
+    #[serde(skip_serializing_if = "crate::ladder::Standing::is_empty")]
+    pub ladder: crate::ladder::Standing,
 }
 
 impl CaseState {
     pub fn compute(policy: Policy<'_>, case: &Case, today: NaiveDate) -> CaseState {
         let rating = risk::rating(policy.pack, case);
+        let deadlines = deadline::deadlines(policy, case, rating.as_ref(), today);
         CaseState {
             id: case.id.clone(),
             status: case.status,
@@ -40,7 +44,8 @@ impl CaseState {
             school_age_ends: school_age::ends(case.child.date_of_birth),
             risk: rating.as_ref().map(|r| r.level.to_string()),
             priority: risk::priority(policy.pack, case),
-            deadlines: deadline::deadlines(policy, case, rating.as_ref(), today),
+            ladder: crate::ladder::standing(policy.pack, case, &deadlines),
+            deadlines,
             checklists: checklist::progress(policy.pack, case),
         }
     }
@@ -49,6 +54,17 @@ impl CaseState {
     /// ([`deadline::occurrences`], from the deadlines this state already holds).
     pub fn occurrences(&self, policy: Policy<'_>, case: &Case, today: NaiveDate) -> Vec<Deadline> {
         deadline::occurrences(policy, case, &self.deadlines, today)
+    }
+
+    /// The replies still awaited (COM-REPLY), overdue first, then the soonest due.
+    pub fn awaited(&self) -> Vec<&Deadline> {
+        let mut v: Vec<&Deadline> = self
+            .deadlines
+            .iter()
+            .filter(|d| d.awaits.is_some() && matches!(d.state, State::Overdue | State::DueSoon | State::Open))
+            .collect();
+        v.sort_by_key(|d| (d.state != State::Overdue, d.due, d.awaits));
+        v
     }
 
     pub fn overdue(&self) -> impl Iterator<Item = &Deadline> {

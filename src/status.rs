@@ -98,6 +98,88 @@ pub fn run(repo: &Repo, today: NaiveDate, filter: &Filter) -> Result<StatusRepor
     Ok(report)
 }
 
+/// One reply still awaited, as `cme status --awaiting --format json` gives it.
+#[derive(Serialize)]
+struct Awaited<'a> {
+    case: &'a str,
+    child: &'a str,
+    officer: Option<&'a str>,
+    /// The action awaiting its reply (from 1, in the file's order).
+    action: usize,
+    asks: &'a str,
+    due: Option<NaiveDate>,
+    state: crate::deadline::State,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    days_overdue: Option<i64>,
+}
+
+fn awaited(report: &StatusReport) -> Vec<Awaited<'_>> {
+    let mut all: Vec<Awaited<'_>> = report
+        .cases
+        .iter()
+        .filter(|c| c.status.as_str() == "open")
+        .flat_map(|c| {
+            c.awaited().into_iter().map(move |d| Awaited {
+                case: &c.id,
+                child: &c.child,
+                officer: c.assigned_to.as_deref(),
+                action: d.awaits.unwrap_or(0),
+                asks: &d.asks,
+                due: d.due,
+                state: d.state,
+                days_overdue: d.days_overdue,
+            })
+        })
+        .collect();
+    all.sort_by(|a, b| {
+        (a.state != State::Overdue, a.due, a.case, a.action).cmp(&(b.state != State::Overdue, b.due, b.case, b.action))
+    });
+    all
+}
+
+/// `cme status --awaiting`: each reply still awaited, overdue first.
+pub fn render_awaiting(repo: &Repo, report: &StatusReport, out: &mut dyn Write) -> io::Result<()> {
+    let all = awaited(report);
+    writeln!(
+        out,
+        "{} - replies awaited on {}: {}, {} overdue",
+        repo.config.authority.name,
+        long_date(report.today),
+        crate::model::count(all.len(), "reply"),
+        all.iter().filter(|a| a.state == State::Overdue).count()
+    )?;
+    if all.is_empty() {
+        return writeln!(out, "Nothing awaited.");
+    }
+    writeln!(out)?;
+    for a in &all {
+        let state = match (a.state, a.days_overdue) {
+            (State::Overdue, Some(n)) => format!("overdue {}", crate::model::count(n as usize, "day")),
+            (State::DueSoon, _) => "due soon".into(),
+            _ => "waiting".into(),
+        };
+        writeln!(
+            out,
+            "{}  action {:<3} due {:<12} {:<16} {} ({})",
+            a.case,
+            a.action,
+            short_date(a.due),
+            state,
+            crate::source::printable_line(a.asks),
+            a.officer.unwrap_or("unassigned")
+        )?;
+    }
+    writeln!(
+        out,
+        "\nRecord a reply: cme act CASE --reply-to N --kind ... --by ...; chase one: cme letter CASE reminder --about N"
+    )
+}
+
+pub fn render_awaiting_json(report: &StatusReport, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &awaited(report))?;
+    writeln!(out)
+}
+
 pub fn render_json(report: &StatusReport, out: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, report)?;
     writeln!(out)
@@ -253,8 +335,18 @@ fn details(repo: &Repo, c: &CaseState, today: NaiveDate, out: &mut dyn WriteColo
         short_date(Some(c.school_age_starts)),
         short_date(Some(c.school_age_ends))
     )?;
+    if let Some(l) = c.ladder.summary() {
+        writeln!(out, "    ladder: {}", crate::source::printable_line(&l))?;
+        if let Some(letter) = c.ladder.next.and_then(|i| c.ladder.rungs[i].letter.as_deref()) {
+            writeln!(out, "      its letter: cme letter {} {letter}", c.id)?;
+        }
+    }
     for d in &c.deadlines {
-        let title = repo.pack.rule(&d.rule).map_or("", |r| r.title.as_str());
+        // A reply awaited says which letter it waits on; other deadlines say their rule.
+        let title = match d.awaits {
+            Some(_) => d.asks.as_str(),
+            None => repo.pack.rule(&d.rule).map_or("", |r| r.title.as_str()),
+        };
         write!(out, "    {:<18} {:<12} ", d.rule, short_date(d.due))?;
         coloured(
             out,

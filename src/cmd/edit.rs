@@ -88,6 +88,74 @@ pub fn set(a: &cli::SetArgs, repo: &Repo, today: NaiveDate) -> Result<ExitCode, 
     report_commit(&committed)
 }
 
+pub fn letter(a: &cli::LetterArgs, repo: &Repo, today: NaiveDate) -> Result<ExitCode, Error> {
+    let (Some(case), Some(template)) = (&a.case, &a.template) else {
+        return list_letters(repo);
+    };
+    let id = cme::edit::case_id(repo, case);
+    let args = cme::edit::letter::LetterArgs {
+        template: template.clone(),
+        to: a.to.clone(),
+        date: a.date,
+        by: a.by.clone(),
+        check: a.check.clone(),
+        about: a.about,
+        school: a.school.clone(),
+    };
+    let (sent, committed) = cme::edit::transaction(repo, Some(&id), a.commit.into(), || {
+        cme::edit::letter::send(repo, today, &id, &args)
+    })?;
+    println!("{}", sent.letter);
+    println!("{}  (to print)", sent.page);
+    println!("{}: {}", sent.done.path, sent.done.message.lines().next().unwrap_or(""));
+    if let Some(d) = sent.reply_due {
+        println!(
+            "when the answer comes, record it: cme act {id} --reply-to {} --kind ... --by ... (the reply is due {d})",
+            cme::edit::letter::number_of(repo, &id, &sent.letter).unwrap_or(0)
+        );
+    }
+    show_warnings(&sent.done.warnings);
+    report_commit(&committed)
+}
+
+/// `cme letter --list`.
+fn list_letters(repo: &Repo) -> Result<ExitCode, Error> {
+    let (all, problems) = cme::letter::templates(repo);
+    if all.is_empty() {
+        println!(
+            "no letter templates: the pack's are in policy/{}/letters/, an authority's own in templates/letters/",
+            repo.pack.pack.id
+        );
+    }
+    for t in &all {
+        let reply = t
+            .reply_period()
+            .map(|p| format!("; a reply within {p}"))
+            .unwrap_or_default();
+        let needs: String = [
+            (t.front.check, " --check ID"),
+            (t.front.about, " --about N"),
+            (t.front.to_required, " --to TEXT"),
+            (t.front.names_school, " --school TEXT"),
+        ]
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, f)| *f)
+        .collect();
+        println!("{}{needs}", t.id);
+        println!("    {}: {}", t.front.title, t.front.purpose);
+        println!("    to {}{reply} ({}, {})", t.front.goes_to, t.front.policy_ref, t.path);
+    }
+    for p in &problems {
+        eprintln!("warning: {p}");
+    }
+    Ok(if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
 pub fn import_ctf(a: &cli::ImportCtfArgs, repo: &Repo, today: NaiveDate) -> Result<ExitCode, Error> {
     let (done, committed) = cme::edit::transaction(repo, None, a.commit.into(), || {
         cme::edit::ctf::import(repo, today, &a.file)

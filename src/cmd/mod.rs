@@ -81,6 +81,7 @@ pub fn run(cli: &Cli, today: chrono::NaiveDate) -> Result<ExitCode, Error> {
         Command::Close(a) => edit::close(a, &repo, today),
         Command::Reopen(a) => edit::reopen(a, &repo, today),
         Command::Set(a) => edit::set(a, &repo, today),
+        Command::Letter(a) => edit::letter(a, &repo, today),
         Command::ImportCtf(a) => edit::import_ctf(a, &repo, today),
         // Handled above, before the repository is opened.
         Command::Serve(_)

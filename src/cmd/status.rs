@@ -18,6 +18,13 @@ pub fn run(a: &StatusArgs, repo: &Repo, today: NaiveDate) -> Result<ExitCode, Er
     };
     let report = cme::status::run(repo, today, &filter)?;
     let stdout = std::io::stdout();
+    if a.awaiting {
+        match a.format {
+            Format::Human => cme::status::render_awaiting(repo, &report, &mut stdout.lock())?,
+            Format::Json => cme::status::render_awaiting_json(&report, &mut stdout.lock())?,
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     match a.format {
         Format::Human => {
             let mut out = StandardStream::stdout(colour(stdout.is_terminal()));

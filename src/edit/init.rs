@@ -269,7 +269,7 @@ pub fn init(dir: &Path, a: &InitArgs) -> Result<Vec<String>> {
     put(
         "cme.toml",
         &format!(
-            "# The authority, its policy pack and its team. Add every officer who records work:\n# ids are used in assigned_to, by and signed_off_by.\n\n[authority]\nname = \"{authority}\"\ncode = \"{}\"\npolicy = \"{}\"\nschool_calendar = \"policy/calendar/terms.toml\"\n\n[[officer]]\nid = \"lead\"\nname = \"CME Lead Officer\"\nrole = \"lead-officer\"\n",
+            "# The authority, its policy pack and its team. Add every officer who records work:\n# ids are used in assigned_to, by and signed_off_by.\n\n[authority]\nname = \"{authority}\"\ncode = \"{}\"\npolicy = \"{}\"\nschool_calendar = \"policy/calendar/terms.toml\"\n\n# The team's contact details, which the letters cme letter writes carry. Fill them in and\n# remove the # signs:\n# [contact]\n# team = \"Children Missing Education team\"\n# address = [\"Town Hall\", \"High Street\", \"Town AB1 2CD\"]\n# phone = \"01234 567890\"\n# email = \"cme@council.example\"\n\n[[officer]]\nid = \"lead\"\nname = \"CME Lead Officer\"\nrole = \"lead-officer\"\n",
             a.code, a.pack
         ),
     )?;

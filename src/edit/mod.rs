@@ -7,6 +7,7 @@ pub mod commands;
 pub mod ctf;
 pub mod given;
 pub mod init;
+pub mod letter;
 pub mod lock;
 pub mod merge;
 pub mod set;

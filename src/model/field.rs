@@ -64,6 +64,8 @@ pub enum Opt {
     Lookup(Ids),
     /// A score on a scale, lowest to highest (a review form's 1 to 5).
     Scale(i64, i64),
+    /// A date still to come (a reply's due date), not a date something happened.
+    Ahead,
     /// A further check of a value read from a file: the problem and a hint, if any.
     Check(fn(&str, &Value<'_>) -> Option<(String, String)>),
 }

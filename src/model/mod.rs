@@ -144,7 +144,7 @@ record! {
         /// Who a letter or enquiry went to, as addressed ("Sampleford Primary School").
         recipient: Option<String> = "Sent to" [Flag],
         /// The answer is due by this day: the action awaits a reply (COM-REPLY).
-        reply_due: Option<NaiveDate> = "Reply due" [Flag],
+        reply_due: Option<NaiveDate> = "Reply due" [Flag, Ahead],
         /// This action records the answer to action number N (counting from 1, in the
         /// file's order).
         reply_to: Option<i64> = "Reply to action" [Flag],

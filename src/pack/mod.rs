@@ -77,6 +77,9 @@ pub struct Pack {
     pub joiner: Option<Joiner>,
     #[serde(rename = "escalation_expected", default)]
     pub escalations_expected: Vec<EscalationExpected>,
+    /// The escalation ladder: the steps a case climbs while it stays unresolved, in order.
+    #[serde(rename = "ladder", default)]
+    pub ladder: Vec<LadderStep>,
     /// The roles an officer may have in `cme.toml`, in the council's words. A pack that
     /// lists none (one written before roles were the pack's, read again by `--as-of`) does
     /// not restrict them.
@@ -467,6 +470,56 @@ pub struct GroundCondition {
     pub requires_destination_in_area: bool,
     /// The ground to use instead.
     pub otherwise: String,
+}
+
+/// One step of the escalation ladder: when it is taken, who takes it, when it is due, its
+/// letter, and what in the record shows it was taken.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LadderStep {
+    pub id: String,
+    pub title: String,
+    /// When the step is taken, in the policy's words.
+    pub trigger: String,
+    /// Who takes it: one of the pack's roles.
+    pub role: Role,
+    /// A deadline rule of the pack whose due date is the step's.
+    #[serde(default)]
+    pub due_rule: Option<crate::model::id::RuleId>,
+    /// The letter template that takes the step (`cme letter CASE <letter>`).
+    #[serde(default)]
+    pub letter: Option<String>,
+    /// What in the record shows the step was taken: any one of these.
+    pub done_when: Vec<Evidence>,
+    pub source: String,
+    pub policy_ref: String,
+}
+
+/// Something in the record that shows a step was taken: an action (of a kind, to an
+/// escalation, for a check), a closure (with an outcome, or a field filled) or a review
+/// (with a decision). Every part given must hold.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    #[serde(default)]
+    pub kind: Option<ActionKind>,
+    #[serde(default)]
+    pub to: Option<String>,
+    #[serde(default)]
+    pub check: Option<String>,
+    /// A field of the closure that is filled (`lost_pupils_uploaded`).
+    #[serde(default)]
+    pub closure_field: Option<String>,
+    #[serde(default)]
+    pub outcome: Option<Outcome>,
+    /// Any closure at all.
+    #[serde(default)]
+    pub closed: bool,
+    #[serde(default)]
+    pub decision: Option<Decision>,
+    /// Any review at all.
+    #[serde(default)]
+    pub reviewed: bool,
 }
 
 /// Fields a closure with this outcome must fill (COM-CLOSE, MAN-CLOSE-OTHER-LA, ...).
@@ -1061,6 +1114,47 @@ impl Pack {
                     "[[escalation_expected]] {} names \"{}\", which [[escalation]] does not list",
                     e.rule, e.to
                 ));
+            }
+        }
+        for step in &self.ladder {
+            if !self.roles.iter().any(|r| r.id == step.role) {
+                out.push(format!(
+                    "[[ladder]] {} is taken by role \"{}\", which [[role]] does not list",
+                    step.id,
+                    step.role.as_str()
+                ));
+            }
+            if let Some(r) = &step.due_rule
+                && !self.deadlines.iter().any(|d| &d.rule == r)
+            {
+                out.push(format!(
+                    "[[ladder]] {} is due by {r}, which is not a [[deadline]] of the pack",
+                    step.id
+                ));
+            }
+            if step.done_when.is_empty() {
+                out.push(format!(
+                    "[[ladder]] {} says nothing that shows it was taken (done_when)",
+                    step.id
+                ));
+            }
+            for e in &step.done_when {
+                if let Some(to) = &e.to
+                    && !self.escalations.iter().any(|x| &x.id == to)
+                {
+                    out.push(format!(
+                        "[[ladder]] {} names escalation \"{to}\", which [[escalation]] does not list",
+                        step.id
+                    ));
+                }
+                if let Some(c) = &e.check
+                    && self.check(c).is_none()
+                {
+                    out.push(format!(
+                        "[[ladder]] {} names check \"{c}\", which [[check]] does not list",
+                        step.id
+                    ));
+                }
             }
         }
         for d in &self.deadlines {

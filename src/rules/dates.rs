@@ -15,7 +15,8 @@ fn all_dates(case: &Case) -> Vec<(String, NaiveDate)> {
     let mut v = Vec::new();
     crate::model::walk(
         case,
-        |f| matches!(f.kind, crate::model::Kind::Date),
+        // A date still to come (a reply's due date) is not a date something happened.
+        |f| matches!(f.kind, crate::model::Kind::Date) && !f.has(|o| matches!(o, crate::model::field::Opt::Ahead)),
         |path, _, value| {
             if let Some(d) = value.date() {
                 v.push((path.to_string(), d));

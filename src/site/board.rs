@@ -49,7 +49,8 @@ pub(super) fn render_board(
     // The whereabouts-unknown queue is the last quarter's "active, whereabouts unknown", and
     // is shown as that quarter shows it (suppressed there, suppressed here).
     let unknown_shown = blocks.last().map_or_else(|| "0".to_string(), |b| b.figures[4].clone());
-    for q in Queue::ALL {
+    // Replies awaited are casework, not a figure for the board.
+    for q in Queue::ALL.into_iter().filter(|q| *q != Queue::AwaitingReplies) {
         let n = content.states.iter().filter(|(_, s)| q.holds(pack, s)).count();
         let i = if q == Queue::WhereaboutsUnknown {
             cells.add_known(n, rounding.range_of_shown(&unknown_shown))

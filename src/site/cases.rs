@@ -44,6 +44,25 @@ pub fn render_case_page(repo: &Repo, file: &CaseFile, today: NaiveDate) -> Resul
     tera.render("case.html", &c).map_err(tera_error)
 }
 
+/// The letters a case's actions name, each as a page to print, made from the Markdown the
+/// repository keeps (sanitised as every note is: never the HTML file beside it, which
+/// anyone could have edited). A letter the records do not hold is left out.
+fn write_letters(repo: &Repo, dir: &Path, case: &crate::model::Case) -> Result<(), BuildError> {
+    for a in &case.actions {
+        let Some(md) = a.letter.as_deref() else { continue };
+        let Some(page) = view::letter_page(&case.id, md) else {
+            continue;
+        };
+        let Ok(bytes) = repo.store.read(md, 1024 * 1024) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        let title = a.outcome.as_deref().unwrap_or("Letter");
+        write_file(dir, &page, crate::letter::html_page(title, &text).as_bytes())?;
+    }
+    Ok(())
+}
+
 /// The manifest of a built site: each case page and the hash of everything it shows.
 const MANIFEST: &str = ".cme-build.json";
 
@@ -121,6 +140,8 @@ pub(super) fn render_cases(
                 commits.join(",").as_bytes(),
             ]);
             progress.inc(1);
+            // The letters are written whether or not the page is (they are read afresh).
+            write_letters(repo, dir, case)?;
             if old.get(&path) == Some(&key) {
                 let target = dir.join(&path);
                 if let Some(parent) = target.parent() {

@@ -683,6 +683,28 @@ fn queue_pages(
             if q == Queue::Triage {
                 rows.sort_by(|a, b| (a.priority, &a.received_iso, &a.id).cmp(&(b.priority, &b.received_iso, &b.id)));
             }
+            if q == Queue::AwaitingReplies {
+                // Each case shows the reply it has waited on longest, overdue first.
+                let by_id: std::collections::HashMap<&str, &CaseState> =
+                    content.states.iter().map(|(_, s)| (s.id.as_str(), s)).collect();
+                for r in rows.iter_mut() {
+                    let awaited = by_id
+                        .get(r.id.as_str())
+                        .and_then(|s| s.awaited().first().map(|d| view::deadline_view(repo, d, today)));
+                    if awaited.is_some() {
+                        r.next = awaited;
+                    }
+                }
+                rows.sort_by(|a, b| {
+                    let key = |r: &view::QueueRow| {
+                        r.next
+                            .as_ref()
+                            .map(|n| (n.tag != "red", n.due_iso.clone()))
+                            .unwrap_or((true, String::new()))
+                    };
+                    (key(a), &a.id).cmp(&(key(b), &b.id))
+                });
+            }
             if q == Queue::WhereaboutsUnknown {
                 rows.sort_by(|a, b| {
                     let rank = |r: &QueueRow| pack.risk.as_ref().and_then(|m| m.rank(&r.risk)).unwrap_or(usize::MAX);

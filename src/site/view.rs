@@ -115,7 +115,11 @@ pub fn state_tag(s: State) -> &'static str {
 pub fn deadline_view(repo: &Repo, d: &Deadline, today: NaiveDate) -> DeadlineView {
     DeadlineView {
         rule: d.rule.clone(),
-        title: repo.pack.rule(&d.rule).map(|r| r.title.clone()).unwrap_or_default(),
+        // A reply awaited says which letter it waits on.
+        title: match d.awaits {
+            Some(_) => d.asks.clone(),
+            None => repo.pack.rule(&d.rule).map(|r| r.title.clone()).unwrap_or_default(),
+        },
         asks: d.asks.clone(),
         due: opt_date(d.due),
         due_iso: d.due.map(|d| d.to_string()).unwrap_or_default(),
@@ -301,8 +305,120 @@ pub struct CaseView {
     pub checklists: Vec<ChecklistView>,
     pub actions: Vec<ActionView>,
     pub reviews: Vec<ReviewView>,
+    /// Letters and enquiries sent that ask for a reply, or were written by cme letter.
+    pub letters: Vec<LetterView>,
+    /// The escalation ladder, a step each.
+    pub ladder: Vec<RungView>,
     pub diagnostics: Vec<DiagnosticView>,
     pub has_errors: bool,
+}
+
+/// One step of the escalation ladder on the case page.
+#[derive(Clone, Debug, Serialize)]
+pub struct RungView {
+    pub title: String,
+    pub trigger: String,
+    pub role: String,
+    pub letter: String,
+    pub policy_ref: String,
+    pub status: String,
+    pub tag: &'static str,
+}
+
+fn rung_views(case: &Case, s: &CaseState) -> Vec<RungView> {
+    let l = &s.ladder;
+    l.rungs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let (status, tag) = match (r.done_on, l.next) {
+                (Some(d), _) => (format!("Taken {}", date(d)), "green"),
+                (None, Some(n)) if n == i => (
+                    match l.next_due {
+                        Some(due) => format!("Next, due {}", date(due)),
+                        None => "Next".into(),
+                    },
+                    "blue",
+                ),
+                (None, _) if l.at.is_some_and(|a| a > i) => ("Passed over".into(), "grey"),
+                _ => ("Not yet".into(), "grey"),
+            };
+            RungView {
+                title: r.title.clone(),
+                trigger: r.trigger.clone(),
+                role: r.role.clone(),
+                letter: r
+                    .letter
+                    .as_ref()
+                    .map(|t| format!("cme letter {} {t}", case.id))
+                    .unwrap_or_default(),
+                policy_ref: r.policy_ref.clone(),
+                status,
+                tag,
+            }
+        })
+        .collect()
+}
+
+/// A letter or enquiry sent, and its reply.
+#[derive(Clone, Debug, Serialize)]
+pub struct LetterView {
+    /// The action that sent it (from 1).
+    pub number: usize,
+    pub date: String,
+    pub what: String,
+    pub to: String,
+    /// The page of the letter, from the site's root (`letters/<CASE>/<name>.html`).
+    pub href: String,
+    pub reply: String,
+    pub tag: &'static str,
+}
+
+/// The site page of a letter kept at `path` (`letters/<CASE>/<name>.md`), if the path is one
+/// `cme letter` writes for this case.
+pub fn letter_page(case: &str, path: &str) -> Option<String> {
+    crate::letter::is_letter_path(case, path).then(|| format!("{}.html", path.trim_end_matches(".md")))
+}
+
+fn letter_views(case: &Case, s: &CaseState, today: NaiveDate) -> Vec<LetterView> {
+    case.actions
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.reply_due.is_some() || a.letter.is_some())
+        .map(|(i, a)| {
+            let number = i + 1;
+            let awaited = s.deadlines.iter().find(|d| d.awaits == Some(number));
+            let (reply, tag) = match awaited {
+                Some(d) if d.state.is_done() => (
+                    format!(
+                        "Replied {}{}",
+                        opt_date(d.done_on),
+                        d.met_by.as_deref().map(|m| format!(" ({m})")).unwrap_or_default()
+                    ),
+                    "green",
+                ),
+                Some(d) => (
+                    format!("{}, due {}", state_label(d, today), opt_date(d.due)),
+                    state_tag(d.state),
+                ),
+                None if a.reply_due.is_some() => ("Reply no longer awaited (an earlier episode)".into(), "grey"),
+                None => ("No reply asked for".into(), "grey"),
+            };
+            LetterView {
+                number,
+                date: date(a.date),
+                what: a.outcome.clone().unwrap_or_else(|| words(a.kind.as_str())),
+                to: a.recipient.clone().or_else(|| a.to.clone()).unwrap_or_default(),
+                href: a
+                    .letter
+                    .as_deref()
+                    .and_then(|p| letter_page(&case.id, p))
+                    .unwrap_or_default(),
+                reply,
+                tag,
+            }
+        })
+        .collect()
 }
 
 pub fn case_view(
@@ -344,6 +460,8 @@ pub fn case_view(
         checklists: checklist_views(repo, s),
         actions: action_views(repo, case),
         reviews: review_views(repo, case),
+        letters: letter_views(case, s, today),
+        ladder: rung_views(case, s),
         diagnostics: diags.iter().map(|d| diagnostic_view(d)).collect(),
         has_errors: diags.iter().any(|d| d.severity == Severity::Error),
     }

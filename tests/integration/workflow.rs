@@ -1691,3 +1691,444 @@ fn a_correction_with_its_reason_passes_the_audit_and_a_silent_rewrite_does_not()
         stdout(&o)
     );
 }
+
+/// `cme --today DAY ARGS` in `dir`, asserting it succeeds; its standard output.
+fn ok_on(dir: &Path, day: &str, args: &[&str]) -> String {
+    let o = cme()
+        .current_dir(dir)
+        .args(["--today", day])
+        .args(args)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "cme {args:?}:\n{}\n{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    stdout(&o)
+}
+
+const CONTACT: &str = "\n[contact]\nteam = \"Children Missing Education team\"\naddress = [\"Test Borough Council\", \"1 Sample Street\", \"Testtown TE1 1ST\"]\nphone = \"01632 960123\"\nemail = \"cme@test-borough.example\"\n";
+
+#[test]
+fn a_case_runs_from_referral_to_closure_with_every_letter_from_cme_letter() {
+    let dir = init("manchester");
+    let r = dir.path().join("repo");
+    // The hostile-input rules hold for letters: a name that is Markdown or HTML stays text.
+    ok_on(
+        &r,
+        "2026-10-01",
+        &[
+            "new",
+            "--given-name",
+            "Ava <script>alert(1)</script>",
+            "--family-name",
+            "Example",
+            "--dob",
+            "2014-05-14",
+            "--source",
+            "school",
+            "--reason",
+            "moved-unknown-school",
+            "--received",
+            "2026-10-01",
+            "--school",
+            "Sampleford Primary School",
+            "--commit",
+        ],
+    );
+    let id = "TBC-2026-0001";
+    ok_on(&r, "2026-10-01", &["assign", id, "ofc", "--commit"]);
+    // No address yet, no contact details: refused, naming what supplies each, nothing written.
+    let o = cme()
+        .current_dir(&r)
+        .args(["--today", "2026-10-02", "letter", id, "first-letter"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!("cme set {id} child.last_known_address VALUE")),
+        "{err}"
+    );
+    assert!(err.contains("add [contact]"), "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    assert!(!r.join("letters").exists(), "nothing written");
+    let mut cfg = std::fs::read_to_string(r.join("cme.toml")).unwrap();
+    cfg.push_str(CONTACT);
+    std::fs::write(r.join("cme.toml"), cfg).unwrap();
+    git_ok(&r, &["commit", "-q", "--no-verify", "-am", "Contact details"]);
+    ok_on(
+        &r,
+        "2026-10-02",
+        &[
+            "set",
+            id,
+            "child.last_known_address",
+            "4, Hawthorn Close, Exampletown, EX2 4HD",
+            "--reason",
+            "from the school",
+            "--commit",
+        ],
+    );
+
+    // 1. The first letter: the letter and its page are written, the action logged with the
+    //    reply date, all in one commit.
+    let out = ok_on(&r, "2026-10-02", &["letter", id, "first-letter", "--commit"]);
+    let md = format!("letters/{id}/2026-10-02-first-letter.md");
+    assert!(out.contains(&md), "{out}");
+    let letter = std::fs::read_to_string(r.join(&md)).unwrap();
+    for needle in [
+        "**Test Borough Council**",
+        "Our reference: TBC-2026-0001",
+        "4 Hawthorn Close  \nExampletown  \nEX2 4HD",
+        "Please contact us by **16 October 2026**",
+        "Olu Officer",
+        "01632 960123",
+    ] {
+        assert!(letter.contains(needle), "{needle} in\n{letter}");
+    }
+    assert!(letter.contains("Ava \\<script\\>"), "the name stays text: {letter}");
+    let page = std::fs::read_to_string(r.join(format!("letters/{id}/2026-10-02-first-letter.html"))).unwrap();
+    assert!(!page.contains("<script>"), "{page}");
+    assert!(
+        page.contains("@page") && page.contains("default-src 'none'"),
+        "printable, fetches nothing"
+    );
+    let files = git_ok(&r, &["show", "--name-only", "--format=", "HEAD"]);
+    assert_eq!(files.lines().count(), 3, "case, letter and page in one commit: {files}");
+    let case_file = r.join(format!("cases/2026/{id}.toml"));
+    let text = std::fs::read_to_string(&case_file).unwrap();
+    assert!(
+        text.contains("kind = \"letter\"")
+            && text.contains("reply_due = 2026-10-16")
+            && text.contains(&format!("letter = \"{md}\"")),
+        "{text}"
+    );
+
+    // 2. The school, and a check by letter: each its own kind, addressee and reply date.
+    ok_on(&r, "2026-10-02", &["letter", id, "school-request", "--commit"]);
+    ok_on(
+        &r,
+        "2026-10-05",
+        &["letter", id, "agency-check", "--check", "revenue-benefits", "--commit"],
+    );
+    let text = std::fs::read_to_string(&case_file).unwrap();
+    assert!(
+        text.contains("kind = \"school-enquiry\"")
+            && text.contains("recipient = \"The Headteacher, Sampleford Primary School\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("kind = \"agency-enquiry\"\nby = \"ofc\"\ncheck = \"revenue-benefits\""),
+        "{text}"
+    );
+    // A check that is not the pack's is refused with the list.
+    let o = cme()
+        .current_dir(&r)
+        .args([
+            "--today",
+            "2026-10-05",
+            "letter",
+            id,
+            "agency-check",
+            "--check",
+            "revenue",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("revenue-benefits"), "{}", stderr(&o));
+
+    // 3. Waiting: the school answers in time; the family does not. `status --awaiting` and
+    //    the case page say what is still awaited, overdue first.
+    ok_on(
+        &r,
+        "2026-10-07",
+        &[
+            "act",
+            id,
+            "--reply-to",
+            "2",
+            "--kind",
+            "school-enquiry",
+            "--by",
+            "ofc",
+            "--outcome",
+            "Last attended 10 September; no forwarding address",
+            "--commit",
+        ],
+    );
+    let awaiting = ok_on(&r, "2026-10-20", &["status", "--awaiting"]);
+    assert!(awaiting.contains("2 replies, 2 overdue"), "{awaiting}");
+    let first = awaiting.lines().find(|l| l.starts_with(id)).unwrap();
+    assert!(
+        first.contains("action 1") && first.contains("overdue 4 days"),
+        "overdue first: {awaiting}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&ok_on(&r, "2026-10-20", &["status", "--awaiting", "--format", "json"])).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 2);
+    assert_eq!(json[0]["action"], 1);
+    assert_eq!(json[0]["state"], "overdue");
+    // A reminder chases it.
+    ok_on(
+        &r,
+        "2026-10-20",
+        &["letter", id, "reminder", "--about", "1", "--commit"],
+    );
+    let reminder = std::fs::read_to_string(r.join(format!("letters/{id}/2026-10-20-reminder.md"))).unwrap();
+    assert!(reminder.contains("On 2 October 2026 we wrote to you"), "{reminder}");
+
+    // 4. The ladder: enquiries taken; next, the Early Help Hub, with its letter.
+    let status = ok_on(&r, "2026-10-20", &["status", id]);
+    assert!(status.contains("ladder: step 1 of 5 (Enquiries"), "{status}");
+    assert!(
+        status.contains("next: Early Help Hub") && status.contains(&format!("cme letter {id} early-help-referral")),
+        "{status}"
+    );
+    ok_on(&r, "2026-10-21", &["letter", id, "early-help-referral", "--commit"]);
+    let status = ok_on(&r, "2026-10-21", &["status", id]);
+    assert!(
+        status.contains("ladder: step 2 of 5 (Early Help Hub), taken 21 Oct 2026; next: MASH enquiry"),
+        "{status}"
+    );
+
+    // 5. The other authority confirms: a letter to its CME officer, the reply recorded, and
+    //    the case closed as confirmed in that authority.
+    let o = cme()
+        .current_dir(&r)
+        .args(["--today", "2026-10-22", "letter", id, "other-la-enquiry"])
+        .output()
+        .unwrap();
+    assert!(stderr(&o).contains("--to"), "{}", stderr(&o));
+    ok_on(
+        &r,
+        "2026-10-22",
+        &[
+            "letter",
+            id,
+            "other-la-enquiry",
+            "--to",
+            "CME Officer, Northshire Council",
+            "--commit",
+        ],
+    );
+    let n = std::fs::read_to_string(&case_file)
+        .unwrap()
+        .matches("[[action]]")
+        .count();
+    ok_on(
+        &r,
+        "2026-10-29",
+        &[
+            "act",
+            id,
+            "--reply-to",
+            &n.to_string(),
+            "--kind",
+            "other-la-enquiry",
+            "--by",
+            "ofc",
+            "--outcome",
+            "Northshire confirms the child is on roll at Northshire Academy",
+            "--commit",
+        ],
+    );
+    ok_on(
+        &r,
+        "2026-10-29",
+        &[
+            "set",
+            id,
+            "child.whereabouts",
+            "known-other-la",
+            "--reason",
+            "Northshire confirms",
+            "--commit",
+        ],
+    );
+    ok_on(
+        &r,
+        "2026-10-29",
+        &[
+            "close",
+            id,
+            "--outcome",
+            "confirmed-other-la",
+            "--authority",
+            "Northshire Council",
+            "--confirmation-received",
+            "2026-10-29",
+            "--commit",
+        ],
+    );
+    let (code, json) = check_json(&r, &[]);
+    assert_eq!(code, 0, "{json:#}");
+
+    // 6. The site: the case page lists the letters with links that resolve, and what was
+    //    awaited; the board's site holds no letter.
+    let site = dir.path().join("site");
+    let o = cme()
+        .current_dir(&r)
+        .args(["--today", "2026-10-29", "build", "--out"])
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let page = std::fs::read_to_string(site.join(format!("cases/{id}.html"))).unwrap();
+    assert!(
+        page.contains("Letters and replies")
+            && page.contains("letters&#x2F;TBC-2026-0001&#x2F;2026-10-02-first-letter.html"),
+        "case page"
+    );
+    assert!(site.join(format!("letters/{id}/2026-10-02-first-letter.html")).exists());
+    assert!(
+        page.contains("Escalation") && page.contains("Early Help Hub"),
+        "the ladder on the case page"
+    );
+    let queue = std::fs::read_to_string(site.join("queues/awaiting-replies.html")).unwrap();
+    assert!(!queue.contains(id), "closed: nothing awaited any more");
+}
+
+/// Every template of both packs renders for a full record, with the flags `--list` says it
+/// takes; the School Attendance Order notice gives the parent 15 days, the order names the
+/// school it is given.
+#[test]
+fn every_letter_of_both_packs_is_written_for_a_full_record() {
+    for pack in ["manchester", "worcestershire"] {
+        let dir = init(pack);
+        let r = dir.path().join("repo");
+        let mut cfg = std::fs::read_to_string(r.join("cme.toml")).unwrap();
+        cfg.push_str(CONTACT);
+        std::fs::write(r.join("cme.toml"), cfg).unwrap();
+        ok_on(
+            &r,
+            "2026-10-01",
+            &[
+                "new",
+                "--given-name",
+                "Ava",
+                "--family-name",
+                "Example",
+                "--dob",
+                "2014-05-14",
+                "--source",
+                "school",
+                "--reason",
+                "moved-unknown-school",
+                "--received",
+                "2026-10-01",
+                "--school",
+                "Sampleford Primary School",
+                "--address",
+                "4, Hawthorn Close, Exampletown, EX2 4HD",
+                "--upn",
+                "A123456789012",
+                "--assign",
+                "ofc",
+            ],
+        );
+        let list = ok_on(&r, "2026-10-01", &["letter", "--list"]);
+        let templates: Vec<(String, String)> = list
+            .lines()
+            .filter(|l| !l.starts_with(' '))
+            .map(|l| {
+                let mut parts = l.splitn(2, ' ');
+                (
+                    parts.next().unwrap().to_string(),
+                    parts.next().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        assert!(templates.len() >= 8, "{pack}: {list}");
+        for want in [
+            "first-letter",
+            "school-request",
+            "other-la-enquiry",
+            "agency-check",
+            "reminder",
+            "sao-notice",
+            "sao-order",
+        ] {
+            assert!(templates.iter().any(|(t, _)| t == want), "{pack} has {want}: {list}");
+        }
+        let check = if pack == "manchester" {
+            "border-force"
+        } else {
+            "border-control"
+        };
+        for (t, needs) in &templates {
+            let mut args = vec!["letter".to_string(), "TBC-2026-0001".into(), t.clone()];
+            if needs.contains("--check") {
+                args.extend(["--check".into(), check.into()]);
+            }
+            if needs.contains("--about") {
+                args.extend(["--about".into(), "1".into()]);
+            }
+            if needs.contains("--to") {
+                args.extend(["--to".into(), "CME Officer, Northshire Council".into()]);
+            }
+            if needs.contains("--school") {
+                args.extend(["--school".into(), "Oakfield Academy".into()]);
+            }
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let out = ok_on(&r, "2026-10-02", &args);
+            let md = out.lines().next().unwrap();
+            let text = std::fs::read_to_string(r.join(md)).unwrap();
+            assert!(
+                text.contains("Our reference: TBC-2026-0001") && text.contains("Yours sincerely"),
+                "{pack} {t}:\n{text}"
+            );
+            assert!(
+                !text.contains("{{") && !text.contains("{%"),
+                "{pack} {t} rendered whole:\n{text}"
+            );
+            let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            if t == "sao-notice" {
+                assert!(flat.contains("by **17 October 2026**"), "15 days: {text}");
+            }
+            if t == "sao-order" {
+                assert!(text.contains("**Oakfield Academy**"), "{text}");
+            }
+        }
+        let (code, json) = check_json(&r, &[]);
+        assert_eq!(code, 0, "{pack}: {json:#}");
+    }
+}
+
+/// An authority's own template in templates/letters/ replaces the pack's of the same name;
+/// one that cannot be read is said by --list, not skipped in silence.
+#[test]
+fn an_authoritys_template_overrides_the_packs() {
+    let dir = init("manchester");
+    let r = dir.path().join("repo");
+    let mut cfg = std::fs::read_to_string(r.join("cme.toml")).unwrap();
+    cfg.push_str(CONTACT);
+    std::fs::write(r.join("cme.toml"), cfg).unwrap();
+    write(
+        &r,
+        "templates/letters/first-letter.md",
+        "+++\ntitle = \"Our own first letter\"\npurpose = \"The authority's wording\"\nkind = \"letter\"\ngoes_to = \"the family\"\nreply_working_days = 5\nneeds = [\"child.last_known_address\"]\npolicy_ref = \"manchester#cme-team\"\n+++\nDear family of {{ child.given_name }}, please ring {{ authority.phone }}.\n",
+    );
+    write(&r, "templates/letters/broken.md", "+++\ntitle = \"x\"\n+++\n");
+    let o = cme().current_dir(&r).args(["letter", "--list"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("Our own first letter") && stdout(&o).contains("templates/letters/first-letter.md"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stderr(&o).contains("templates/letters/broken.md"), "{}", stderr(&o));
+    new_ava(&r, &["--address", "1 Elm Row, Testtown", "--assign", "ofc"]);
+    let o = cme_in(&r, &["letter", "TBC-2026-0001", "first-letter"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let md = stdout(&o).lines().next().unwrap().to_string();
+    let text = std::fs::read_to_string(r.join(md)).unwrap();
+    assert!(text.contains("Dear family of Ava, please ring 01632 960123."), "{text}");
+    let o = cme_in(&r, &["letter", "TBC-2026-0001", "first-leter"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("Did you mean \"first-letter\"?"), "{}", stderr(&o));
+}

@@ -1,0 +1,191 @@
+//! `cme letter CASE TEMPLATE`: writes a letter from the pack's template with the record's
+//! details to `letters/<CASE>/<DATE>-<TEMPLATE>.md` (and a printable HTML page beside it),
+//! and logs the action that sent it (its kind, addressee, and the reply date the template's
+//! period gives), in one change that `--commit` commits whole. Whatever the letter needs and
+//! the record lacks is refused before anything is written, naming the flag or key that
+//! supplies it.
+
+use super::commands::Done;
+use super::{EditError, Given, Result, find_case, toml_date};
+use crate::letter::{self, Sending, Template};
+use crate::load::Repo;
+use crate::model::{ActionKind, Vocabulary};
+use chrono::NaiveDate;
+
+/// What `cme letter` was given.
+pub struct LetterArgs {
+    pub template: String,
+    pub to: Option<String>,
+    pub date: Option<NaiveDate>,
+    pub by: Option<String>,
+    pub check: Option<String>,
+    pub about: Option<usize>,
+    pub school: Option<String>,
+}
+
+/// A letter sent: the action logged, and the two files written.
+pub struct Sent {
+    pub done: Done,
+    pub letter: String,
+    pub page: String,
+    pub recipient: String,
+    pub reply_due: Option<NaiveDate>,
+}
+
+impl super::Written for Sent {
+    fn files(&self) -> Vec<&str> {
+        vec![self.done.path.as_str(), self.letter.as_str(), self.page.as_str()]
+    }
+    fn message(&self) -> String {
+        self.done.message.clone()
+    }
+}
+
+/// The template of that name, or what the names are.
+pub fn template(repo: &Repo, name: &str) -> Result<Template> {
+    let (all, problems) = letter::templates(repo);
+    if let Some(t) = all.iter().find(|t| t.id == name) {
+        return Ok(t.clone());
+    }
+    let names: Vec<&str> = all.iter().map(|t| t.id.as_str()).collect();
+    let hint = crate::model::nearest(name, names.iter().copied())
+        .map(|n| format!(" Did you mean \"{n}\"?"))
+        .unwrap_or_default();
+    let broken = problems
+        .iter()
+        .find(|p| p.contains(&format!("/{name}.md")))
+        .map(|p| format!(" (a template of that name cannot be read: {p})"))
+        .unwrap_or_default();
+    Err(EditError::Usage(format!(
+        "no letter template \"{name}\"{broken}.{hint} The templates are: {} (cme letter --list says what each is for)",
+        names.join(", ")
+    )))
+}
+
+/// The number (from 1, in the file's order) of the action that sent a letter, as the case
+/// file now stands (what `cme act --reply-to` takes).
+pub fn number_of(repo: &Repo, id: &str, letter: &str) -> Option<usize> {
+    let rel = find_case(repo, id).ok()?;
+    let file = crate::load::read_case(&repo.store, &rel, repo.config.limits.max_case_bytes);
+    let case = file.case?;
+    case.actions
+        .iter()
+        .position(|a| a.letter.as_deref() == Some(letter))
+        .map(|i| i + 1)
+}
+
+/// `cme letter CASE TEMPLATE`.
+pub fn send(repo: &Repo, today: NaiveDate, id: &str, a: &LetterArgs) -> Result<Sent> {
+    let t = template(repo, &a.template)?;
+    let rel = find_case(repo, id)?;
+    let file = crate::load::read_case(&repo.store, &rel, repo.config.limits.max_case_bytes);
+    let Some(case) = file.case else {
+        return Err(EditError::Usage(format!(
+            "{rel} fails the check; fix it first (cme check {rel} shows how), then send the letter (nothing was written)"
+        )));
+    };
+    if !case.is_open() {
+        return Err(EditError::Usage(format!(
+            "{id} is closed: reopen it first (cme reopen {id} --reason \"...\") before you send a letter on it (nothing was written)"
+        )));
+    }
+    let date = a.date.unwrap_or(today);
+    if date > today {
+        return Err(EditError::Usage(format!(
+            "the letter's date {date} is in the future (today is {today}): write a letter on the day it goes (nothing was written)"
+        )));
+    }
+    let officer = match a.by.clone().or_else(|| case.referral.assigned_to.clone()) {
+        Some(o) => o,
+        None => {
+            return Err(EditError::Usage(format!(
+                "the letter is signed by the case's officer, and {id} is not assigned: assign it (cme assign {id} OFFICER) or give --by ID (nothing was written)"
+            )));
+        }
+    };
+    let sending = Sending {
+        date,
+        to: a.to.clone(),
+        officer: officer.clone(),
+        check: a.check.clone(),
+        about: a.about,
+        school: a.school.clone(),
+    };
+    let made = letter::make(repo, &case, &t, &sending).map_err(|m| {
+        EditError::Usage(format!(
+            "the {} letter needs what {id} or the command does not give (nothing was written):\n  - {}",
+            t.id,
+            m.0.join("\n  - ")
+        ))
+    })?;
+    // The letter and its page, never over an earlier one.
+    let md = letter::file_name(&case.id, date, &t.id, |p| repo.root.join(p).exists());
+    let page = format!("{}.html", md.trim_end_matches(".md"));
+    let folder = repo.root.join(format!("letters/{}", case.id));
+    std::fs::create_dir_all(&folder)?;
+    let written = [
+        (md.clone(), made.markdown.clone()),
+        (page.clone(), letter::html_page(&made.title, &made.markdown)),
+    ];
+    for (i, (path, text)) in written.iter().enumerate() {
+        if let Err(e) = super::write_record(&repo.root, path, text.as_bytes(), true) {
+            for (p, _) in &written[..i] {
+                let _ = std::fs::remove_file(repo.root.join(p));
+            }
+            return Err(EditError::Io(e));
+        }
+    }
+    // The action that records it, checked and written like any `cme act`.
+    let mut g = Given::default();
+    g.set("date", toml_date(date));
+    g.set("kind", t.front.kind.as_str());
+    g.set("by", officer.as_str());
+    if let Some(c) = &a.check {
+        g.set("check", c.as_str());
+    }
+    if let Some(e) = &t.front.escalation {
+        g.set("to", e.as_str());
+    }
+    if let Some(n) = a.about {
+        let chased = case
+            .actions
+            .get(n.saturating_sub(1))
+            .map(|x| x.date.to_string())
+            .unwrap_or_default();
+        g.set(
+            "outcome",
+            format!("{}: a reminder of action {n} ({chased})", made.title),
+        );
+    } else {
+        g.set("outcome", format!("{} sent", made.title));
+    }
+    g.set("recipient", made.recipient.as_str());
+    if let Some(d) = made.reply_due {
+        g.set("reply_due", toml_date(d));
+    }
+    g.set("letter", md.as_str());
+    let done = match super::commands::act(repo, today, id, &g) {
+        Ok(d) => d,
+        Err(e) => {
+            for (p, _) in &written {
+                let _ = std::fs::remove_file(repo.root.join(p));
+            }
+            return Err(e);
+        }
+    };
+    let due = made.reply_due.map(|d| format!(", reply due {d}")).unwrap_or_default();
+    let kind = match t.front.kind {
+        ActionKind::Letter => String::new(),
+        k => format!(" ({k})"),
+    };
+    Ok(Sent {
+        done: Done {
+            message: format!("{id}: letter {}{kind} to {}{due}\n\n{}", t.id, made.recipient, md),
+            ..done
+        },
+        letter: md,
+        page,
+        recipient: made.recipient,
+        reply_due: made.reply_due,
+    })
+}
