@@ -73,10 +73,13 @@ fn northshire() -> tempfile::TempDir {
     assert!(!pack.contains("\"HI\""), "no trace of the old levels");
     let (pack, renamed) = own_lists(&pack);
     // Its own word for the officers who make the enquiries.
-    let pack = pack.replace("id = \"cme-officer\"", "id = \"caseworker\"").replace(
-        "label = \"Northshire: CME officer\"",
-        "label = \"Northshire: education caseworker\"",
-    );
+    let pack = pack
+        .replace("id = \"cme-officer\"", "id = \"caseworker\"")
+        .replace("role = \"cme-officer\"", "role = \"caseworker\"")
+        .replace(
+            "label = \"Northshire: CME officer\"",
+            "label = \"Northshire: education caseworker\"",
+        );
     write(r, "policy/northshire/policy.toml", pack);
     let text = std::fs::read_to_string(src.join("policy.md")).unwrap();
     write(
