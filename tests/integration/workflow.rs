@@ -1991,6 +1991,40 @@ fn a_case_runs_from_referral_to_closure_with_every_letter_from_cme_letter() {
     );
     let queue = std::fs::read_to_string(site.join("queues/awaiting-replies.html")).unwrap();
     assert!(!queue.contains(id), "closed: nothing awaited any more");
+    let board = dir.path().join("board");
+    // The commits are dated by the clock: 100 days on, the last quarter ended holds them.
+    let later = (chrono::Local::now().date_naive() + chrono::Duration::days(100)).to_string();
+    let o = cme()
+        .current_dir(&r)
+        .args([
+            "--today",
+            &later,
+            "build",
+            "--audience",
+            "board",
+            "--period",
+            "quarter",
+            "--out",
+        ])
+        .arg(&board)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        !board.join("letters").exists(),
+        "letters are personal data: never on the board's site"
+    );
+    let all: Vec<String> = walkdir::WalkDir::new(&board)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect();
+    assert!(
+        all.iter()
+            .all(|t| !t.contains("Hawthorn Close") && !t.contains("first-letter")),
+        "nothing of a letter"
+    );
 }
 
 /// Every template of both packs renders for a full record, with the flags `--list` says it
