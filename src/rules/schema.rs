@@ -205,7 +205,20 @@ fn lookups(c: &mut CaseCheck<'_>) {
 /// action that awaits it (COM-REPLY reads them).
 fn replies(c: &mut CaseCheck<'_>) {
     let actions = &c.case.actions;
+    let id = &c.case.id;
     for (i, a) in actions.iter().enumerate() {
+        if let Some(path) = &a.letter
+            && !crate::letter::is_letter_path(id, path)
+        {
+            c.error(
+                SCHEMA,
+                &at("action", i, "letter"),
+                format!("`letter` is \"{path}\", not a letter of this case"),
+            )
+            .with_hint(format!(
+                "a letter is kept as letters/{id}/<date>-<template>.md, as cme letter writes it"
+            ));
+        }
         if let Some(due) = a.reply_due
             && due < a.date
         {
