@@ -132,8 +132,9 @@ pub fn check_files_among(
         .par_iter()
         .map(|file| {
             let mut found = rules::check_file(repo.policy(), today, file, false);
-            if file.case.is_some() {
+            if let Some(case) = &file.case {
                 found.extend(duplicate_ids(file, &by_stem));
+                found.extend(missing_letters(repo, file, case));
             }
             (&file.source, file.case.as_ref().map(|c| c.id.as_str()), found)
         })
@@ -168,6 +169,31 @@ pub fn check_files_among(
     }
     report.sort();
     report
+}
+
+/// A letter the record names that the repository does not hold (deleted, or left out of
+/// the commit that logged it): the case page could not show it.
+fn missing_letters(repo: &Repo, file: &CaseFile, case: &crate::model::Case) -> Vec<Finding> {
+    case.actions
+        .iter()
+        .enumerate()
+        .filter_map(|(i, a)| {
+            let path = a.letter.as_deref()?;
+            if !crate::letter::is_letter_path(&case.id, path) || repo.store.exists(path) {
+                return None;
+            }
+            let at = format!("{}.letter", crate::model::item("action", i));
+            Some(
+                Finding::new(
+                    "COM-SCHEMA",
+                    crate::pack::Severity::Error,
+                    file.spans.get(&at),
+                    format!("the letter {path} is not in the repository"),
+                )
+                .hint("commit it with the record (cme letter --commit does both), or restore it from git"),
+            )
+        })
+        .collect()
 }
 
 fn duplicate_ids(file: &CaseFile, by_stem: &HashMap<&str, Vec<&str>>) -> Option<Finding> {

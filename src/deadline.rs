@@ -161,8 +161,36 @@ fn every(
     one(r, cal, case, rating, role_of, today).into_iter().collect()
 }
 
+/// The answer to action `number` (from 1): the earliest action whose `reply_to` is it, or is
+/// a reminder that chases it (`chases`, at any remove). Its index and date.
+pub fn answer(case: &Case, number: usize) -> Option<(usize, NaiveDate)> {
+    // The action and every reminder that chases it, however many there were.
+    let mut stands_for = vec![number as i64];
+    loop {
+        let more: Vec<i64> = case
+            .actions
+            .iter()
+            .enumerate()
+            .filter(|(j, a)| {
+                a.chases.is_some_and(|c| stands_for.contains(&c)) && !stands_for.contains(&(*j as i64 + 1))
+            })
+            .map(|(j, _)| j as i64 + 1)
+            .collect();
+        if more.is_empty() {
+            break;
+        }
+        stands_for.extend(more);
+    }
+    case.actions
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.reply_to.is_some_and(|r| stands_for.contains(&r)))
+        .min_by_key(|(j, b)| (b.date, *j))
+        .map(|(j, b)| (j, b.date))
+}
+
 /// COM-REPLY: each action of the current episode with `reply_due` awaits its answer, a
-/// later action whose `reply_to` is its number.
+/// later action whose `reply_to` is its number (or that of a reminder chasing it).
 fn replies(r: &DeadlineRule, case: &Case, today: NaiveDate) -> Vec<Deadline> {
     let episode = case.episode_start();
     case.actions
@@ -172,16 +200,15 @@ fn replies(r: &DeadlineRule, case: &Case, today: NaiveDate) -> Vec<Deadline> {
         .filter_map(|(i, a)| {
             let due = a.reply_due?;
             let number = i + 1;
-            let answer = case
-                .actions
-                .iter()
-                .enumerate()
-                .filter(|(_, b)| b.reply_to == Some(number as i64))
-                .min_by_key(|(j, b)| (b.date, *j))
-                .map(|(j, b)| Done {
-                    on: b.date,
-                    by: format!("{}: {} by {}", item("action", j), b.kind, b.by),
-                });
+            let answer = answer(case, number).map(|(j, on)| Done {
+                on,
+                by: format!(
+                    "{}: {} by {}",
+                    item("action", j),
+                    case.actions[j].kind,
+                    case.actions[j].by
+                ),
+            });
             let mut d = finish(r, due, None, a.date, None, answer, today);
             let to = a
                 .recipient

@@ -56,6 +56,20 @@ pub struct Front {
     /// given with `--school TEXT`.
     #[serde(default)]
     pub names_school: bool,
+    /// A notice is served this many working days after it is posted (first-class post: 2),
+    /// and `reply_days` count from that day, inclusive (s437(2): "not less than 15 days
+    /// beginning with the day on which the notice is served").
+    #[serde(default)]
+    pub served_after_working_days: Option<u32>,
+    /// The letter is served on the parent where the child is: refused while the child's
+    /// whereabouts are unknown.
+    #[serde(default)]
+    pub whereabouts_known: bool,
+    /// The letter follows this one (a template id), sent earlier in the case and given its
+    /// full time to answer: the order follows the notice of intention, which follows the
+    /// s437(1) notice.
+    #[serde(default)]
+    pub after: Option<String>,
     /// Values of the record the letter cannot go without (`child.last_known_address`).
     #[serde(default)]
     pub needs: Vec<String>,
@@ -70,6 +84,9 @@ pub enum AddressOf {
     Child,
     School,
     None,
+    /// A reminder: the child's address when what it chases went to the family (a letter, a
+    /// notice), none when it went to a school or a service.
+    AsChased,
 }
 
 /// One template.
@@ -203,17 +220,32 @@ pub struct Missing(pub Vec<String>);
 /// name or address never turns into a link, emphasis or HTML.
 fn escape_markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '!' | '|' | '{' | '}'
-        ) {
-            out.push('\\');
-        }
-        if c.is_control() {
+    for (n, line) in s.split('\n').enumerate() {
+        if n > 0 {
             out.push(' ');
-        } else {
-            out.push(c);
+        }
+        // What makes a line a list item, a heading or a fence only at its start: `- `,
+        // `+ `, `=== `, `1. `, `2) `.
+        let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+        let marker = match line.chars().next() {
+            Some('-' | '+' | '=') => Some(0),
+            Some(c) if c.is_ascii_digit() && matches!(line[digits..].chars().next(), Some('.' | ')')) => Some(digits),
+            _ => None,
+        };
+        for (i, c) in line.char_indices() {
+            if Some(i) == marker
+                || matches!(
+                    c,
+                    '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '!' | '|' | '{' | '}' | '~'
+                )
+            {
+                out.push('\\');
+            }
+            if c.is_control() {
+                out.push(' ');
+            } else {
+                out.push(c);
+            }
         }
     }
     out
@@ -286,21 +318,37 @@ pub fn make(repo: &Repo, case: &Case, t: &Template, s: &Sending) -> Result<Lette
     if t.front.to_required && s.to.as_deref().is_none_or(|t| t.trim().is_empty()) {
         missing.push(format!("whom it goes to ({}): --to \"...\"", t.front.goes_to));
     }
+    let by_letter: Vec<&str> = repo
+        .pack
+        .checks
+        .iter()
+        .filter(|x| x.by_letter)
+        .map(|x| x.id.as_str())
+        .collect();
     let check = match (&s.check, t.front.check) {
         (Some(c), true) => match repo.pack.checks.iter().find(|x| &x.id == c) {
-            Some(x) => Some(x),
-            None => {
-                let ids: Vec<&str> = repo.pack.checks.iter().map(|x| x.id.as_str()).collect();
+            Some(x) if x.by_letter => Some(x),
+            Some(x) => {
                 missing.push(format!(
-                    "a check of the pack: \"{c}\" is not one (--check ID: {})",
-                    ids.join(", ")
+                    "a check asked for in writing: {} is one the team makes itself; log it with cme act {id} --kind database-check --check {c} (by letter: {})",
+                    x.label,
+                    by_letter.join(", ")
+                ));
+                None
+            }
+            None => {
+                missing.push(format!(
+                    "a check of the pack asked for in writing: \"{c}\" is not one (--check ID: {})",
+                    by_letter.join(", ")
                 ));
                 None
             }
         },
         (None, true) => {
-            let ids: Vec<&str> = repo.pack.checks.iter().map(|x| x.id.as_str()).collect();
-            missing.push(format!("which check it asks for: --check ID ({})", ids.join(", ")));
+            missing.push(format!(
+                "which check it asks for: --check ID ({})",
+                by_letter.join(", ")
+            ));
             None
         }
         (Some(_), false) => {
@@ -324,7 +372,7 @@ pub fn make(repo: &Repo, case: &Case, t: &Template, s: &Sending) -> Result<Lette
                 .actions
                 .iter()
                 .enumerate()
-                .filter(|(_, a)| a.reply_due.is_some())
+                .filter(|(i, a)| a.reply_due.is_some() && crate::deadline::answer(case, i + 1).is_none())
                 .map(|(i, a)| format!("{} ({} {})", i + 1, a.kind, a.date))
                 .collect();
             missing.push(format!(
@@ -343,6 +391,41 @@ pub fn make(repo: &Repo, case: &Case, t: &Template, s: &Sending) -> Result<Lette
         }
         (None, false) => None,
     };
+    if t.front.whereabouts_known && case.child.whereabouts == crate::model::Whereabouts::Unknown {
+        missing.push(format!(
+            "where the child is: the {} is served on the parent, and {id}'s whereabouts are unknown (record them with cme set {id} child.whereabouts WORD --reason \"...\")",
+            t.front.title
+        ));
+    }
+    if let Some(before) = &t.front.after {
+        let since = case.episode_start();
+        let earlier = case
+            .actions
+            .iter()
+            .filter(|a| a.date >= since)
+            .filter(|a| {
+                a.letter
+                    .as_deref()
+                    .and_then(|l| l.rsplit('/').next())
+                    .is_some_and(|name| {
+                        name.strip_suffix(".md")
+                            .is_some_and(|n| n[n.len().min(11)..].starts_with(before.as_str()))
+                    })
+            })
+            .max_by_key(|a| a.date);
+        match earlier {
+            None => missing.push(format!(
+                "the {before} letter first: the {} follows it (cme letter {id} {before})",
+                t.front.title
+            )),
+            Some(a) if a.reply_due.is_some_and(|due| s.date <= due) => missing.push(format!(
+                "the {before} letter's time to answer to run out: it was sent on {} and gives until {} (send this after that day)",
+                a.date,
+                a.reply_due.map(|d| d.to_string()).unwrap_or_default()
+            )),
+            Some(_) => {}
+        }
+    }
     match (&s.school, t.front.names_school) {
         (None, true) => missing.push("the school the child is to attend: --school \"...\"".into()),
         (Some(_), false) => missing.push(format!("no --school: the {} letter names no school", t.id)),
@@ -372,13 +455,34 @@ pub fn make(repo: &Repo, case: &Case, t: &Template, s: &Sending) -> Result<Lette
             Ok(d) => Some(d),
             Err(e) => return Err(Missing(vec![format!("a reply date the calendar can count: {e}")])),
         },
-        (None, Some(n)) => Some(s.date + chrono::Duration::days(n.into())),
+        (None, Some(n)) => {
+            // Counted from the day it is served, that day included, where the template says
+            // when a posted letter is served.
+            let served = match t.front.served_after_working_days {
+                Some(w) => repo
+                    .calendar
+                    .add_working_days(s.date, w)
+                    .map_err(|e| Missing(vec![format!("a service date the calendar can count: {e}")]))?,
+                None => s.date,
+            };
+            let days = if t.front.served_after_working_days.is_some() {
+                n.saturating_sub(1)
+            } else {
+                n
+            };
+            Some(
+                served
+                    .checked_add_signed(chrono::Duration::days(days.into()))
+                    .filter(|d| (*d - s.date).num_days() <= 366)
+                    .ok_or_else(|| Missing(vec![format!("a reply period of a year or less ({})", t.path)]))?,
+            )
+        }
         _ => None,
     };
     let mut ctx = context(repo, case, contact, officer, s, check, escalation, about, reply_due);
     ctx.insert("goes_to", &t.front.goes_to);
     let render = |name: &str, text: &str| -> Result<String, Missing> {
-        let mut tera = tera::Tera::default();
+        let mut tera = crate::site::tera_without_env();
         tera.autoescape_on(vec![".md"]);
         tera.set_escape_fn(escape_markdown);
         tera.add_raw_template(name, text)
@@ -427,7 +531,14 @@ pub fn make(repo: &Repo, case: &Case, t: &Template, s: &Sending) -> Result<Lette
             .as_deref()
             .map(address_lines)
             .unwrap_or_default(),
-        AddressOf::School | AddressOf::None => Vec::new(),
+        AddressOf::AsChased if about.is_some_and(|(_, a)| matches!(a.kind, ActionKind::Letter | ActionKind::Sao)) => {
+            case.child
+                .last_known_address
+                .as_deref()
+                .map(address_lines)
+                .unwrap_or_default()
+        }
+        AddressOf::School | AddressOf::None | AddressOf::AsChased => Vec::new(),
     };
     let mut block = vec![escape_markdown(&recipient)];
     block.extend(address.iter().map(|l| escape_markdown(l)));
@@ -619,6 +730,19 @@ mod tests {
             escape_markdown("[x](javascript:1) <b>*"),
             "\\[x\\](javascript:1) \\<b\\>\\*"
         );
+        // Nothing that starts a list, a heading or a code block.
+        for (value, tag) in [
+            ("~~~", "<pre"),
+            ("===", "<h1"),
+            ("+ Testtown", "<li"),
+            ("1. CME Officer", "<ol"),
+            ("- x", "<li"),
+            ("12) y", "<ol"),
+        ] {
+            let html = crate::site::markdown::note(&format!("Dear\n{}\n", escape_markdown(value)));
+            assert!(!html.contains(tag), "{value}: {html}");
+        }
+        assert_eq!(escape_markdown("12-14 Elm Row"), "12-14 Elm Row");
         let html = html_page("T", &format!("Dear {}", escape_markdown("<script>alert(1)</script>")));
         assert!(!html.contains("<script>alert"), "{html}");
         assert!(html.contains("Content-Security-Policy"));

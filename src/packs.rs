@@ -44,6 +44,10 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../policy/manchester/letters/reminder.md"),
     ),
     (
+        "policy/manchester/letters/sao-intention.md",
+        include_str!("../policy/manchester/letters/sao-intention.md"),
+    ),
+    (
         "policy/manchester/letters/sao-notice.md",
         include_str!("../policy/manchester/letters/sao-notice.md"),
     ),
@@ -78,6 +82,10 @@ pub const FILES: &[(&str, &str)] = &[
     (
         "policy/worcestershire/letters/reminder.md",
         include_str!("../policy/worcestershire/letters/reminder.md"),
+    ),
+    (
+        "policy/worcestershire/letters/sao-intention.md",
+        include_str!("../policy/worcestershire/letters/sao-intention.md"),
     ),
     (
         "policy/worcestershire/letters/sao-notice.md",

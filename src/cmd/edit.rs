@@ -114,6 +114,9 @@ pub fn letter(a: &cli::LetterArgs, repo: &Repo, today: NaiveDate) -> Result<Exit
             cme::edit::letter::number_of(repo, &id, &sent.letter).unwrap_or(0)
         );
     }
+    if let Some(n) = &sent.note {
+        eprintln!("note: {n}");
+    }
     show_warnings(&sent.done.warnings);
     report_commit(&committed)
 }

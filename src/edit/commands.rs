@@ -99,20 +99,22 @@ fn push_dated(doc: &mut DocumentMut, section: &str, table: Table, date: NaiveDat
     }
 }
 
-/// An action is inserted at `index` (0-based): every `reply_to` naming action `index + 1` or
-/// later names the same action, now one further down.
+/// An action is inserted at `index` (0-based): every `reply_to` and `chases` naming action
+/// `index + 1` or later names the same action, now one further down.
 fn renumber_replies(doc: &mut DocumentMut, index: usize) {
     let Some(actions) = doc.get_mut("action").and_then(|i| i.as_array_of_tables_mut()) else {
         return;
     };
     for t in actions.iter_mut() {
-        if let Some(n) = t.get("reply_to").and_then(|v| v.as_integer())
-            && n > index as i64
-            && let Some(v) = t.get_mut("reply_to").and_then(|i| i.as_value_mut())
-        {
-            let decor = v.decor().clone();
-            *v = toml_edit::Value::from(n + 1);
-            *v.decor_mut() = decor;
+        for key in ["reply_to", "chases"] {
+            if let Some(n) = t.get(key).and_then(|v| v.as_integer())
+                && n > index as i64
+                && let Some(v) = t.get_mut(key).and_then(|i| i.as_value_mut())
+            {
+                let decor = v.decor().clone();
+                *v = toml_edit::Value::from(n + 1);
+                *v.decor_mut() = decor;
+            }
         }
     }
 }

@@ -26,6 +26,8 @@ pub struct LetterArgs {
 /// A letter sent: the action logged, and the two files written.
 pub struct Sent {
     pub done: Done,
+    /// Said when the letter takes a step of the ladder that the pack gives to another role.
+    pub note: Option<String>,
     pub letter: String,
     pub page: String,
     pub recipient: String,
@@ -62,6 +64,34 @@ pub fn template(repo: &Repo, name: &str) -> Result<Template> {
     )))
 }
 
+/// The case's letters folder, `letters/<CASE>`, made if need be: a real folder inside the
+/// repository, never one reached through a symbolic link (a letter names a child: it is
+/// never written anywhere else). Whether it was made now.
+fn letters_folder(root: &std::path::Path, case: &str) -> Result<bool> {
+    let mut made = false;
+    for rel in ["letters".to_string(), format!("letters/{case}")] {
+        let path = root.join(&rel);
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() || !m.is_dir() => {
+                return Err(EditError::Usage(format!(
+                    "{rel} is not a folder of the repository (it is {}): cme writes letters only into the repository's own letters/ folder; remove it, then send the letter again (nothing was written)",
+                    if m.file_type().is_symlink() {
+                        "a symbolic link"
+                    } else {
+                        "a file"
+                    }
+                )));
+            }
+            Ok(_) => {}
+            Err(_) => {
+                std::fs::create_dir(&path)?;
+                made = rel.contains('/');
+            }
+        }
+    }
+    Ok(made)
+}
+
 /// The number (from 1, in the file's order) of the action that sent a letter, as the case
 /// file now stands (what `cme act --reply-to` takes).
 pub fn number_of(repo: &Repo, id: &str, letter: &str) -> Option<usize> {
@@ -95,6 +125,12 @@ pub fn send(repo: &Repo, today: NaiveDate, id: &str, a: &LetterArgs) -> Result<S
             "the letter's date {date} is in the future (today is {today}): write a letter on the day it goes (nothing was written)"
         )));
     }
+    if date < case.episode_start() {
+        return Err(EditError::Usage(format!(
+            "the letter's date {date} is before {id}'s referral (or reopening) on {}: a letter on the case is sent after it (nothing was written)",
+            case.episode_start()
+        )));
+    }
     let officer = match a.by.clone().or_else(|| case.referral.assigned_to.clone()) {
         Some(o) => o,
         None => {
@@ -121,17 +157,22 @@ pub fn send(repo: &Repo, today: NaiveDate, id: &str, a: &LetterArgs) -> Result<S
     // The letter and its page, never over an earlier one.
     let md = letter::file_name(&case.id, date, &t.id, |p| repo.root.join(p).exists());
     let page = format!("{}.html", md.trim_end_matches(".md"));
-    let folder = repo.root.join(format!("letters/{}", case.id));
-    std::fs::create_dir_all(&folder)?;
+    let made_folder = letters_folder(&repo.root, &case.id)?;
     let written = [
         (md.clone(), made.markdown.clone()),
         (page.clone(), letter::html_page(&made.title, &made.markdown)),
     ];
+    let undo = |upto: usize| {
+        for (p, _) in &written[..upto] {
+            let _ = std::fs::remove_file(repo.root.join(p));
+        }
+        if made_folder {
+            let _ = std::fs::remove_dir(repo.root.join(format!("letters/{}", case.id)));
+        }
+    };
     for (i, (path, text)) in written.iter().enumerate() {
         if let Err(e) = super::write_record(&repo.root, path, text.as_bytes(), true) {
-            for (p, _) in &written[..i] {
-                let _ = std::fs::remove_file(repo.root.join(p));
-            }
+            undo(i);
             return Err(EditError::Io(e));
         }
     }
@@ -147,15 +188,17 @@ pub fn send(repo: &Repo, today: NaiveDate, id: &str, a: &LetterArgs) -> Result<S
         g.set("to", e.as_str());
     }
     if let Some(n) = a.about {
-        let chased = case
-            .actions
-            .get(n.saturating_sub(1))
-            .map(|x| x.date.to_string())
-            .unwrap_or_default();
+        let chased = case.actions.get(n.saturating_sub(1));
         g.set(
             "outcome",
-            format!("{}: a reminder of action {n} ({chased})", made.title),
+            format!(
+                "{}: chases the {} of {}",
+                made.title,
+                chased.map(|x| x.kind.as_str()).unwrap_or("letter"),
+                chased.map(|x| x.date.to_string()).unwrap_or_default()
+            ),
         );
+        g.set("chases", n as i64);
     } else {
         g.set("outcome", format!("{} sent", made.title));
     }
@@ -167,9 +210,7 @@ pub fn send(repo: &Repo, today: NaiveDate, id: &str, a: &LetterArgs) -> Result<S
     let done = match super::commands::act(repo, today, id, &g) {
         Ok(d) => d,
         Err(e) => {
-            for (p, _) in &written {
-                let _ = std::fs::remove_file(repo.root.join(p));
-            }
+            undo(written.len());
             return Err(e);
         }
     };
@@ -178,7 +219,35 @@ pub fn send(repo: &Repo, today: NaiveDate, id: &str, a: &LetterArgs) -> Result<S
         ActionKind::Letter => String::new(),
         k => format!(" ({k})"),
     };
+    // The ladder says who takes the step this letter takes: said, not refused (a team
+    // covers for its members), and kept in the record as who sent it.
+    let note = repo
+        .pack
+        .ladder
+        .iter()
+        .find(|step| step.letter.as_deref() == Some(t.id.as_str()))
+        .and_then(|step| {
+            let who = repo.config.officer(&officer)?;
+            let role = who.role_on(date);
+            (role != step.role).then(|| {
+                let label = |r: &crate::model::Role| {
+                    repo.pack
+                        .roles
+                        .iter()
+                        .find(|x| &x.id == r)
+                        .map_or(r.as_str().to_string(), |x| x.label.clone())
+                };
+                format!(
+                    "the policy gives this step ({}) to a {}; {} is a {}",
+                    step.title,
+                    label(&step.role),
+                    who.name,
+                    label(&role)
+                )
+            })
+        });
     Ok(Sent {
+        note,
         done: Done {
             message: format!("{id}: letter {}{kind} to {}{due}\n\n{}", t.id, made.recipient, md),
             ..done

@@ -148,6 +148,9 @@ record! {
         /// This action records the answer to action number N (counting from 1, in the
         /// file's order).
         reply_to: Option<i64> = "Reply to action" [Flag],
+        /// This action chases action number N, still awaiting its reply (a reminder): an
+        /// answer to it answers that one too.
+        chases: Option<i64> = "Reminder of action" [Flag],
         /// The letter sent, as cme letter wrote it (letters/<case>/<date>-<template>.md).
         letter: Option<String> = "Letter",
     }

@@ -415,6 +415,10 @@ pub struct Check {
     /// The heading the check sits under on a checklist (App F "Education Checks").
     #[serde(default)]
     pub group: Option<String>,
+    /// A check the team asks another service for in writing (`cme letter CASE agency-check
+    /// --check ID`), rather than one it looks up itself (a database, a search).
+    #[serde(default)]
+    pub by_letter: bool,
 }
 
 /// A pupil-registration ground a school may cite when removing a pupil from roll.

@@ -229,6 +229,20 @@ fn replies(c: &mut CaseCheck<'_>) {
             )
             .with_hint("a reply is due on or after the day the letter or enquiry went out");
         }
+        if let Some(n) = a.chases {
+            let chased = usize::try_from(n)
+                .ok()
+                .filter(|n| *n >= 1)
+                .and_then(|n| actions.get(n - 1));
+            if chased.is_none_or(|w| w.reply_due.is_none() || w.date > a.date || n as usize == i + 1) {
+                c.error(
+                    SCHEMA,
+                    &at("action", i, "chases"),
+                    format!("`chases = {n}` names no earlier action awaiting a reply"),
+                )
+                .with_hint("a reminder chases an earlier letter or enquiry that has a reply_due: give its number, counting from 1 in the file's order");
+            }
+        }
         let Some(n) = a.reply_to else { continue };
         let path = at("action", i, "reply_to");
         let awaited = usize::try_from(n)

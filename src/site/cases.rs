@@ -7,7 +7,7 @@ pub fn render_case_page(repo: &Repo, file: &CaseFile, today: NaiveDate) -> Resul
     let Some(case) = &file.case else {
         return Err(BuildError::Template("the file holds no readable case".into()));
     };
-    let mut tera = Tera::default();
+    let mut tera = super::tera_without_env();
     tera.add_raw_templates(
         TEMPLATES
             .iter()

@@ -137,10 +137,10 @@ fn tera_error(e: tera::Error) -> BuildError {
     BuildError::Template(msg)
 }
 
-fn tera_of(theme: &theme::Theme) -> Result<Tera, BuildError> {
+/// A Tera that reads only what it is given: never the environment (a CI runner's secrets
+/// would be published on a site, or printed in a letter and posted).
+pub fn tera_without_env() -> Tera {
     let mut tera = Tera::default();
-    // A template reads only what the build gives it: never the environment (a CI runner's
-    // secrets would be published, on the board's site too).
     tera.register_function(
         "get_env",
         |_: &HashMap<String, tera::Value>| -> tera::Result<tera::Value> {
@@ -149,6 +149,11 @@ fn tera_of(theme: &theme::Theme) -> Result<Tera, BuildError> {
             ))
         },
     );
+    tera
+}
+
+fn tera_of(theme: &theme::Theme) -> Result<Tera, BuildError> {
+    let mut tera = tera_without_env();
     tera.add_raw_templates(theme.templates.iter().map(|(n, t)| (*n, t.as_str())))
         .map_err(tera_error)?;
     tera.autoescape_on(vec![".html"]);

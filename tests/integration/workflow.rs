@@ -2063,6 +2063,8 @@ fn every_letter_of_both_packs_is_written_for_a_full_record() {
                 "A123456789012",
                 "--assign",
                 "ofc",
+                "--whereabouts",
+                "known-in-area",
             ],
         );
         let list = ok_on(&r, "2026-10-01", &["letter", "--list"]);
@@ -2094,7 +2096,13 @@ fn every_letter_of_both_packs_is_written_for_a_full_record() {
         } else {
             "border-control"
         };
-        for (t, needs) in &templates {
+        // The School Attendance Order's steps come in their order, each after the last has
+        // had its time: the notice, the notice of intention, then the order.
+        let (sao, others): (Vec<_>, Vec<_>) = templates
+            .iter()
+            .partition(|(t, _)| t == "sao-intention" || t == "sao-order");
+        assert_eq!(sao.len(), 2, "{pack}: {list}");
+        for (t, needs) in &others {
             let mut args = vec!["letter".to_string(), "TBC-2026-0001".into(), t.clone()];
             if needs.contains("--check") {
                 args.extend(["--check".into(), check.into()]);
@@ -2122,12 +2130,49 @@ fn every_letter_of_both_packs_is_written_for_a_full_record() {
             );
             let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
             if t == "sao-notice" {
-                assert!(flat.contains("by **17 October 2026**"), "15 days: {text}");
-            }
-            if t == "sao-order" {
-                assert!(text.contains("**Oakfield Academy**"), "{text}");
+                // Posted on Friday 2 October, served on Tuesday 6 October (the second working
+                // day), 15 days beginning that day: to Tuesday 20 October.
+                assert!(
+                    flat.contains("that is by **20 October 2026**"),
+                    "15 days from service: {text}"
+                );
+                assert!(flat.contains("you are required to satisfy the authority"), "{text}");
             }
         }
+        let refused = |day: &str, args: &[&str], says: &str| {
+            let o = cme()
+                .current_dir(&r)
+                .args(["--today", day])
+                .args(args)
+                .output()
+                .unwrap();
+            assert_eq!(o.status.code(), Some(2), "{args:?}");
+            assert!(stderr(&o).contains(says), "{args:?}: {}", stderr(&o));
+        };
+        // Not before the notice has had its 15 days; the order not before the intention.
+        let intention = [
+            "letter",
+            "TBC-2026-0001",
+            "sao-intention",
+            "--school",
+            "Oakfield Academy",
+        ];
+        let order = ["letter", "TBC-2026-0001", "sao-order", "--school", "Oakfield Academy"];
+        refused("2026-10-20", &intention, "time to answer to run out");
+        refused("2026-10-21", &order, "the sao-intention letter first");
+        let out = ok_on(&r, "2026-10-21", &intention);
+        let text = std::fs::read_to_string(r.join(out.lines().next().unwrap())).unwrap();
+        assert!(
+            text.contains("**Oakfield Academy**") && text.contains("section 438"),
+            "{text}"
+        );
+        refused("2026-11-04", &order, "time to answer to run out");
+        let out = ok_on(&r, "2026-11-10", &order);
+        let text = std::fs::read_to_string(r.join(out.lines().next().unwrap())).unwrap();
+        assert!(
+            text.contains("**Oakfield Academy**") && text.contains("section 437(3)"),
+            "{text}"
+        );
         let (code, json) = check_json(&r, &[]);
         assert_eq!(code, 0, "{pack}: {json:#}");
     }
@@ -2165,4 +2210,108 @@ fn an_authoritys_template_overrides_the_packs() {
     let o = cme_in(&r, &["letter", "TBC-2026-0001", "first-leter"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("Did you mean \"first-letter\"?"), "{}", stderr(&o));
+}
+
+/// A letter names a child: it is written into the repository's own letters/ folder and
+/// nowhere else, and a template reads only what the letter is given.
+#[cfg(unix)]
+#[test]
+fn letters_stay_inside_the_repository_and_templates_read_nothing_else() {
+    let dir = init("manchester");
+    let r = dir.path().join("repo");
+    let mut cfg = std::fs::read_to_string(r.join("cme.toml")).unwrap();
+    cfg.push_str(CONTACT);
+    std::fs::write(r.join("cme.toml"), cfg).unwrap();
+    new_ava(&r, &["--address", "1 Elm Row, Testtown", "--assign", "ofc"]);
+    // letters/<CASE> made a link to a folder outside: refused, nothing written there.
+    let outside = dir.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::create_dir_all(r.join("letters")).unwrap();
+    std::os::unix::fs::symlink(&outside, r.join("letters/TBC-2026-0001")).unwrap();
+    let o = cme_in(&r, &["letter", "TBC-2026-0001", "first-letter"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("a symbolic link"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0, "nothing outside");
+    assert!(
+        !std::fs::read_to_string(r.join("cases/2026/TBC-2026-0001.toml"))
+            .unwrap()
+            .contains("[[action]]")
+    );
+    std::fs::remove_file(r.join("letters/TBC-2026-0001")).unwrap();
+    // A template that asks for the environment gets nothing.
+    write(
+        &r,
+        "templates/letters/first-letter.md",
+        "+++\ntitle = \"T\"\npurpose = \"P\"\nkind = \"letter\"\ngoes_to = \"g\"\npolicy_ref = \"manchester#cme-team\"\n+++\nPATH is {{ get_env(name=\"PATH\") }}\n",
+    );
+    let o = cme_in(&r, &["letter", "TBC-2026-0001", "first-letter"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("cannot read the environment"), "{}", stderr(&o));
+    assert!(
+        !r.join("letters/TBC-2026-0001").exists(),
+        "a refused letter leaves no folder"
+    );
+    std::fs::remove_file(r.join("templates/letters/first-letter.md")).unwrap();
+    // A letter dated before the referral is refused.
+    let o = cme_in(&r, &["letter", "TBC-2026-0001", "first-letter", "--date", "2026-10-01"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("before TBC-2026-0001's referral"), "{}", stderr(&o));
+    // A check the team makes itself is not asked for by letter.
+    let o = cme_in(
+        &r,
+        &["letter", "TBC-2026-0001", "agency-check", "--check", "social-media"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--kind database-check --check social-media"),
+        "{}",
+        stderr(&o)
+    );
+    // A reply to the reminder answers the letter it chased; a letter the record names but
+    // the repository lacks is an error of the record.
+    ok(&r, &["letter", "TBC-2026-0001", "first-letter", "--date", "2026-11-03"]);
+    ok(
+        &r,
+        &[
+            "letter",
+            "TBC-2026-0001",
+            "reminder",
+            "--about",
+            "1",
+            "--date",
+            "2026-11-18",
+        ],
+    );
+    ok(
+        &r,
+        &[
+            "act",
+            "TBC-2026-0001",
+            "--reply-to",
+            "2",
+            "--kind",
+            "phone",
+            "--by",
+            "ofc",
+            "--outcome",
+            "Father rang",
+            "--date",
+            "2026-11-20",
+        ],
+    );
+    let awaiting = ok(&r, &["status", "--awaiting"]);
+    assert!(
+        awaiting.contains("0 replies"),
+        "the letter chased is answered too: {awaiting}"
+    );
+    check_green(&r);
+    let letter = std::fs::read_dir(r.join("letters/TBC-2026-0001"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with("first-letter.md"))
+        .unwrap();
+    std::fs::remove_file(letter).unwrap();
+    let (code, json) = check_json(&r, &[]);
+    assert_eq!(code, 1);
+    assert!(json.to_string().contains("is not in the repository"), "{json:#}");
 }
