@@ -1710,6 +1710,13 @@ fn ok_on(dir: &Path, day: &str, args: &[&str]) -> String {
     stdout(&o)
 }
 
+/// Gives the test authority its team's contact details, which letters carry.
+fn add_contact(r: &Path) {
+    let mut cfg = std::fs::read_to_string(r.join("cme.toml")).unwrap();
+    cfg.push_str(CONTACT);
+    std::fs::write(r.join("cme.toml"), cfg).unwrap();
+}
+
 const CONTACT: &str = "\n[contact]\nteam = \"Children Missing Education team\"\naddress = [\"Test Borough Council\", \"1 Sample Street\", \"Testtown TE1 1ST\"]\nphone = \"01632 960123\"\nemail = \"cme@test-borough.example\"\n";
 
 #[test]
@@ -1756,9 +1763,7 @@ fn a_case_runs_from_referral_to_closure_with_every_letter_from_cme_letter() {
     assert!(err.contains("add [contact]"), "{err}");
     assert!(err.contains("nothing was written"), "{err}");
     assert!(!r.join("letters").exists(), "nothing written");
-    let mut cfg = std::fs::read_to_string(r.join("cme.toml")).unwrap();
-    cfg.push_str(CONTACT);
-    std::fs::write(r.join("cme.toml"), cfg).unwrap();
+    add_contact(&r);
     git_ok(&r, &["commit", "-q", "--no-verify", "-am", "Contact details"]);
     ok_on(
         &r,
@@ -2035,9 +2040,7 @@ fn every_letter_of_both_packs_is_written_for_a_full_record() {
     for pack in ["manchester", "worcestershire"] {
         let dir = init(pack);
         let r = dir.path().join("repo");
-        let mut cfg = std::fs::read_to_string(r.join("cme.toml")).unwrap();
-        cfg.push_str(CONTACT);
-        std::fs::write(r.join("cme.toml"), cfg).unwrap();
+        add_contact(&r);
         ok_on(
             &r,
             "2026-10-01",
@@ -2184,9 +2187,7 @@ fn every_letter_of_both_packs_is_written_for_a_full_record() {
 fn an_authoritys_template_overrides_the_packs() {
     let dir = init("manchester");
     let r = dir.path().join("repo");
-    let mut cfg = std::fs::read_to_string(r.join("cme.toml")).unwrap();
-    cfg.push_str(CONTACT);
-    std::fs::write(r.join("cme.toml"), cfg).unwrap();
+    add_contact(&r);
     write(
         &r,
         "templates/letters/first-letter.md",
@@ -2219,9 +2220,7 @@ fn an_authoritys_template_overrides_the_packs() {
 fn letters_stay_inside_the_repository_and_templates_read_nothing_else() {
     let dir = init("manchester");
     let r = dir.path().join("repo");
-    let mut cfg = std::fs::read_to_string(r.join("cme.toml")).unwrap();
-    cfg.push_str(CONTACT);
-    std::fs::write(r.join("cme.toml"), cfg).unwrap();
+    add_contact(&r);
     new_ava(&r, &["--address", "1 Elm Row, Testtown", "--assign", "ofc"]);
     // letters/<CASE> made a link to a folder outside: refused, nothing written there.
     let outside = dir.path().join("outside");
