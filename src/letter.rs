@@ -156,6 +156,11 @@ pub fn templates(repo: &Repo) -> (Vec<Template>, Vec<String>) {
     let mut problems = Vec::new();
     let pack_dir = format!("policy/{}/letters", repo.pack.pack.id);
     for dir in [pack_dir.as_str(), OVERRIDE_DIR] {
+        for link in repo.store.links_in(dir) {
+            problems.push(format!(
+                "{link} is a symbolic link, which cme does not follow: copy the template there instead"
+            ));
+        }
         for path in repo.store.list(dir) {
             let Some(id) = path.rsplit('/').next().and_then(|n| n.strip_suffix(".md")) else {
                 continue;

@@ -257,6 +257,31 @@ impl Store {
         out
     }
 
+    /// The symbolic links directly inside a folder, which [`Store::list`] leaves out: for a
+    /// command to say so rather than skip them in silence.
+    pub fn links_in(&self, dir: &str) -> Vec<String> {
+        let dir = dir.trim_end_matches('/');
+        let mut out: Vec<String> = match self {
+            Store::Dir { root, .. } => std::fs::read_dir(root.join(dir))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_symlink()))
+                .filter_map(|e| e.file_name().to_str().map(|n| format!("{dir}/{n}")))
+                .collect(),
+            Store::Commit { files, .. } => files
+                .iter()
+                .filter(|(_, (_, mode))| *mode == SYMLINK_MODE)
+                .filter_map(|(p, _)| {
+                    let name = p.strip_prefix(dir)?.strip_prefix('/')?;
+                    (!name.contains('/')).then(|| p.clone())
+                })
+                .collect(),
+        };
+        out.sort();
+        out
+    }
+
     pub fn exists(&self, rel: &str) -> bool {
         match self {
             Store::Dir { root, .. } => root.join(rel).exists(),

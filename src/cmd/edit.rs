@@ -175,6 +175,9 @@ pub fn import_ctf(a: &cli::ImportCtfArgs, repo: &Repo, today: NaiveDate) -> Resu
     for s in &done.refused {
         println!("not imported: {s}");
     }
+    if a.commit.commit && done.created.is_empty() {
+        eprintln!("nothing to commit: no case was opened from this file");
+    }
     let code = report_commit(&committed)?;
     let pupils = |n: usize| format!("{n} pupil{}", if n == 1 { "" } else { "s" });
     let opened = format!("{} opened", pupils(done.created.len()));

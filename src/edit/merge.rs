@@ -77,14 +77,15 @@ pub fn merge(base: &str, ours: &str, theirs: &str) -> Merged {
         let base_keys: BTreeSet<EntryKey> = lb.iter().map(entry_key).collect();
         let ours_keys: BTreeSet<EntryKey> = lo.iter().map(entry_key).collect();
         let theirs_keys: BTreeSet<EntryKey> = lt.iter().map(entry_key).collect();
-        // Kept: ours (minus what theirs removed from base), plus what theirs added.
-        let mut kept: Vec<Table> = lo
+        // Kept: ours (minus what theirs removed from base), plus what theirs added; each with
+        // the side it came from (true: theirs).
+        let mut kept: Vec<(Table, bool)> = lo
             .iter()
             .filter(|e| {
                 let k = entry_key(e);
                 !base_keys.contains(&k) || theirs_keys.contains(&k)
             })
-            .cloned()
+            .map(|e| (e.clone(), false))
             .collect();
         kept.extend(
             lt.iter()
@@ -92,13 +93,38 @@ pub fn merge(base: &str, ours: &str, theirs: &str) -> Merged {
                     let k = entry_key(e);
                     !base_keys.contains(&k) && !ours_keys.contains(&k)
                 })
-                .cloned(),
+                .map(|e| (e.clone(), true)),
         );
-        if kept.len() == lo.len() && kept.iter().zip(&lo).all(|(a, b)| entry_key(a) == entry_key(b)) {
+        if kept.len() == lo.len() && kept.iter().zip(&lo).all(|((a, _), b)| entry_key(a) == entry_key(b)) {
             continue;
         }
         // Stable by date: entries of one day keep ours-then-theirs order.
-        kept.sort_by_key(date_of);
+        kept.sort_by_key(|(e, _)| date_of(e));
+        // An entry that names another by its number (`reply_to`, `chases`) names it as its own
+        // side numbered the log: it names the same entry in the merged log.
+        let keys: Vec<EntryKey> = kept.iter().map(|(e, _)| entry_key(e)).collect();
+        let new_number = |side: &[Table], n: i64| -> Option<i64> {
+            let old = side.get(usize::try_from(n).ok()?.checked_sub(1)?)?;
+            let k = entry_key(old);
+            keys.iter().position(|x| *x == k).map(|p| p as i64 + 1)
+        };
+        let kept: Vec<Table> = kept
+            .into_iter()
+            .map(|(mut e, theirs)| {
+                for key in ["reply_to", "chases"] {
+                    let side: &[Table] = if theirs { &lt } else { &lo };
+                    if let Some(n) = e.get(key).and_then(|v| v.as_integer())
+                        && let Some(m) = new_number(side, n).filter(|m| *m != n)
+                        && let Some(v) = e.get_mut(key).and_then(|i| i.as_value_mut())
+                    {
+                        let decor = v.decor().clone();
+                        *v = toml_edit::Value::from(m);
+                        *v.decor_mut() = decor;
+                    }
+                }
+                e
+            })
+            .collect();
         let anchor = lo
             .iter()
             .filter_map(|t| t.position())
@@ -242,6 +268,53 @@ mod tests {
     use super::*;
 
     const BASE: &str = "format = 1\nid = \"X\"\nstatus = \"open\" # still looking\n\n[child]\nwhereabouts = \"unknown\"\n\n[[action]]\ndate = 2026-09-01\nkind = \"letter\"\nby = \"a\"\n";
+
+    #[test]
+    fn a_reply_names_the_same_letter_after_the_merge() {
+        // Ours answers the base's letter (action 1) on 9 Sept; theirs adds a visit on
+        // 3 Sept and a letter on 4 Sept awaiting a reply, answered (their action 3) on 10 Sept.
+        let ours = format!("{BASE}\n[[action]]\ndate = 2026-09-09\nkind = \"phone\"\nby = \"a\"\nreply_to = 1\n");
+        let theirs = format!(
+            "{BASE}\n[[action]]\ndate = 2026-09-03\nkind = \"home-visit\"\nby = \"b\"\n\n[[action]]\ndate = 2026-09-04\nkind = \"letter\"\nby = \"b\"\nreply_due = 2026-09-18\n\n[[action]]\ndate = 2026-09-10\nkind = \"phone\"\nby = \"b\"\nreply_to = 3\n"
+        );
+        let m = merge(BASE, &ours, &theirs);
+        assert!(m.conflicts.is_empty(), "{:?}", m.conflicts);
+        let doc: DocumentMut = m.text.parse().unwrap();
+        let log: Vec<(String, Option<i64>)> = doc["action"]
+            .as_array_of_tables()
+            .unwrap()
+            .iter()
+            .map(|t| (date_of(t), t.get("reply_to").and_then(|v| v.as_integer())))
+            .collect();
+        // 1 Sept letter, 3 Sept visit, 4 Sept letter, 9 Sept ours (answers 1), 10 Sept theirs
+        // (answers the 4 Sept letter, now number 3).
+        assert_eq!(
+            log,
+            [
+                ("2026-09-01".to_string(), None),
+                ("2026-09-03".into(), None),
+                ("2026-09-04".into(), None),
+                ("2026-09-09".into(), Some(1)),
+                ("2026-09-10".into(), Some(3)),
+            ]
+        );
+        // Ours answering what is now moved down: ours adds a letter (2) and its answer (3);
+        // theirs adds a visit dated before both.
+        let ours = format!(
+            "{BASE}\n[[action]]\ndate = 2026-09-05\nkind = \"letter\"\nby = \"a\"\nreply_due = 2026-09-19\n\n[[action]]\ndate = 2026-09-08\nkind = \"phone\"\nby = \"a\"\nreply_to = 2\n"
+        );
+        let theirs = format!("{BASE}\n[[action]]\ndate = 2026-09-02\nkind = \"home-visit\"\nby = \"b\"\n");
+        let m = merge(BASE, &ours, &theirs);
+        let doc: DocumentMut = m.text.parse().unwrap();
+        let last = doc["action"]
+            .as_array_of_tables()
+            .unwrap()
+            .iter()
+            .last()
+            .unwrap()
+            .clone();
+        assert_eq!(last.get("reply_to").and_then(|v| v.as_integer()), Some(3), "{}", m.text);
+    }
 
     #[test]
     fn both_sides_add_actions() {

@@ -789,7 +789,12 @@ fn import_ctf_opens_cases_for_missing_pupils() {
     }
     check_green(&r);
     assert!(git_ok(&r, &["log", "-1", "--format=%s"]).contains("missing CTF missing.xml"));
-    // Importing again opens nothing new.
+    // Importing again opens nothing new, and with --commit says there is nothing to commit.
+    let o = cme_in(
+        &r,
+        &["import-ctf", ctf.join("missing.xml").to_str().unwrap(), "--commit"],
+    );
+    assert!(stderr(&o).contains("nothing to commit"), "{}", stderr(&o));
     let o = cme_in(&r, &["import-ctf", ctf.join("missing.xml").to_str().unwrap()]);
     assert!(
         stdout(&o).contains("Mateo Quinlan: already imported from this file as TBC-2026-0002"),
@@ -2194,6 +2199,8 @@ fn an_authoritys_template_overrides_the_packs() {
         "+++\ntitle = \"Our own first letter\"\npurpose = \"The authority's wording\"\nkind = \"letter\"\ngoes_to = \"the family\"\nreply_working_days = 5\nneeds = [\"child.last_known_address\"]\npolicy_ref = \"manchester#cme-team\"\n+++\nDear family of {{ child.given_name }}, please ring {{ authority.phone }}.\n",
     );
     write(&r, "templates/letters/broken.md", "+++\ntitle = \"x\"\n+++\n");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("/etc/hostname", r.join("templates/letters/linked.md")).unwrap();
     let o = cme().current_dir(&r).args(["letter", "--list"]).output().unwrap();
     assert_eq!(o.status.code(), Some(1));
     assert!(
@@ -2202,6 +2209,12 @@ fn an_authoritys_template_overrides_the_packs() {
         stdout(&o)
     );
     assert!(stderr(&o).contains("templates/letters/broken.md"), "{}", stderr(&o));
+    #[cfg(unix)]
+    assert!(
+        stderr(&o).contains("templates/letters/linked.md is a symbolic link"),
+        "{}",
+        stderr(&o)
+    );
     new_ava(&r, &["--address", "1 Elm Row, Testtown", "--assign", "ofc"]);
     let o = cme_in(&r, &["letter", "TBC-2026-0001", "first-letter"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
