@@ -16,6 +16,11 @@ pub const INPUT_YEARS: RangeInclusive<i32> = 1900..=2199;
 
 /// A date typed on the command line (`--today`, `--date`, `--as-of` ...): `YYYY-MM-DD`, in
 /// [`INPUT_YEARS`].
+/// A day as GOV.UK writes it in running text: "1 October 2026".
+pub fn long_date(d: NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
+}
+
 pub fn parse_input_date(s: &str) -> Result<NaiveDate, String> {
     let t = s.trim();
     let shaped = t.len() == 10

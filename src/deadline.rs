@@ -39,6 +39,17 @@ pub enum State {
     Unknown,
 }
 
+impl Deadline {
+    /// What a person reads for it: the rule's title, or, for a reply awaited, the letter it
+    /// waits on ("the reply to action 3 (letter to ..., 2026-10-02)").
+    pub fn title<'a>(&'a self, pack: &'a crate::pack::Pack) -> &'a str {
+        match self.awaits {
+            Some(_) => &self.asks,
+            None => pack.rule(&self.rule).map_or("", |r| r.title.as_str()),
+        }
+    }
+}
+
 impl State {
     pub fn is_done(self) -> bool {
         matches!(self, State::Met | State::Late)

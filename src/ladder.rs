@@ -78,12 +78,6 @@ fn matches(e: &Evidence, case: &Case, since: NaiveDate) -> Option<(NaiveDate, St
 /// The case on its pack's ladder (empty when the pack has none).
 pub fn standing(pack: &Pack, case: &Case, deadlines: &[Deadline]) -> Standing {
     let since = case.episode_start();
-    let role = |r: &crate::model::Role| {
-        pack.roles
-            .iter()
-            .find(|x| &x.id == r)
-            .map_or(r.as_str().to_string(), |x| x.label.clone())
-    };
     let rungs: Vec<Rung> = pack
         .ladder
         .iter()
@@ -97,7 +91,7 @@ pub fn standing(pack: &Pack, case: &Case, deadlines: &[Deadline]) -> Standing {
                 id: step.id.clone(),
                 title: step.title.clone(),
                 trigger: step.trigger.clone(),
-                role: role(&step.role),
+                role: pack.role_label(&step.role),
                 letter: step.letter.clone(),
                 policy_ref: step.policy_ref.clone(),
                 done_on: found.as_ref().map(|(d, _)| *d),

@@ -4,6 +4,7 @@
 //! letter is Markdown (the case repository keeps it, so git is its audit trail) and a
 //! printable HTML page made from it, sanitised like every note.
 
+use crate::calendar::long_date;
 use crate::config::Contact;
 use crate::load::Repo;
 use crate::model::{ActionKind, Case, Vocabulary};
@@ -254,10 +255,6 @@ fn escape_markdown(s: &str) -> String {
         }
     }
     out
-}
-
-fn long(d: NaiveDate) -> String {
-    d.format("%-d %B %Y").to_string()
 }
 
 /// An address written on one line ("4, Hawthorn Close, Exampletown, EX2 4HD") as the lines of
@@ -527,7 +524,7 @@ pub fn make(repo: &Repo, case: &Case, t: &Template, s: &Sending) -> Result<Lette
     }
     line(&mut md, &format!("Telephone: {}", escape_markdown(&contact.phone)));
     md.push_str(&format!("Email: {}\n\n", escape_markdown(&contact.email)));
-    md.push_str(&format!("{}\n\n", long(s.date)));
+    md.push_str(&format!("{}\n\n", long_date(s.date)));
     md.push_str(&format!("Our reference: {}\n\n", escape_markdown(id)));
     let address: Vec<String> = match t.front.address {
         AddressOf::Child => case
@@ -553,13 +550,7 @@ pub fn make(repo: &Repo, case: &Case, t: &Template, s: &Sending) -> Result<Lette
     md.push_str(body.trim());
     md.push_str("\n\nYours sincerely,\n\n");
     line(&mut md, &escape_markdown(&officer.name));
-    let role = repo
-        .pack
-        .roles
-        .iter()
-        .find(|r| r.id == officer.role_on(s.date))
-        .map(|r| r.label.clone())
-        .unwrap_or_else(|| officer.role_on(s.date).as_str().to_string());
+    let role = repo.pack.role_label(&officer.role_on(s.date));
     md.push_str(&format!(
         "{}, {}\n",
         escape_markdown(&role),
@@ -593,7 +584,7 @@ fn context(
             "given_name": child.given_name,
             "family_name": child.family_name,
             "name": format!("{} {}", child.given_name, child.family_name),
-            "date_of_birth": long(child.date_of_birth),
+            "date_of_birth": long_date(child.date_of_birth),
             "upn": child.upn,
             "address": child.last_known_address,
             "address_lines": child.last_known_address.as_deref().map(address_lines).unwrap_or_default(),
@@ -605,13 +596,13 @@ fn context(
             serde_json::json!({
                 "name": sc.name,
                 "urn": sc.urn,
-                "last_attended": sc.last_attended.map(long),
+                "last_attended": sc.last_attended.map(crate::calendar::long_date),
             })
         }),
     );
     c.insert(
         "case",
-        &serde_json::json!({ "id": case.id, "received": long(case.referral.received) }),
+        &serde_json::json!({ "id": case.id, "received": long_date(case.referral.received) }),
     );
     c.insert("officer", &serde_json::json!({ "name": officer.name }));
     c.insert(
@@ -624,8 +615,11 @@ fn context(
             "email": contact.email,
         }),
     );
-    c.insert("date", &long(s.date));
-    c.insert("reply_by", &reply_due.map(long).unwrap_or_default());
+    c.insert("date", &long_date(s.date));
+    c.insert(
+        "reply_by",
+        &reply_due.map(crate::calendar::long_date).unwrap_or_default(),
+    );
     c.insert("to", &s.to.clone().unwrap_or_default());
     c.insert("named_school", &s.school.clone().unwrap_or_default());
     c.insert(
@@ -641,7 +635,7 @@ fn context(
         &about.map(|(n, a)| {
             serde_json::json!({
                 "number": n,
-                "date": long(a.date),
+                "date": long_date(a.date),
                 "kind": a.kind.as_str(),
                 "recipient": a.recipient,
             })
@@ -703,11 +697,13 @@ body {{ font-family: Arial, Helvetica, sans-serif; font-size: 12pt; line-height:
 main > p:first-child {{ text-align: right; }}
 strong {{ font-weight: 700; }}
 a {{ color: #1d70b8; }}
+.cme-visually-hidden {{ position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }}
 @media print {{ body {{ margin: 0; max-width: none; padding: 0; }} }}
 </style>
 </head>
 <body>
 <main>
+<h1 class="cme-visually-hidden">{title}</h1>
 {body}
 </main>
 </body>
@@ -751,6 +747,15 @@ mod tests {
         let html = html_page("T", &format!("Dear {}", escape_markdown("<script>alert(1)</script>")));
         assert!(!html.contains("<script>alert"), "{html}");
         assert!(html.contains("Content-Security-Policy"));
+    }
+
+    #[test]
+    fn a_letters_page_has_its_title_as_its_heading() {
+        let html = html_page("First letter to the family", "Dear parent or carer,");
+        assert!(
+            html.contains("<h1 class=\"cme-visually-hidden\">First letter to the family</h1>"),
+            "{html}"
+        );
     }
 
     #[test]

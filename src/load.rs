@@ -230,6 +230,17 @@ impl Store {
     /// The files directly inside a folder (`policy/manchester/letters`), sorted: regular files
     /// only (a symbolic link is not followed).
     pub fn list(&self, dir: &str) -> Vec<String> {
+        self.entries(dir, false)
+    }
+
+    /// The symbolic links directly inside a folder, which [`Store::list`] leaves out: for a
+    /// command to say so rather than skip them in silence.
+    pub fn links_in(&self, dir: &str) -> Vec<String> {
+        self.entries(dir, true)
+    }
+
+    /// The regular files (or, with `links`, the symbolic links) directly inside a folder.
+    fn entries(&self, dir: &str, links: bool) -> Vec<String> {
         let dir = dir.trim_end_matches('/');
         let mut out: Vec<String> = match self {
             Store::Dir { root, own_dirs } => {
@@ -240,38 +251,16 @@ impl Store {
                     .into_iter()
                     .flatten()
                     .flatten()
-                    .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                    .filter(|e| {
+                        e.file_type()
+                            .is_ok_and(|t| if links { t.is_symlink() } else { t.is_file() })
+                    })
                     .filter_map(|e| e.file_name().to_str().map(|n| format!("{dir}/{n}")))
                     .collect()
             }
             Store::Commit { files, .. } => files
                 .iter()
-                .filter(|(_, (_, mode))| *mode != SYMLINK_MODE)
-                .filter_map(|(p, _)| {
-                    let name = p.strip_prefix(dir)?.strip_prefix('/')?;
-                    (!name.contains('/')).then(|| p.clone())
-                })
-                .collect(),
-        };
-        out.sort();
-        out
-    }
-
-    /// The symbolic links directly inside a folder, which [`Store::list`] leaves out: for a
-    /// command to say so rather than skip them in silence.
-    pub fn links_in(&self, dir: &str) -> Vec<String> {
-        let dir = dir.trim_end_matches('/');
-        let mut out: Vec<String> = match self {
-            Store::Dir { root, .. } => std::fs::read_dir(root.join(dir))
-                .into_iter()
-                .flatten()
-                .flatten()
-                .filter(|e| e.file_type().is_ok_and(|t| t.is_symlink()))
-                .filter_map(|e| e.file_name().to_str().map(|n| format!("{dir}/{n}")))
-                .collect(),
-            Store::Commit { files, .. } => files
-                .iter()
-                .filter(|(_, (_, mode))| *mode == SYMLINK_MODE)
+                .filter(|(_, (_, mode))| (*mode == SYMLINK_MODE) == links)
                 .filter_map(|(p, _)| {
                     let name = p.strip_prefix(dir)?.strip_prefix('/')?;
                     (!name.contains('/')).then(|| p.clone())

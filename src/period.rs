@@ -111,8 +111,8 @@ fn week(year: i32, w: u32) -> Option<Period> {
         id: format!("{year}-W{w:02}"),
         label: format!(
             "Week {w} of {year} (Monday {} to Sunday {})",
-            start.format("%-d %B %Y"),
-            (start + Duration::days(6)).format("%-d %B %Y")
+            crate::calendar::long_date(start),
+            crate::calendar::long_date(start + Duration::days(6))
         ),
         start,
         end: start + Duration::days(6),
@@ -205,8 +205,8 @@ fn half_terms(cal: &Calendar) -> Vec<Period> {
                 label: format!(
                     "{} ({} to {})",
                     t.name,
-                    t.start.format("%-d %B %Y"),
-                    end.format("%-d %B %Y")
+                    crate::calendar::long_date(t.start),
+                    crate::calendar::long_date(end)
                 ),
                 start: t.start,
                 end,
@@ -238,8 +238,8 @@ fn terms(cal: &Calendar) -> Vec<Period> {
         name[..1].make_ascii_uppercase();
         t.label = format!(
             "{name} term {y} ({} to {})",
-            t.start.format("%-d %B %Y"),
-            t.end.format("%-d %B %Y")
+            crate::calendar::long_date(t.start),
+            crate::calendar::long_date(t.end)
         );
     }
     out

@@ -138,7 +138,11 @@ fn inside(period: &Period, kind: crate::period::Kind, policy: Policy<'_>) -> Vec
         let label = if (day, end) == (p.start, p.end) {
             p.label.clone()
         } else {
-            format!("{} to {}", day.format("%-d %B %Y"), end.format("%-d %B %Y"))
+            format!(
+                "{} to {}",
+                crate::calendar::long_date(day),
+                crate::calendar::long_date(end)
+            )
         };
         out.push((label, day, end));
         match end.succ_opt() {

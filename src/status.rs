@@ -262,9 +262,8 @@ pub fn render_human(repo: &Repo, report: &StatusReport, detailed: bool, out: &mu
     writeln!(out, " ({})", repo.pack.pack.name)?;
     writeln!(
         out,
-        "{} case{}: {overdue} with an overdue deadline, {soon} with {} (a case with both counts in both), {unassigned} unassigned\n",
-        report.cases.len(),
-        if report.cases.len() == 1 { "" } else { "s" },
+        "{}: {overdue} with an overdue deadline, {soon} with {} (a case with both counts in both), {unassigned} unassigned\n",
+        crate::model::count(report.cases.len(), "case"),
         crate::queue::Queue::DueSoon.definition()
     )?;
     if report.cases.is_empty() {
@@ -342,11 +341,7 @@ fn details(repo: &Repo, c: &CaseState, today: NaiveDate, out: &mut dyn WriteColo
         }
     }
     for d in &c.deadlines {
-        // A reply awaited says which letter it waits on; other deadlines say their rule.
-        let title = match d.awaits {
-            Some(_) => d.asks.as_str(),
-            None => repo.pack.rule(&d.rule).map_or("", |r| r.title.as_str()),
-        };
+        let title = d.title(&repo.pack);
         write!(out, "    {:<18} {:<12} ", d.rule, short_date(d.due))?;
         coloured(
             out,

@@ -111,7 +111,7 @@ pub fn letter(a: &cli::LetterArgs, repo: &Repo, today: NaiveDate) -> Result<Exit
     if let Some(d) = sent.reply_due {
         println!(
             "when the answer comes, record it: cme act {id} --reply-to {} --kind ... --by ... (the reply is due {d})",
-            cme::edit::letter::number_of(repo, &id, &sent.letter).unwrap_or(0)
+            sent.number
         );
     }
     if let Some(n) = &sent.note {
@@ -179,7 +179,7 @@ pub fn import_ctf(a: &cli::ImportCtfArgs, repo: &Repo, today: NaiveDate) -> Resu
         eprintln!("nothing to commit: no case was opened from this file");
     }
     let code = report_commit(&committed)?;
-    let pupils = |n: usize| format!("{n} pupil{}", if n == 1 { "" } else { "s" });
+    let pupils = |n: usize| cme::model::count(n, "pupil");
     let opened = format!("{} opened", pupils(done.created.len()));
     if code == ExitCode::SUCCESS && !done.refused.is_empty() {
         eprintln!(
@@ -227,8 +227,8 @@ fn show_warnings(warnings: &cme::diagnostic::CheckReport) {
     }
     let _ = super::print_human_stderr(warnings);
     eprintln!(
-        "the record was written, with {n} warning{} (above) to look at",
-        if n == 1 { "" } else { "s" }
+        "the record was written, with {} (above) to look at",
+        cme::model::count(n, "warning")
     );
 }
 

@@ -313,8 +313,8 @@ fn dfe(cli: &Cli, today: chrono::NaiveDate, a: &ReportArgs) -> Result<ExitCode, 
     r.as_of = at.commit.map(|c| c.to_string());
     if left_out > 0 {
         eprintln!(
-            "note: {left_out} case file{} failing validation {} left out of the return (cme check shows why); correct {} before submitting",
-            if left_out == 1 { "" } else { "s" },
+            "note: {} failing validation {} left out of the return (cme check shows why); correct {} before submitting",
+            cme::model::count(left_out, "case file"),
             if left_out == 1 { "is" } else { "are" },
             if left_out == 1 { "it" } else { "them" },
         );

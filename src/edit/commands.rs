@@ -1,6 +1,6 @@
 //! `cme new`, `assign`, `act`, `review`, `close` and `reopen`.
 
-use super::{EditError, Given, Result, Terms, find_case, new_table, open_for_edit, save, toml_date};
+use super::{EditError, Given, Result, Terms, new_table, open_case, save, toml_date};
 use crate::diagnostic::CheckReport;
 use crate::load::Repo;
 use crate::model::id::CaseId;
@@ -119,12 +119,6 @@ fn renumber_replies(doc: &mut DocumentMut, index: usize) {
     }
 }
 
-fn open_case(repo: &Repo, id: &str, today: NaiveDate) -> Result<(String, DocumentMut)> {
-    let rel = find_case(repo, id)?;
-    let (_, doc) = open_for_edit(repo, &rel, today)?;
-    Ok((rel, doc))
-}
-
 fn require_open(doc: &DocumentMut, id: &str, doing: &str) -> Result<()> {
     if status_of(doc) == Some("closed") {
         return Err(EditError::Usage(format!(
@@ -139,8 +133,10 @@ pub fn assign(repo: &Repo, today: NaiveDate, id: &str, who: &str, date: Option<N
     officer(repo, who)?;
     let date = date.unwrap_or(today);
     not_future(date, today, "the assignment date")?;
-    let (rel, mut doc) = open_case(repo, id, today)?;
-    require_open(&doc, id, "assign it")?;
+    let mut opened = open_case(repo, id, today)?;
+    let rel = opened.rel.clone();
+    let doc = &mut opened.doc;
+    require_open(doc, id, "assign it")?;
     let r = doc
         .get_mut("referral")
         .and_then(|i| i.as_table_mut())
@@ -154,7 +150,7 @@ pub fn assign(repo: &Repo, today: NaiveDate, id: &str, who: &str, date: Option<N
             ("assigned_on".into(), "--date YYYY-MM-DD".into()),
         ],
     );
-    let warnings = save(repo, &rel, &doc.to_string(), today, "the assignment", &terms)?;
+    let warnings = save(repo, &opened, today, "the assignment", &terms)?;
     Ok(Done {
         path: rel,
         message: format!("{id}: assigned to {who}"),
@@ -176,17 +172,18 @@ pub fn act(repo: &Repo, today: NaiveDate, id: &str, g: &Given) -> Result<Done> {
     }
     let date = g.date("date").unwrap_or(today);
     not_future(date, today, "the action's date")?;
-    let (rel, mut doc) = open_case(repo, id, today)?;
-    require_open(&doc, id, "log more enquiries")?;
-    let mut t = new_table(&mut doc, "action");
+    let mut opened = open_case(repo, id, today)?;
+    let rel = opened.rel.clone();
+    let doc = &mut opened.doc;
+    require_open(doc, id, "log more enquiries")?;
+    let mut t = new_table(doc, "action");
     let mut g = g.clone();
     g.set("date", toml_date(date));
     g.fill::<Action>(&mut t);
-    push_dated(&mut doc, "action", t, date);
+    push_dated(doc, "action", t, date);
     let warnings = save(
         repo,
-        &rel,
-        &doc.to_string(),
+        &opened,
         today,
         "the action",
         &Terms::of::<Action>("action").for_case(id),
@@ -226,17 +223,18 @@ pub fn review(repo: &Repo, today: NaiveDate, id: &str, g: &Given) -> Result<Done
     let scores = (g.int("cme_score"), g.int("safeguarding_score"));
     let date = g.date("date").unwrap_or(today);
     not_future(date, today, "the review's date")?;
-    let (rel, mut doc) = open_case(repo, id, today)?;
-    require_open(&doc, id, "review it")?;
-    let mut t = new_table(&mut doc, "review");
+    let mut opened = open_case(repo, id, today)?;
+    let rel = opened.rel.clone();
+    let doc = &mut opened.doc;
+    require_open(doc, id, "review it")?;
+    let mut t = new_table(doc, "review");
     let mut g = g.clone();
     g.set("date", toml_date(date));
     g.fill::<Review>(&mut t);
-    push_dated(&mut doc, "review", t, date);
+    push_dated(doc, "review", t, date);
     let warnings = save(
         repo,
-        &rel,
-        &doc.to_string(),
+        &opened,
         today,
         "the review",
         &Terms::of::<Review>("review").for_case(id),
@@ -263,22 +261,23 @@ pub fn close(repo: &Repo, today: NaiveDate, id: &str, g: &Given) -> Result<Done>
     )?;
     let date = g.date("date").unwrap_or(today);
     not_future(date, today, "the closure date")?;
-    let (rel, mut doc) = open_case(repo, id, today)?;
-    if status_of(&doc) == Some("closed") {
+    let mut opened = open_case(repo, id, today)?;
+    let rel = opened.rel.clone();
+    let doc = &mut opened.doc;
+    if status_of(doc) == Some("closed") {
         return Err(EditError::Usage(format!(
             "{id} is already closed: to record something new, reopen it first (cme reopen {id} --reason \"...\")"
         )));
     }
     doc.insert("status", value("closed"));
-    let mut t = new_table(&mut doc, "closure");
+    let mut t = new_table(doc, "closure");
     let mut g = g.clone();
     g.set("date", toml_date(date));
     g.fill::<Closure>(&mut t);
     doc.insert("closure", Item::Table(t));
     let warnings = save(
         repo,
-        &rel,
-        &doc.to_string(),
+        &opened,
         today,
         "the closure",
         &Terms::of::<Closure>("closure").for_case(id),
@@ -306,9 +305,11 @@ pub fn reopen(
     }
     let date = date.unwrap_or(today);
     not_future(date, today, "the reopening date")?;
-    let (rel, mut doc) = open_case(repo, id, today)?;
+    let mut opened = open_case(repo, id, today)?;
+    let rel = opened.rel.clone();
+    let doc = &mut opened.doc;
     let closure = doc.get("closure").and_then(|c| c.as_table()).cloned();
-    let (Some(closure), Some("closed")) = (closure, status_of(&doc)) else {
+    let (Some(closure), Some("closed")) = (closure, status_of(doc)) else {
         return Err(EditError::Usage(format!(
             "{id} is open: only a closed case can be reopened"
         )));
@@ -339,12 +340,12 @@ pub fn reopen(
     let closed_outcome = closure.get("outcome").and_then(|d| d.as_value()).cloned();
     doc.remove("closure");
     doc.insert("status", value("open"));
-    let mut t = new_table(&mut doc, "reopened");
+    let mut t = new_table(doc, "reopened");
     t.insert("date", Item::Value(toml_date(date)));
     t.insert("reason", value(reason));
     set(&mut t, "closed_on", closed_on.map(|v| v.decorated(" ", "")));
     set(&mut t, "closed_outcome", closed_outcome.map(|v| v.decorated(" ", "")));
-    push_dated(&mut doc, "reopened", t, date);
+    push_dated(doc, "reopened", t, date);
     let terms = Terms::new(
         Some("reopened"),
         vec![
@@ -352,7 +353,7 @@ pub fn reopen(
             ("date".into(), "--date YYYY-MM-DD".into()),
         ],
     );
-    let warnings = save(repo, &rel, &doc.to_string(), today, "the reopening", &terms)?;
+    let warnings = save(repo, &opened, today, "the reopening", &terms)?;
     Ok(Done {
         path: rel,
         message: format!("{id}: reopened"),

@@ -32,6 +32,9 @@ pub struct Sent {
     pub page: String,
     pub recipient: String,
     pub reply_due: Option<NaiveDate>,
+    /// The number (from 1, in the file's order) of the action that sent it: what
+    /// `cme act --reply-to` takes.
+    pub number: usize,
 }
 
 impl super::Written for Sent {
@@ -90,18 +93,6 @@ fn letters_folder(root: &std::path::Path, case: &str) -> Result<bool> {
         }
     }
     Ok(made)
-}
-
-/// The number (from 1, in the file's order) of the action that sent a letter, as the case
-/// file now stands (what `cme act --reply-to` takes).
-pub fn number_of(repo: &Repo, id: &str, letter: &str) -> Option<usize> {
-    let rel = find_case(repo, id).ok()?;
-    let file = crate::load::read_case(&repo.store, &rel, repo.config.limits.max_case_bytes);
-    let case = file.case?;
-    case.actions
-        .iter()
-        .position(|a| a.letter.as_deref() == Some(letter))
-        .map(|i| i + 1)
 }
 
 /// `cme letter CASE TEMPLATE`.
@@ -230,19 +221,12 @@ pub fn send(repo: &Repo, today: NaiveDate, id: &str, a: &LetterArgs) -> Result<S
             let who = repo.config.officer(&officer)?;
             let role = who.role_on(date);
             (role != step.role).then(|| {
-                let label = |r: &crate::model::Role| {
-                    repo.pack
-                        .roles
-                        .iter()
-                        .find(|x| &x.id == r)
-                        .map_or(r.as_str().to_string(), |x| x.label.clone())
-                };
                 format!(
                     "the policy gives this step ({}) to a {}; {} is a {}",
                     step.title,
-                    label(&step.role),
+                    repo.pack.role_label(&step.role),
                     who.name,
-                    label(&role)
+                    repo.pack.role_label(&role)
                 )
             })
         });
@@ -256,5 +240,7 @@ pub fn send(repo: &Repo, today: NaiveDate, id: &str, a: &LetterArgs) -> Result<S
         page,
         recipient: made.recipient,
         reply_due: made.reply_due,
+        // The action goes after every entry dated on or before it (`cme act`'s order).
+        number: case.actions.iter().filter(|x| x.date <= date).count() + 1,
     })
 }

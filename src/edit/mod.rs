@@ -142,7 +142,15 @@ fn check_text_bytes(repo: &Repo, rel: &str, bytes: Vec<u8>, today: NaiveDate, re
 
 /// Reads a case for editing: refuses a file that already fails the check (an officer's
 /// hand edit gone wrong), rather than guessing what it meant.
-pub fn open_for_edit(repo: &Repo, rel: &str, today: NaiveDate) -> Result<(String, toml_edit::DocumentMut)> {
+/// A case file opened for editing: its document, and the findings it had then (rule,
+/// message), so that [`save`] shows only the warnings the change brings.
+pub struct Opened {
+    pub rel: String,
+    pub doc: toml_edit::DocumentMut,
+    pub before: Vec<(String, String)>,
+}
+
+pub fn open_for_edit(repo: &Repo, rel: &str, today: NaiveDate) -> Result<Opened> {
     let bytes = repo.store.read(rel, repo.config.limits.max_case_bytes)?;
     // Not UTF-8: refused like any other failing file (`check_text` on the raw bytes says so),
     // never read lossily and written back with the bytes replaced.
@@ -163,14 +171,30 @@ pub fn open_for_edit(repo: &Repo, rel: &str, today: NaiveDate) -> Result<(String
     let doc = text
         .parse::<toml_edit::DocumentMut>()
         .map_err(|e| EditError::Usage(format!("{rel} cannot be read as TOML: {e}")))?;
-    Ok((text, doc))
+    let before = report
+        .diagnostics
+        .into_iter()
+        .map(|d| (d.rule.to_string(), d.message))
+        .collect();
+    Ok(Opened {
+        rel: rel.to_string(),
+        doc,
+        before,
+    })
+}
+
+/// Opens a case by its id for editing.
+pub fn open_case(repo: &Repo, id: &str, today: NaiveDate) -> Result<Opened> {
+    let rel = find_case(repo, id)?;
+    open_for_edit(repo, &rel, today)
 }
 
 /// Checks the new text and writes it atomically; refuses (writing nothing) if the record
 /// would fail the check, saying so in the command's terms. Returns the warnings the change
 /// brings (those the file did not have before), for the command to show. The caller holds
 /// the repository's [`lock::EditLock`].
-pub fn save(repo: &Repo, rel: &str, text: &str, today: NaiveDate, what: &str, terms: &Terms) -> Result<CheckReport> {
+pub fn save(repo: &Repo, opened: &Opened, today: NaiveDate, what: &str, terms: &Terms) -> Result<CheckReport> {
+    let (rel, text) = (opened.rel.as_str(), &opened.doc.to_string());
     let report = check_text(repo, rel, text, today);
     if report.errors() > 0 {
         return Err(refused(
@@ -179,19 +203,8 @@ pub fn save(repo: &Repo, rel: &str, text: &str, today: NaiveDate, what: &str, te
             format!("{what} was not saved: the record would break the policy (nothing was written)"),
         ));
     }
-    let before: Vec<(String, String)> = repo
-        .store
-        .read(rel, repo.config.limits.max_case_bytes)
-        .map(|b| check_text_bytes(repo, rel, b, today, false))
-        .map(|r| {
-            r.diagnostics
-                .into_iter()
-                .map(|d| (d.rule.to_string(), d.message))
-                .collect()
-        })
-        .unwrap_or_default();
     write_record(&repo.root, rel, text.as_bytes(), false)?;
-    Ok(new_warnings(report, &before))
+    Ok(new_warnings(report, &opened.before))
 }
 
 /// The warnings of a record just written that it did not have before.

@@ -5,7 +5,7 @@
 //! reason goes in the commit message, where the audit trail shows it.
 
 use super::commands::Done;
-use super::{EditError, Result, Terms, find_case, open_for_edit, save};
+use super::{EditError, Result, Terms, open_case, save};
 use crate::load::Repo;
 use crate::model::{Case, Field, Kind, Record};
 use chrono::NaiveDate;
@@ -139,7 +139,9 @@ pub fn set(repo: &Repo, today: NaiveDate, id: &str, a: &SetArgs<'_>) -> Result<D
     } else {
         Some(super::given::parse(field, value).map_err(|e| EditError::Usage(format!("{}: {e}", a.field)))?)
     };
-    let (rel, mut doc) = open_case(repo, id, today)?;
+    let mut opened = open_case(repo, id, today)?;
+    let rel = opened.rel.clone();
+    let doc = &mut opened.doc;
     if doc.get("status").and_then(|s| s.as_str()) == Some("closed") {
         return Err(EditError::Usage(format!(
             "{id} is closed, and a closed record is not changed: reopen it first (cme reopen {id} --reason \"...\"), correct it, then close it again"
@@ -150,7 +152,7 @@ pub fn set(repo: &Repo, today: NaiveDate, id: &str, a: &SetArgs<'_>) -> Result<D
             "{id} is open, so it has no closure to correct: a case is closed with cme close {id} --outcome ..."
         )));
     }
-    let table = table_at(&mut doc, &steps, id)?;
+    let table = table_at(doc, &steps, id)?;
     let old = shown(table.get(key));
     let old_suffix = table
         .get(key)
@@ -178,14 +180,7 @@ pub fn set(repo: &Repo, today: NaiveDate, id: &str, a: &SetArgs<'_>) -> Result<D
             a.field
         )));
     }
-    let warnings = save(
-        repo,
-        &rel,
-        &doc.to_string(),
-        today,
-        "the correction",
-        &path_terms(&steps),
-    )?;
+    let warnings = save(repo, &opened, today, "the correction", &path_terms(&steps))?;
     Ok(Done {
         path: rel,
         message: format!("{id}: corrected {} from {old} to {now}\n\nReason: {reason}", a.field),
@@ -222,12 +217,6 @@ fn path_terms(steps: &[Step]) -> Terms {
             .map(|f| (f.name.to_string(), format!("{prefix}{}", f.name)))
             .collect(),
     )
-}
-
-fn open_case(repo: &Repo, id: &str, today: NaiveDate) -> Result<(String, DocumentMut)> {
-    let rel = find_case(repo, id)?;
-    let (_, doc) = open_for_edit(repo, &rel, today)?;
-    Ok((rel, doc))
 }
 
 /// The table that holds the field, made when the record has none yet (a `[school]` for

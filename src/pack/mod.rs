@@ -825,6 +825,14 @@ impl Pack {
         self.vulnerabilities.iter().find(|v| v.id == id)
     }
 
+    /// A role in the pack's words ("Lead officer (CME team manager)"), or its id.
+    pub fn role_label(&self, role: &Role) -> String {
+        self.roles
+            .iter()
+            .find(|r| &r.id == role)
+            .map_or_else(|| role.as_str().to_string(), |r| r.label.clone())
+    }
+
     pub fn check(&self, id: &str) -> Option<&Check> {
         self.checks.iter().find(|c| c.id == id)
     }

@@ -213,13 +213,7 @@ fn board_section(repo: &Repo, report: &Report, part: &Part, blocks: &[super::pub
             "Figures",
             format!(
                 "By quarter, each record counted as it stood at the quarter's end; the same figures as every other output for outside the team gives. Success means the child was found and re-integrated into education ({}).",
-                repo.pack
-                    .reports
-                    .success_outcomes
-                    .iter()
-                    .map(|o| view::words(o.as_str()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                success_words(repo)
             ),
             vec![Table {
                 caption: format!("Figures by quarter, {}", report.period.label),
@@ -348,13 +342,7 @@ fn figures_section(repo: &Repo, report: &Report, part: &Part) -> Option<SectionV
                 "Figures".to_string(),
                 vec![V::T(format!(
                     "Each record counted as it stood at the end of the period. Success means the child was found and re-integrated into education ({}).",
-                    repo.pack
-                        .reports
-                        .success_outcomes
-                        .iter()
-                        .map(|o| view::words(o.as_str()))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    success_words(repo)
                 ))],
                 tables,
             )
@@ -861,4 +849,15 @@ pub(super) fn render_reports(
     let n = pages.len();
     flush(tera, dir, &mut pages, &crate::progress::Quiet)?;
     Ok(n)
+}
+
+/// The outcomes the pack counts as success, in words ("on roll, home educated").
+fn success_words(repo: &Repo) -> String {
+    repo.pack
+        .reports
+        .success_outcomes
+        .iter()
+        .map(|o| view::words(o.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 /// "14 May 2026", as GOV.UK writes dates.
 pub fn date(d: NaiveDate) -> String {
-    d.format("%-d %B %Y").to_string()
+    crate::calendar::long_date(d)
 }
 
 pub fn opt_date(d: Option<NaiveDate>) -> String {
@@ -115,11 +115,7 @@ pub fn state_tag(s: State) -> &'static str {
 pub fn deadline_view(repo: &Repo, d: &Deadline, today: NaiveDate) -> DeadlineView {
     DeadlineView {
         rule: d.rule.clone(),
-        // A reply awaited says which letter it waits on.
-        title: match d.awaits {
-            Some(_) => d.asks.clone(),
-            None => repo.pack.rule(&d.rule).map(|r| r.title.clone()).unwrap_or_default(),
-        },
+        title: d.title(&repo.pack).to_string(),
         asks: d.asks.clone(),
         due: opt_date(d.due),
         due_iso: d.due.map(|d| d.to_string()).unwrap_or_default(),

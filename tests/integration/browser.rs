@@ -142,11 +142,10 @@ fn reports_print_on_a4_with_each_review_form_on_its_own_pages() {
     let dir = tempfile::tempdir().unwrap();
     // The weekly Missing Mondays pack: one App F form per whereabouts-unknown case.
     let html = dir.path().join("mm.html");
-    let o = run(
+    run_ok(
         &worcestershire_demo(),
         &["report", "missing-mondays", "--out", html.to_str().unwrap()],
     );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let forms = std::fs::read_to_string(&html)
         .unwrap()
         .matches("<article class=\"cme-form\"")
@@ -162,7 +161,7 @@ fn reports_print_on_a4_with_each_review_form_on_its_own_pages() {
     );
     // A board's quarterly report: a couple of pages, nothing personal, no navigation.
     let html = dir.path().join("qa.html");
-    let o = run(
+    run_ok(
         &root(),
         &[
             "report",
@@ -173,7 +172,6 @@ fn reports_print_on_a4_with_each_review_form_on_its_own_pages() {
             html.to_str().unwrap(),
         ],
     );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let pdf = dir.path().join("qa.pdf");
     print_to_pdf(&html, &pdf);
     let (pages, a4) = pdf_pages(&std::fs::read(&pdf).unwrap());
@@ -181,4 +179,51 @@ fn reports_print_on_a4_with_each_review_form_on_its_own_pages() {
     let shots = root().join("target/screenshots/reports");
     std::fs::create_dir_all(&shots).unwrap();
     std::fs::copy(&pdf, shots.join("qa-board-quarterly.pdf")).unwrap();
+}
+
+/// A letter prints on A4, on a page or two, and its page and the case page that links to it
+/// pass axe, in headless Chromium.
+#[test]
+fn a_letter_prints_on_a4_and_its_pages_pass_axe() {
+    if let Some(why) = tools_missing() {
+        assert!(
+            std::env::var("CME_REQUIRE_BROWSER").is_err(),
+            "browser test required but {why}"
+        );
+        eprintln!("skipping the browser test: {why}");
+        return;
+    }
+    let repo = empty_repo("manchester");
+    let r = repo.path();
+    run_ok(
+        r,
+        &[
+            "new",
+            "--given-name",
+            "Ava",
+            "--family-name",
+            "Example",
+            "--dob",
+            "2014-05-14",
+            "--source",
+            "school",
+            "--reason",
+            "moved-unknown-school",
+            "--received",
+            "2026-11-02",
+            "--address",
+            "4, Hawthorn Close, Exampletown, EX2 4HD",
+            "--school",
+            "Sampleford Primary School",
+            "--assign",
+            "asmith",
+        ],
+    );
+    run_ok(r, &["letter", "EXC-2026-0001", "first-letter"]);
+    let page = "letters/EXC-2026-0001/2026-11-22-first-letter.html";
+    let pdf = repo.path().join("letter.pdf");
+    print_to_pdf(&r.join(page), &pdf);
+    let (pages, a4) = pdf_pages(&std::fs::read(&pdf).unwrap());
+    assert!(a4 && (1..=2).contains(&pages), "{pages} pages, A4: {a4}");
+    run_axe(r, "letter", &["cases/EXC-2026-0001.html", page], "Example");
 }

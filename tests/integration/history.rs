@@ -270,8 +270,7 @@ fn the_site_is_built_from_committed_data_and_can_travel_in_time() {
         "cases/2026/EXC-2026-0001.toml",
         good_case("EXC-2026-0001").replace("Good", "Uncommitted"),
     );
-    let o = run(r, &["build"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run_ok(r, &["build"]);
     let err = stderr(&o);
     assert!(
         err.contains("uncommitted changes") && err.contains("cases/2026/EXC-2026-0001.toml"),
@@ -281,8 +280,7 @@ fn the_site_is_built_from_committed_data_and_can_travel_in_time() {
     assert!(page.contains("Test Good") && !page.contains("Uncommitted"));
     assert!(page.contains("Referral 1"), "the trail is on the case page");
     // --working-tree previews the edit.
-    let o = run(r, &["build", "--working-tree"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    run_ok(r, &["build", "--working-tree"]);
     assert!(
         std::fs::read_to_string(r.join("site/cases/EXC-2026-0001.html"))
             .unwrap()

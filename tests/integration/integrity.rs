@@ -177,8 +177,7 @@ fn build_replaces_only_its_own_builds_and_cleans_up_after_a_failure() {
     let out = parent.path().join("site");
     // A new folder, then the same folder again: a build replaces its own previous build.
     for _ in 0..2 {
-        let o = run(r, &["build", "--out", out.to_str().unwrap()]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        run_ok(r, &["build", "--out", out.to_str().unwrap()]);
     }
     assert!(out.join(".cme-site").is_file(), "builds are marked");
     assert_eq!(
@@ -222,8 +221,7 @@ fn build_replaces_only_its_own_builds_and_cleans_up_after_a_failure() {
 fn a_site_built_inside_a_repository_is_never_staged_by_git() {
     let g = GitRepo::new(true);
     let out = g.path().join("published");
-    let o = run(g.path(), &["build", "--out", out.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    run_ok(g.path(), &["build", "--out", out.to_str().unwrap()]);
     git_ok(g.path(), &["add", "-A"]);
     let staged = git_ok(g.path(), &["diff", "--cached", "--name-only"]);
     assert!(!staged.contains("published"), "{staged}");
@@ -248,8 +246,7 @@ fn a_template_override_cannot_publish_a_file_from_outside_the_repository() {
     write(r, "theme/cme.css", "body { color: black }");
     std::fs::remove_file(r.join("templates/cme.css")).unwrap();
     std::os::unix::fs::symlink(r.join("theme/cme.css"), r.join("templates/cme.css")).unwrap();
-    let o = run(r, &["build", "--out", site.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    run_ok(r, &["build", "--out", site.to_str().unwrap()]);
     assert_eq!(
         std::fs::read_to_string(site.join("assets/cme.css")).unwrap(),
         "body { color: black }"
@@ -757,8 +754,7 @@ fn control_characters_are_refused_in_records_and_escaped_in_the_terminal() {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
-    let o = run(r, &["history", "EXC-2026-0001"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run_ok(r, &["history", "EXC-2026-0001"]);
     let out = stdout(&o);
     assert!(out.contains("Mal\\u{1b}[31mlory"), "{out}");
     assert!(out.contains("tidy\\u{1b}[2J"), "{out}");
@@ -808,8 +804,7 @@ fn records_failing_validation_are_left_out_of_the_figures_and_the_page_says_so()
         "cases/2026/EXC-2026-0002.toml",
         good_case("EXC-2026-0002").replace("assigned_to = \"asmith\"", "assigned_to = \"nobody\""),
     );
-    let o = run(r, &["stats", "--format", "json"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run_ok(r, &["stats", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(json["left_out"], 1);
     assert_eq!(json["total"]["registered"], 1, "only the record that passes is counted");
@@ -1102,8 +1097,7 @@ fn a_git_folder_on_another_file_system_still_edits_safely() {
             "Set up",
         ],
     );
-    let o = run(r, &act_args("EXC-2026-0001", "Across file systems."));
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    run_ok(r, &act_args("EXC-2026-0001", "Across file systems."));
     assert!(
         std::fs::read_to_string(r.join("cases/2026/EXC-2026-0001.toml"))
             .unwrap()
@@ -1116,7 +1110,7 @@ fn a_git_folder_on_another_file_system_still_edits_safely() {
     // --commit finds the working tree where git does.
     git_ok(r, &["config", "user.name", "A"]);
     git_ok(r, &["config", "user.email", "a@example.invalid"]);
-    let o = run(
+    run_ok(
         r,
         &[
             &act_args("EXC-2026-0001", "And committed.")[..],
@@ -1124,7 +1118,6 @@ fn a_git_folder_on_another_file_system_still_edits_safely() {
         ]
         .concat(),
     );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(git_ok(r, &["status", "--porcelain", "--untracked-files=all"]), "");
 }
 

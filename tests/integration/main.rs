@@ -89,6 +89,13 @@ pub fn run(repo: &Path, args: &[&str]) -> Output {
         .expect("cme runs")
 }
 
+/// [`run`], asserting that the command succeeds (its standard error is the message if not).
+pub fn run_ok(repo: &Path, args: &[&str]) -> Output {
+    let o = run(repo, args);
+    assert_eq!(o.status.code(), Some(0), "cme {args:?}: {}", stderr(&o));
+    o
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }

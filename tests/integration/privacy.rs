@@ -320,8 +320,7 @@ fn every_count_is_rounded_and_the_team_keeps_exact_figures() {
     let st: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(st["total"]["registered"], 44);
     let team = tempfile::tempdir().unwrap();
-    let o = run(&root(), &["build", "--out", team.path().join("site").to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    run_ok(&root(), &["build", "--out", team.path().join("site").to_str().unwrap()]);
     let page = std::fs::read_to_string(team.path().join("site/stats/index.html")).unwrap();
     assert!(!page.contains("fewer than") && !page.contains(">low<") && !page.contains("suppressed"));
     // The board's site covers whole periods that have ended, and says so when asked otherwise.
@@ -414,7 +413,7 @@ fn no_small_count_can_be_recovered_from_the_board_sites_of_every_day_of_a_term()
     // The board's site for the year 2025/26 and the quality-assurance board's report for a
     // quarter of it give that quarter as the quarterly sites do.
     let year = out.path().join("year");
-    let o = run(
+    run_ok(
         &root(),
         &[
             "build",
@@ -426,7 +425,6 @@ fn no_small_count_can_be_recovered_from_the_board_sites_of_every_day_of_a_term()
             year.to_str().unwrap(),
         ],
     );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let csv = std::fs::read_to_string(year.join("stats/quarters.csv")).unwrap();
     let mut compared = 0;
     for line in csv.lines().skip(1) {
@@ -438,7 +436,7 @@ fn no_small_count_can_be_recovered_from_the_board_sites_of_every_day_of_a_term()
     }
     assert!(compared >= 4, "{compared} quarters compared");
     let report = out.path().join("qa.html");
-    let o = run(
+    run_ok(
         &root(),
         &[
             "report",
@@ -449,7 +447,6 @@ fn no_small_count_can_be_recovered_from_the_board_sites_of_every_day_of_a_term()
             report.to_str().unwrap(),
         ],
     );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let html = Html::parse_document(&std::fs::read_to_string(&report).unwrap());
     let row: Vec<String> = html
         .select(&Selector::parse("main table tbody tr").unwrap())
@@ -601,11 +598,9 @@ fn a_shallow_clone_builds_with_the_history_it_has() {
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let c = clone.path().join("c");
-    let o = run(&c, &["build"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    run_ok(&c, &["build"]);
     assert!(c.join("site/cases/EXC-2026-0001.html").exists());
-    let o = run(&c, &["history", "EXC-2026-0003", "--format", "json"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    run_ok(&c, &["history", "EXC-2026-0003", "--format", "json"]);
 }
 
 #[test]
@@ -616,8 +611,7 @@ fn a_corrupt_history_still_builds_and_says_what_it_could_not_read() {
     let first = git(r, &["rev-parse", "HEAD~2"]);
     let obj = r.join(".git/objects").join(&first[..2]).join(&first[2..]);
     std::fs::remove_file(&obj).unwrap();
-    let o = run(r, &["build"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run_ok(r, &["build"]);
     assert!(stderr(&o).contains("cannot read the git history"), "{}", stderr(&o));
     let page = std::fs::read_to_string(r.join("site/cases/EXC-2026-0003.html")).unwrap();
     assert!(page.contains("could not be read from git"), "the trail says so");
@@ -641,8 +635,7 @@ fn odd_histories_still_build_no_commits_a_latin1_message_a_future_date() {
     let r = repo.path();
     git(r, &["init", "-q"]);
     write(r, "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001"));
-    let o = run(r, &["build"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    run_ok(r, &["build"]);
     let page = std::fs::read_to_string(r.join("site/cases/EXC-2026-0001.html")).unwrap();
     assert!(page.contains("has no commits yet"), "the trail says there is none");
 
@@ -659,8 +652,7 @@ fn odd_histories_still_build_no_commits_a_latin1_message_a_future_date() {
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     std::fs::remove_file(r.join(".msg")).unwrap();
-    let o = run(r, &["history", "EXC-2026-0001", "--format", "json"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run_ok(r, &["history", "EXC-2026-0001", "--format", "json"]);
     let trail: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let message = trail[0]["message"].as_str().unwrap();
     assert_eq!(
@@ -668,8 +660,7 @@ fn odd_histories_still_build_no_commits_a_latin1_message_a_future_date() {
         "read as the Latin-1 it says it is"
     );
     assert!(trail[0]["date"].as_str().unwrap().starts_with("2031-01-01"));
-    let o = run(r, &["build"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    run_ok(r, &["build"]);
     let page = std::fs::read_to_string(r.join("site/cases/EXC-2026-0001.html")).unwrap();
     assert!(page.contains("Referral from the school nurse, Fran"));
 }

@@ -28,11 +28,10 @@ fn quarter<'a>(stats: &'a Value, label_part: &str) -> &'a Value {
 }
 
 fn stats(r: &Path, extra: &[&str]) -> Value {
-    let o = run(
+    let o = run_ok(
         r,
         &[&["stats", "--format", "json", "--from", "2026-04-01"][..], extra].concat(),
     );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     serde_json::from_slice(&o.stdout).unwrap()
 }
 
@@ -104,8 +103,7 @@ fn a_past_quarter_counts_each_record_as_it_stood_at_its_end() {
     // the history is read): September's row still has the child whose whereabouts were unknown.
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
-    let o = run(r, &["build", "--out", site.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    run_ok(r, &["build", "--out", site.to_str().unwrap()]);
     let csv = std::fs::read_to_string(site.join("stats/quarters.csv")).unwrap();
     let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
     let col = header.iter().position(|h| *h == "Whereabouts unknown").unwrap();
@@ -141,7 +139,7 @@ fn dfe_case(id: &str, received: &str, reason: &str, gender: &str, dob: &str) -> 
 }
 
 fn dfe_json(r: &Path, extra: &[&str]) -> Value {
-    let o = run(
+    let o = run_ok(
         r,
         &[
             &["report", "dfe", "--census", "2026-10-01", "--format", "json"][..],
@@ -149,7 +147,6 @@ fn dfe_json(r: &Path, extra: &[&str]) -> Value {
         ]
         .concat(),
     );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let mut v: Value = serde_json::from_slice(&o.stdout).unwrap();
     v.as_object_mut().unwrap().remove("as_of");
     v
@@ -226,8 +223,7 @@ fn the_dfe_return_is_a_hand_count_and_stays_true_to_its_census_day() {
     assert_eq!(now["by_sex"]["F"], 1, "{now:#}");
     assert_eq!(now["any_time_in_year"], 4, "{now:#}");
     // The CSV: a fixed layout, one line per figure, every code listed.
-    let o = run(r, &["report", "dfe", "--census", "2026-10-01", "--format", "csv"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run_ok(r, &["report", "dfe", "--census", "2026-10-01", "--format", "csv"]);
     let csv = stdout(&o);
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines[0], "census,section,code,description,count");
@@ -268,8 +264,7 @@ fn the_dfe_return_is_a_hand_count_and_stays_true_to_its_census_day() {
 fn governance_reports_are_the_packs_and_print_for_their_period() {
     let out = tempfile::tempdir().unwrap();
     // Each report the pack names, and the DfE return.
-    let o = run(&root(), &["report", "--list"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run_ok(&root(), &["report", "--list"]);
     let list = stdout(&o);
     for id in [
         "dfe",
@@ -282,7 +277,7 @@ fn governance_reports_are_the_packs_and_print_for_their_period() {
     }
     // The team's monthly report names each active case; its figures are exact.
     let file = out.path().join("smt.html");
-    let o = run(
+    let o = run_ok(
         &root(),
         &[
             "report",
@@ -293,7 +288,6 @@ fn governance_reports_are_the_packs_and_print_for_their_period() {
             file.to_str().unwrap(),
         ],
     );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stderr(&o).contains("keep it within the team"), "{}", stderr(&o));
     let page = std::fs::read_to_string(&file).unwrap();
     assert!(page.contains("October 2026") && page.contains("Admissions Senior Management Team"));
@@ -323,7 +317,7 @@ fn governance_reports_are_the_packs_and_print_for_their_period() {
     );
     // A report for outside the team: rounded, no case named, and only for an ended period.
     let file = out.path().join("qa.html");
-    let o = run(
+    run_ok(
         &root(),
         &[
             "report",
@@ -334,7 +328,6 @@ fn governance_reports_are_the_packs_and_print_for_their_period() {
             file.to_str().unwrap(),
         ],
     );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let page = std::fs::read_to_string(&file).unwrap();
     assert!(page.contains("rounded to the nearest 5"));
     assert!(!page.contains("EXC-20"), "no case id on a board's report");
@@ -380,8 +373,7 @@ fn the_missing_mondays_pack_has_an_app_f_form_for_each_whereabouts_unknown_case(
     let out = tempfile::tempdir().unwrap();
     let file = out.path().join("mm.html");
     let demo = worcestershire_demo();
-    let o = run(&demo, &["report", "missing-mondays", "--out", file.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    run_ok(&demo, &["report", "missing-mondays", "--out", file.to_str().unwrap()]);
     let page = std::fs::read_to_string(&file).unwrap();
     // The current week, as the records stand today.
     assert!(page.contains("Week 47 of 2026"), "{page}");
@@ -487,14 +479,13 @@ fn a_report_is_written_only_where_it_belongs() {
     );
     // By default: reports/ in the repository, which git ignores; written again, replaced.
     for _ in 0..2 {
-        let o = run(r, &["report", "smt-monthly", "--period", "2026-10"]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        run_ok(r, &["report", "smt-monthly", "--period", "2026-10"]);
     }
     assert!(r.join("reports/smt-monthly-2026-10.html").is_file());
     assert!(git(r, &["status", "--porcelain"]).is_empty());
     // A team report's JSON goes where --out says, under the same rules.
     let json = outside.path().join("october.json");
-    let o = run(
+    let o = run_ok(
         r,
         &[
             "report",
@@ -507,7 +498,6 @@ fn a_report_is_written_only_where_it_belongs() {
             json.to_str().unwrap(),
         ],
     );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).is_empty(), "nothing personal on the terminal");
     assert!(std::fs::read_to_string(&json).unwrap().contains("EXC-2026-0001"));
 }
@@ -545,11 +535,10 @@ fn figures_for_outside_the_team_need_git_whole_periods_and_the_reports_own_kind(
         assert!(stderr(&o).contains(why), "{args:?}: {}", stderr(&o));
     }
     // A DfE return for a day that is not a census day says so; its JSON carries its checks.
-    let o = run(
+    let o = run_ok(
         &root(),
         &["report", "dfe", "--census", "2026-10-02", "--format", "json"],
     );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stderr(&o).contains("is not one of the census days"), "{}", stderr(&o));
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(

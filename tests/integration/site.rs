@@ -495,8 +495,7 @@ fn the_build_is_atomic_and_templates_can_be_overridden() {
     let repo = empty_repo("manchester");
     write(repo.path(), "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001"));
     let out = repo.path().join("site");
-    let o = run(repo.path(), &["build"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    run_ok(repo.path(), &["build"]);
     assert!(
         out.join("cases/EXC-2026-0001.html").exists(),
         "default output is site/ in the repository"
@@ -528,8 +527,7 @@ fn the_build_is_atomic_and_templates_can_be_overridden() {
         "templates/case.html",
         "{% extends \"base.html\" %}{% block content %}<h1>Custom {{ case.id }}</h1>{% endblock content %}",
     );
-    let o = run(repo.path(), &["build"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    run_ok(repo.path(), &["build"]);
     assert_ne!(
         std::fs::read_to_string(out.join("cases/EXC-2026-0001.html")).unwrap(),
         before

@@ -28,8 +28,7 @@ fn the_worcestershire_rules_speak_as_before() {
 
 #[test]
 fn the_work_queue_reads_as_before() {
-    let o = run(&root(), &["status"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run_ok(&root(), &["status"]);
     insta::assert_snapshot!("status-demo", stdout(&o));
     let o = run(&root(), &["status", "EXC-2025-0058", "EXC-2026-0018"]);
     insta::assert_snapshot!("status-demo-cases", stdout(&o));
@@ -37,8 +36,7 @@ fn the_work_queue_reads_as_before() {
 
 #[test]
 fn the_figures_read_as_before() {
-    let o = run(&root(), &["stats"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run_ok(&root(), &["stats"]);
     insta::assert_snapshot!("stats-demo", stdout(&o));
 }
 

@@ -165,8 +165,7 @@ fn an_invented_council_works_everywhere_in_its_own_words() {
         assert!(!rule.starts_with("WOR-"), "{rule}");
     }
     // status: risk in the pack's level names, of every level the matrix gives.
-    let o = run(r, &["status", "--format", "json", "--all"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run_ok(r, &["status", "--format", "json", "--all"]);
     let status: Value = serde_json::from_slice(&o.stdout).unwrap();
     let levels: std::collections::BTreeSet<String> = status["cases"]
         .as_array()
@@ -186,8 +185,7 @@ fn an_invented_council_works_everywhere_in_its_own_words() {
     assert_eq!(run(r, &["stats"]).status.code(), Some(0));
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
-    let o = run(r, &["build", "--out", site.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    run_ok(r, &["build", "--out", site.to_str().unwrap()]);
     let dashboard = std::fs::read_to_string(site.join("index.html")).unwrap();
     for label in ["Severe risk", "Elevated risk", "Moderate risk", "Low risk"] {
         assert!(dashboard.contains(label), "the dashboard counts {label}");
@@ -208,7 +206,7 @@ fn an_invented_council_works_everywhere_in_its_own_words() {
     git(r, &["add", "-A"]);
     super::reports::commit_on(r, "2026-09-15", "Northshire's records");
     let board = out.path().join("board");
-    let o = run(
+    run_ok(
         r,
         &[
             "build",
@@ -220,7 +218,6 @@ fn an_invented_council_works_everywhere_in_its_own_words() {
             board.to_str().unwrap(),
         ],
     );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let rules = std::fs::read_to_string(site.join("policy/rules.html")).unwrap();
     assert!(rules.contains("NSH-RISK"));
 }
@@ -294,8 +291,7 @@ fn an_invented_council_has_its_own_lists_and_ladder() {
     );
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
-    let o = run(r, &["build", "--working-tree", "--out", site.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    run_ok(r, &["build", "--working-tree", "--out", site.to_str().unwrap()]);
     let id = file.rsplit('/').next().unwrap().trim_end_matches(".toml");
     let page = std::fs::read_to_string(site.join(format!("cases/{id}.html"))).unwrap();
     assert!(

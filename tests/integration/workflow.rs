@@ -32,27 +32,24 @@ fn path_with_cme() -> String {
     )
 }
 
-fn cme_in(dir: &Path, args: &[&str]) -> std::process::Output {
+/// `cme --today DAY ARGS`, run in the repository `dir`.
+fn cme_on(dir: &Path, day: &str, args: &[&str]) -> std::process::Output {
     cme()
         .current_dir(dir)
         .arg("--repo")
         .arg(dir)
-        .args(["--today", TODAY])
+        .args(["--today", day])
         .args(args)
         .output()
         .unwrap()
 }
 
+fn cme_in(dir: &Path, args: &[&str]) -> std::process::Output {
+    cme_on(dir, TODAY, args)
+}
+
 fn ok(dir: &Path, args: &[&str]) -> String {
-    let o = cme_in(dir, args);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "cme {args:?}:\n{}\n{}",
-        stdout(&o),
-        stderr(&o)
-    );
-    stdout(&o)
+    ok_on(dir, TODAY, args)
 }
 
 /// `cme new` for the test child (Ava Example, referred by her school on 2 November 2026),
@@ -904,7 +901,7 @@ fn a_closure_field_reaches_every_surface_from_its_description() {
         help.contains("Lost Pupils database"),
         "the flag's help is the field's doc: {help}"
     );
-    let o = run(
+    run_ok(
         r,
         &[
             "close",
@@ -919,7 +916,6 @@ fn a_closure_field_reaches_every_surface_from_its_description() {
             "2026-11-02",
         ],
     );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = std::fs::read_to_string(r.join("cases/2026/EXC-2026-0001.toml")).unwrap();
     assert!(
         text.ends_with(
@@ -960,8 +956,7 @@ fn a_closure_field_reaches_every_surface_from_its_description() {
     );
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
-    let o = run(r, &["build", "--out", site.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    run_ok(r, &["build", "--out", site.to_str().unwrap()]);
     let page = std::fs::read_to_string(site.join("cases/EXC-2026-0001.html")).unwrap();
     assert!(page.contains("Lost Pupils database upload"), "the page's label");
     assert!(page.contains("2 November 2026"));
@@ -976,7 +971,7 @@ fn a_case_id_typed_in_lower_case_is_the_case_and_a_closed_case_points_at_reopen(
     let repo = empty_repo("manchester");
     let r = repo.path();
     write(r, "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001"));
-    let o = run(
+    run_ok(
         r,
         &[
             "act",
@@ -989,7 +984,6 @@ fn a_case_id_typed_in_lower_case_is_the_case_and_a_closed_case_points_at_reopen(
             "No answer.",
         ],
     );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = std::fs::read_to_string(r.join("cases/2026/EXC-2026-0001.toml")).unwrap();
     assert!(text.contains("No answer."), "{text}");
     assert!(!r.join("cases/2026/exc-2026-0001.toml").exists());
@@ -1098,7 +1092,7 @@ fn a_refused_edit_names_the_flags_to_add_and_a_written_one_its_warnings() {
     assert!(err.contains("add `--check ID`"), "{err}");
     assert!(err.contains("border-force"), "the pack's check ids: {err}");
     // A record written with a warning: the command that wrote it shows it, at its line.
-    let o = run(
+    let o = run_ok(
         r,
         &[
             "new",
@@ -1116,7 +1110,6 @@ fn a_refused_edit_names_the_flags_to_add_and_a_written_one_its_warnings() {
             "2026-11-02",
         ],
     );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(err.contains("warning[COM-SCHOOL-AGE]"), "{err}");
     let written = std::fs::read_to_string(r.join("cases/2026/EXC-2026-0002.toml")).unwrap();
@@ -1128,7 +1121,7 @@ fn a_refused_edit_names_the_flags_to_add_and_a_written_one_its_warnings() {
     assert!(err.contains("cme close EXC-2026-0002 --outcome not-cme"), "{err}");
     assert!(err.contains("the record was written, with 1 warning"), "{err}");
     // A change that brings no new warning says none.
-    let o = run(
+    let o = run_ok(
         r,
         &[
             "act",
@@ -1141,7 +1134,6 @@ fn a_refused_edit_names_the_flags_to_add_and_a_written_one_its_warnings() {
             "No answer.",
         ],
     );
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
 }
 
@@ -1495,8 +1487,7 @@ fn the_policy_review_warning_is_one_line_once_and_can_be_acknowledged() {
     assert_eq!(json["warnings"].as_u64().unwrap(), warnings - 1, "{json:#}");
     assert!(!stdout(&run(r, &["check"])).contains("WOR-POLICY-REVIEW"));
     let site = dir.path().join("out");
-    let o = run(r, &["build", "--working-tree", "--out", site.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    run_ok(r, &["build", "--working-tree", "--out", site.to_str().unwrap()]);
     let index = std::fs::read_to_string(site.join("index.html")).unwrap();
     assert!(
         index.contains("checked it against the council&#x27;s current policy on 1 October 2026")
@@ -1518,8 +1509,7 @@ fn counts_of_one_read_in_the_singular() {
     let r = repo.path();
     write(r, "cases/2026/EXC-2026-0001.toml", good_case("EXC-2026-0001"));
     let site = r.join("out");
-    let o = run(r, &["build", "--working-tree", "--out", site.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run_ok(r, &["build", "--working-tree", "--out", site.to_str().unwrap()]);
     assert!(stderr(&o).contains("for 1 case into"), "{}", stderr(&o));
     let index = std::fs::read_to_string(site.join("index.html")).unwrap();
     assert!(index.contains(">1 open case on"), "the dashboard");
@@ -1699,12 +1689,7 @@ fn a_correction_with_its_reason_passes_the_audit_and_a_silent_rewrite_does_not()
 
 /// `cme --today DAY ARGS` in `dir`, asserting it succeeds; its standard output.
 fn ok_on(dir: &Path, day: &str, args: &[&str]) -> String {
-    let o = cme()
-        .current_dir(dir)
-        .args(["--today", day])
-        .args(args)
-        .output()
-        .unwrap();
+    let o = cme_on(dir, day, args);
     assert_eq!(
         o.status.code(),
         Some(0),
@@ -1753,12 +1738,16 @@ fn a_case_runs_from_referral_to_closure_with_every_letter_from_cme_letter() {
     );
     let id = "TBC-2026-0001";
     ok_on(&r, "2026-10-01", &["assign", id, "ofc", "--commit"]);
+    // On no step yet: the first is next, due when MAN-ENQ-20WD says (20 working days from
+    // the assignment on 1 October), with its letter.
+    let status = ok_on(&r, "2026-10-01", &["status", id]);
+    assert!(
+        status.contains("ladder: not yet on its first step (of 5); next: Enquiries")
+            && status.contains("due 29 Oct 2026, letter: first-letter"),
+        "{status}"
+    );
     // No address yet, no contact details: refused, naming what supplies each, nothing written.
-    let o = cme()
-        .current_dir(&r)
-        .args(["--today", "2026-10-02", "letter", id, "first-letter"])
-        .output()
-        .unwrap();
+    let o = cme_on(&r, "2026-10-02", &["letter", id, "first-letter"]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(
@@ -1787,6 +1776,10 @@ fn a_case_runs_from_referral_to_closure_with_every_letter_from_cme_letter() {
     // 1. The first letter: the letter and its page are written, the action logged with the
     //    reply date, all in one commit.
     let out = ok_on(&r, "2026-10-02", &["letter", id, "first-letter", "--commit"]);
+    assert!(
+        out.contains(&format!("cme act {id} --reply-to 1 ")),
+        "the number to answer: {out}"
+    );
     let md = format!("letters/{id}/2026-10-02-first-letter.md");
     assert!(out.contains(&md), "{out}");
     let letter = std::fs::read_to_string(r.join(&md)).unwrap();
@@ -1836,19 +1829,7 @@ fn a_case_runs_from_referral_to_closure_with_every_letter_from_cme_letter() {
         "{text}"
     );
     // A check that is not the pack's is refused with the list.
-    let o = cme()
-        .current_dir(&r)
-        .args([
-            "--today",
-            "2026-10-05",
-            "letter",
-            id,
-            "agency-check",
-            "--check",
-            "revenue",
-        ])
-        .output()
-        .unwrap();
+    let o = cme_on(&r, "2026-10-05", &["letter", id, "agency-check", "--check", "revenue"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("revenue-benefits"), "{}", stderr(&o));
 
@@ -1908,11 +1889,7 @@ fn a_case_runs_from_referral_to_closure_with_every_letter_from_cme_letter() {
 
     // 5. The other authority confirms: a letter to its CME officer, the reply recorded, and
     //    the case closed as confirmed in that authority.
-    let o = cme()
-        .current_dir(&r)
-        .args(["--today", "2026-10-22", "letter", id, "other-la-enquiry"])
-        .output()
-        .unwrap();
+    let o = cme_on(&r, "2026-10-22", &["letter", id, "other-la-enquiry"]);
     assert!(stderr(&o).contains("--to"), "{}", stderr(&o));
     ok_on(
         &r,
@@ -2183,6 +2160,15 @@ fn every_letter_of_both_packs_is_written_for_a_full_record() {
         );
         let (code, json) = check_json(&r, &[]);
         assert_eq!(code, 0, "{pack}: {json:#}");
+        // The letters took the ladder's steps: Worcestershire's enquiries, then Missing Mondays.
+        if pack == "worcestershire" {
+            let status = ok_on(&r, "2026-11-10", &["status", "TBC-2026-0001"]);
+            assert!(
+                status.contains("ladder: step 2 of 4 (Missing Mondays)")
+                    && status.contains("next: Whereabouts unknown review (App F)"),
+                "{status}"
+            );
+        }
     }
 }
 
